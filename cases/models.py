@@ -1,0 +1,1 @@
+"""WHAT: households, home visits, signals, consent, referrals and joint cases (later issues)."""

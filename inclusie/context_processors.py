@@ -1,0 +1,6 @@
+def actor(request):
+    """The acting membership and the others the person may switch to, for the page header."""
+    return {
+        "actor": getattr(request, "actor", None),
+        "memberships": getattr(request, "memberships", []),
+    }

@@ -1,0 +1,81 @@
+from dataclasses import dataclass
+
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from partners.actor import actor_required
+from partners.models import Membership, Organisation
+
+Role = Membership.Role
+Kind = Organisation.Kind
+
+
+@dataclass(frozen=True)
+class Task:
+    """One thing a role does, on its start page. Without a url it is not available yet."""
+
+    title: Promise
+    description: Promise
+    url_name: str | None = None
+
+    @property
+    def url(self) -> str | None:
+        return reverse(self.url_name) if self.url_name else None
+
+
+CORPORATION_WORK = [
+    Task(_("Log a home visit"), _("Record a visit and the signals you saw, on your phone.")),
+    Task(_("Signals"), _("Open signals in your neighbourhoods and follow-ups that are due.")),
+    Task(_("Households"), _("Find a household by postcode and house number and see its history.")),
+    Task(_("Sent referrals"), _("What happened to the households you referred to a partner.")),
+]
+PARTNER_WORK = [
+    Task(_("Referral inbox"), _("New referrals to your organisation, yours and overdue ones.")),
+    Task(_("Joint cases"), _("Households you work for together with other organisations.")),
+]
+START_TASKS = {
+    Role.MEDEWERKER: None,  # depends on the kind of organisation, see tasks_for()
+    Role.MANAGER: [
+        Task(_("Dashboard"), _("Signals, referrals and response times of your organisation.")),
+        Task(_("Costs and savings"), _("What each partner invests and what it saves the others.")),
+    ],
+    Role.BEHEERDER: [
+        Task(
+            _("Members and invitations"),
+            _("Invite colleagues, change roles and end memberships."),
+            "partners:member_list",
+        ),
+        Task(_("Agreements"), _("Agreements with partner organisations about referrals.")),
+        Task(_("Signal categories"), _("The categories home visits use for signals.")),
+    ],
+    Role.PRIVACYFUNCTIONARIS: [
+        Task(_("Access log"), _("Who looked at which household, on whose behalf.")),
+        Task(_("Household overview (GDPR)"), _("Everything held about a household, to export.")),
+        Task(_("Retention"), _("Retention terms and what will be anonymised next.")),
+    ],
+}
+
+
+def tasks_for(actor: Membership) -> list[Task]:
+    if actor.role == Role.MEDEWERKER:
+        return CORPORATION_WORK if actor.organisation.kind == Kind.CORPORATIE else PARTNER_WORK
+    return START_TASKS[actor.role]
+
+
+@require_GET
+@actor_required()
+def start(request):
+    return render(request, "start.html", {"tasks": tasks_for(request.actor)})
+
+
+@require_GET
+def health(request):
+    """For load balancers and docker-compose: the app answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,123 @@
+"""Fictional demo data: one town, its four organisations, neighbourhoods and an account per role.
+
+Safe to run twice: it finds what is there and adds what is missing."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from partners.models import Membership, Neighbourhood, Organisation, User
+
+DEFAULT_PASSWORD = "Inclusie-demo-2026"
+TOWN = "Lindenhoven"
+DOMAIN = "lindenhoven.example"
+
+Kind = Organisation.Kind
+Role = Membership.Role
+
+ORGANISATIONS = {
+    "corporatie": ("Woonstichting Lindenhoven", Kind.CORPORATIE),
+    "welzijn": ("Welzijn Lindenhoven", Kind.WELZIJN),
+    "zorg": ("Zorggroep De Linde", Kind.ZORG),
+    "gemeente": ("Gemeente Lindenhoven", Kind.GEMEENTE),
+}
+
+# CBS-style codes under a municipality code (9901) that no real municipality uses.
+NEIGHBOURHOODS = [
+    ("WK990101", "Centrum", None),
+    ("BU99010101", "Oude Haven", "WK990101"),
+    ("BU99010102", "Marktkwartier", "WK990101"),
+    ("WK990102", "Lindenhoven-Zuid", None),
+    ("BU99010201", "De Akkers", "WK990102"),
+    ("BU99010202", "Vogelbuurt", "WK990102"),
+    ("WK990103", "Noorderpark", None),
+    ("BU99010301", "Bloemenwijk", "WK990103"),
+]
+
+# (e-mail local part, name, [(organisation key, role), ...])
+PEOPLE = [
+    ("woonconsulent", "Sanne de Vries", [("corporatie", Role.MEDEWERKER)]),
+    ("wijkbeheerder", "Ahmed el Amrani", [("corporatie", Role.MEDEWERKER)]),
+    ("manager.corporatie", "Petra Jansen", [("corporatie", Role.MANAGER)]),
+    ("beheerder.corporatie", "Joost Bakker", [("corporatie", Role.BEHEERDER)]),
+    ("privacy.corporatie", "Ingrid Visser", [("corporatie", Role.PRIVACYFUNCTIONARIS)]),
+    ("welzijnswerker", "Fatma Yilmaz", [("welzijn", Role.MEDEWERKER)]),
+    ("manager.welzijn", "Kees Mulder", [("welzijn", Role.MANAGER)]),
+    ("beheerder.welzijn", "Lotte Smit", [("welzijn", Role.BEHEERDER)]),
+    ("zorgmedewerker", "Daan de Boer", [("zorg", Role.MEDEWERKER)]),
+    ("beheerder.zorg", "Noor Hendriks", [("zorg", Role.BEHEERDER)]),
+    ("schuldhulp.gemeente", "Ruben Dekker", [("gemeente", Role.MEDEWERKER)]),
+    ("beheerder.gemeente", "Eva van Dijk", [("gemeente", Role.BEHEERDER)]),
+    (
+        "samenlevingsondersteuner",
+        "Mila Bos",
+        [
+            ("corporatie", Role.MEDEWERKER),
+            ("welzijn", Role.MEDEWERKER),
+            ("gemeente", Role.MEDEWERKER),
+        ],
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Create fictional demo organisations, neighbourhoods and one account for every role."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            help=f"Password for every demo account (default {DEFAULT_PASSWORD!r}, "
+            "refused when DEBUG is off).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        password = options["password"]
+        if not password:
+            if not settings.DEBUG:
+                raise CommandError(
+                    "DEBUG is off: give the demo accounts a password of your own with --password."
+                )
+            password = DEFAULT_PASSWORD
+        if len(password) < 12:
+            raise CommandError("--password: use at least 12 characters.")
+
+        organisations = {
+            key: Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+            for key, (name, kind) in ORGANISATIONS.items()
+        }
+        for code, name, parent_code in NEIGHBOURHOODS:
+            Neighbourhood.objects.update_or_create(
+                cbs_code=code,
+                defaults={
+                    "name": name,
+                    "kind": Neighbourhood.Kind.BUURT if parent_code else Neighbourhood.Kind.WIJK,
+                    "municipality": TOWN,
+                    "parent": Neighbourhood.objects.get(cbs_code=parent_code)
+                    if parent_code
+                    else None,
+                },
+            )
+
+        rows = []
+        for local, name, memberships in PEOPLE:
+            user, _created = User.objects.get_or_create(
+                email=f"{local}@{DOMAIN}", defaults={"name": name}
+            )
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            for org_key, role in memberships:
+                Membership.objects.get_or_create(
+                    user=user,
+                    organisation=organisations[org_key],
+                    ended_at=None,
+                    defaults={"role": role},
+                )
+                rows.append((user.email, organisations[org_key].name, role.label))
+
+        self.stdout.write(self.style.SUCCESS(f"Demo data for {TOWN} is ready."))
+        self.stdout.write("Demo accounts (log in at http://127.0.0.1:8000/):")
+        width = max(len(email) for email, *_ in rows)
+        for email, organisation, role in rows:
+            self.stdout.write(f"  {email:<{width}}  {organisation} — {role}")
+        self.stdout.write(f"Password for every demo account: {password}")

@@ -1,0 +1,238 @@
+"""WHO: people, organisations, memberships (roles), neighbourhoods and invitations."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with an e-mail address. What they may do comes from memberships."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return self.name
+
+    def get_short_name(self):
+        return self.name.split(" ")[0] if self.name else self.email
+
+
+class Session(AbstractBaseSession):
+    """Django's database session with the user's id beside it, so one person's sessions can be
+    ended at once (partners.sessions.SessionStore)."""
+
+    user_id = models.BigIntegerField(null=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from partners.sessions import SessionStore
+
+        return SessionStore
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        CORPORATIE = "corporatie", _("housing corporation")
+        WELZIJN = "welzijn", _("welfare")
+        ZORG = "zorg", _("care")
+        GEMEENTE = "gemeente", _("municipality")
+        OVERIG = "overig", _("other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Neighbourhood(models.Model):
+    """A wijk or buurt as the CBS defines it; a buurt lies in a wijk."""
+
+    class Kind(models.TextChoices):
+        WIJK = "wijk", _("district")
+        BUURT = "buurt", _("neighbourhood")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    cbs_code = models.CharField(_("CBS code"), max_length=10, unique=True)
+    municipality = models.CharField(_("municipality"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("neighbourhood")
+        verbose_name_plural = _("neighbourhoods")
+        ordering = ["municipality", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="wijk", cbs_code__startswith="WK")
+                | Q(kind="buurt", cbs_code__startswith="BU"),
+                name="neighbourhood_cbs_code_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.municipality})"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(ended_at__isnull=True, user__is_active=True)
+
+
+class Membership(models.Model):
+    """A person's place in one organisation. The active membership of a request is its actor."""
+
+    class Role(models.TextChoices):
+        MEDEWERKER = "medewerker", _("worker")
+        MANAGER = "manager", _("manager")
+        BEHEERDER = "beheerder", _("administrator")
+        PRIVACYFUNCTIONARIS = "privacyfunctionaris", _("privacy officer")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organisation__name", "user__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=Q(ended_at__isnull=True),
+                name="membership_one_active_per_organisation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+
+class Invitation(models.Model):
+    """An administrator's invitation to join their organisation; the link in the e-mail expires.
+
+    Only a hash of the token is stored, so a copy of the database does not let anyone in."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    name = models.CharField(_("name"), max_length=150)
+    role = models.CharField(_("role"), max_length=30, choices=Membership.Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

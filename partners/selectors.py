@@ -1,0 +1,49 @@
+"""Reads about people and memberships that follow the actor's organisation."""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from partners.models import Invitation, Membership
+
+
+def membership_list(*, actor: Membership, status: str = "active", query: str = "") -> QuerySet:
+    """Members of the actor's organisation: active, ended or all, searched by name or e-mail."""
+    memberships = Membership.objects.filter(organisation_id=actor.organisation_id).select_related(
+        "user"
+    )
+    if status == "active":
+        memberships = memberships.filter(ended_at__isnull=True)
+    elif status == "ended":
+        memberships = memberships.filter(ended_at__isnull=False)
+    if query:
+        memberships = memberships.filter(
+            Q(user__name__icontains=query) | Q(user__email__icontains=query)
+        )
+    return memberships.order_by("user__name", "-started_at")
+
+
+def membership_get(*, actor: Membership, pk: int) -> Membership:
+    """One membership of the actor's organisation; 404 for any other."""
+    return get_object_or_404(
+        Membership.objects.select_related("user", "organisation"),
+        pk=pk,
+        organisation_id=actor.organisation_id,
+    )
+
+
+def invitation_list_open(*, actor: Membership) -> QuerySet:
+    return Invitation.objects.filter(
+        organisation_id=actor.organisation_id,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("invited_by")
+
+
+def invitation_get(*, actor: Membership, pk: int) -> Invitation:
+    return get_object_or_404(
+        Invitation.objects.select_related("organisation"),
+        pk=pk,
+        organisation_id=actor.organisation_id,
+    )

@@ -1,0 +1,193 @@
+"""Every write about people, memberships and invitations."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partners.models import Invitation, Membership, User
+from partners.sessions import sessions_end_for
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _require_admin_of(actor: Membership, organisation_id: int) -> None:
+    if actor.role != Membership.Role.BEHEERDER or actor.organisation_id != organisation_id:
+        raise ValidationError(_("Only an administrator of this organisation may do this."))
+
+
+def _keeps_an_administrator(membership: Membership, *, new_role: str | None) -> bool:
+    if membership.role != Membership.Role.BEHEERDER or new_role == Membership.Role.BEHEERDER:
+        return True
+    return (
+        Membership.objects.active()
+        .filter(organisation_id=membership.organisation_id, role=Membership.Role.BEHEERDER)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def invitation_create(*, actor: Membership, email: str, name: str, role: str) -> Invitation:
+    """Invite a person by e-mail to join the actor's organisation in a role. An earlier open
+    invitation for the same address is replaced, so only the newest link works."""
+    _require_admin_of(actor, actor.organisation_id)
+    email = User.objects.normalize_email(email).strip().lower()
+    if Membership.objects.active().filter(
+        organisation_id=actor.organisation_id, user__email__iexact=email
+    ).exists():
+        raise ValidationError(
+            {"email": _("This person is already a member of %(organisation)s.")
+             % {"organisation": actor.organisation.name}}
+        )
+    now = timezone.now()
+    Invitation.objects.filter(
+        organisation_id=actor.organisation_id,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=actor.organisation,
+        email=email,
+        name=name.strip(),
+        role=role,
+        token_hash=_token_hash(token),
+        invited_by=actor.user,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    link = settings.SITE_URL + reverse("partners:invitation_accept", args=[token])
+    transaction.on_commit(lambda: _invitation_send(invitation=invitation, link=link))
+    return invitation
+
+
+def _invitation_send(*, invitation: Invitation, link: str) -> None:
+    context = {"invitation": invitation, "link": link}
+    subject = render_to_string("emails/invitation_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/invitation.txt", context),
+        to=[invitation.email],
+    )
+    message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
+    message.send()
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: Membership, invitation: Invitation) -> None:
+    """Make an invitation's link stop working."""
+    _require_admin_of(actor, invitation.organisation_id)
+    if not invitation.is_open:
+        raise ValidationError(_("This invitation has already been used, revoked or expired."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+
+
+def invitation_get_open(*, token: str) -> Invitation | None:
+    """The open invitation a link's token belongs to, or None when unknown, used or expired."""
+    invitation = (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
+    return invitation if invitation and invitation.is_open else None
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, user: User | None = None, name: str = "", password: str = ""
+) -> Membership:
+    """Turn an open invitation into a membership: for the logged-in `user` it was sent to, or
+    for a new account with `name` and `password`."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ValidationError(_("This invitation has already been used, revoked or expired."))
+    if user is None:
+        if get_user_model().objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError(
+                _("An account for %(email)s exists already. Log in to accept the invitation.")
+                % {"email": invitation.email}
+            )
+        candidate = User(email=invitation.email, name=name.strip())
+        try:
+            validate_password(password, user=candidate)
+        except ValidationError as exc:
+            raise ValidationError({"password1": exc.messages}) from None
+        user = User.objects.create_user(email=invitation.email, password=password, name=name)
+    elif user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            _("This invitation was sent to %(email)s. Log in with that address to accept it.")
+            % {"email": invitation.email}
+        )
+    if Membership.objects.active().filter(
+        user=user, organisation_id=invitation.organisation_id
+    ).exists():
+        raise ValidationError(_("You are already a member of this organisation."))
+    membership = Membership.objects.create(
+        user=user, organisation_id=invitation.organisation_id, role=invitation.role
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(*, actor: Membership, membership: Membership, role: str) -> Membership:
+    """Give a member another role in the actor's organisation."""
+    _require_admin_of(actor, membership.organisation_id)
+    if not membership.is_active:
+        raise ValidationError(_("This membership has ended."))
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose one of the roles.")})
+    if not _keeps_an_administrator(membership, new_role=role):
+        raise ValidationError(
+            {"role": _("%(organisation)s needs at least one administrator.")
+             % {"organisation": membership.organisation.name}}
+        )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor: Membership, membership: Membership) -> Membership:
+    """End a membership. When it was the person's last, their sessions end at once."""
+    _require_admin_of(actor, membership.organisation_id)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not membership.is_active:
+        raise ValidationError(_("This membership has already ended."))
+    if not _keeps_an_administrator(membership, new_role=None):
+        raise ValidationError(
+            _("%(organisation)s needs at least one administrator.")
+            % {"organisation": membership.organisation.name}
+        )
+    membership.ended_at = timezone.now()
+    membership.ended_by = actor.user
+    membership.save(update_fields=["ended_at", "ended_by"])
+    if not Membership.objects.active().filter(user_id=membership.user_id).exists():
+        sessions_end_for(user_id=membership.user_id)
+    return membership
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """Stop a person from logging in anywhere and end all their sessions at once."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    sessions_end_for(user_id=user.pk)
+    return user
+

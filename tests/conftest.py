@@ -1,0 +1,183 @@
+"""The fixed cast every test can use, and the rules for the real services.
+
+Under CI=true the suite refuses to fall back: SQLite, a missing Redis or a missing Chromium is a
+failure, not a skip."""
+
+import os
+import shutil
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+from partners.actor import SESSION_KEY  # noqa: E402
+from partners.models import Membership, Organisation  # noqa: E402
+from tests.factories import (  # noqa: E402
+    PASSWORD,
+    MembershipFactory,
+    NeighbourhoodFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+
+CHROMIUM = "/usr/bin/chromium"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+Role = Membership.Role
+Kind = Organisation.Kind
+
+
+def redis_available() -> bool:
+    if not settings.REDIS_URL:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def pytest_configure(config):
+    if not IN_CI:
+        return
+    problems = []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        problems.append("DATABASE_URL does not point at PostgreSQL")
+    if not redis_available():
+        problems.append("Redis is not reachable through REDIS_URL")
+    if not os.access(CHROMIUM, os.X_OK):
+        problems.append(f"Chromium is missing at {CHROMIUM}")
+    if not shutil.which("docker-compose"):
+        problems.append("docker-compose is missing")
+    if problems:
+        pytest.exit("CI=true but " + "; ".join(problems) + ".", returncode=3)
+
+
+@pytest.fixture
+def requires_redis():
+    if not redis_available():
+        if IN_CI:
+            pytest.fail("Redis is required under CI=true.")
+        pytest.skip("Redis is not available (set REDIS_URL; `make test` does).")
+
+
+# --- The cast ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def corporation(db):
+    return OrganisationFactory(name="Woonstichting Testdorp", kind=Kind.CORPORATIE)
+
+
+@pytest.fixture
+def welfare(db):
+    return OrganisationFactory(name="Welzijn Testdorp", kind=Kind.WELZIJN)
+
+
+@pytest.fixture
+def care(db):
+    return OrganisationFactory(name="Zorg Testdorp", kind=Kind.ZORG)
+
+
+@pytest.fixture
+def municipality(db):
+    return OrganisationFactory(name="Gemeente Testdorp", kind=Kind.GEMEENTE)
+
+
+@pytest.fixture
+def third_corporation(db):
+    return OrganisationFactory(name="Woonbron Elders", kind=Kind.CORPORATIE)
+
+
+@pytest.fixture
+def neighbourhood(db):
+    return NeighbourhoodFactory(name="De Akkers", cbs_code="WK990102", municipality="Testdorp")
+
+
+def _member(organisation, role, email, name):
+    return MembershipFactory(
+        user=UserFactory(email=email, name=name), organisation=organisation, role=role
+    )
+
+
+@pytest.fixture
+def corporation_worker(corporation):
+    return _member(corporation, Role.MEDEWERKER, "woonconsulent@test.example", "Sanne Test")
+
+
+@pytest.fixture
+def welfare_worker(welfare):
+    return _member(welfare, Role.MEDEWERKER, "welzijn@test.example", "Fatma Test")
+
+
+@pytest.fixture
+def care_worker(care):
+    return _member(care, Role.MEDEWERKER, "zorg@test.example", "Daan Test")
+
+
+@pytest.fixture
+def shared_worker(corporation, welfare, municipality):
+    """A samenlevingsondersteuner: member of the corporation, welfare and the municipality.
+    Returns the corporation membership; the others are in .user.memberships."""
+    first = _member(corporation, Role.MEDEWERKER, "slo@test.example", "Mila Test")
+    MembershipFactory(user=first.user, organisation=welfare, role=Role.MEDEWERKER)
+    MembershipFactory(user=first.user, organisation=municipality, role=Role.MEDEWERKER)
+    return first
+
+
+@pytest.fixture
+def manager(corporation):
+    return _member(corporation, Role.MANAGER, "manager@test.example", "Petra Test")
+
+
+@pytest.fixture
+def admin(corporation):
+    return _member(corporation, Role.BEHEERDER, "beheerder@test.example", "Joost Test")
+
+
+@pytest.fixture
+def privacy_officer(corporation):
+    return _member(
+        corporation, Role.PRIVACYFUNCTIONARIS, "privacy@test.example", "Ingrid Test"
+    )
+
+
+@pytest.fixture
+def outsider(third_corporation):
+    return _member(third_corporation, Role.MEDEWERKER, "buiten@test.example", "Olaf Test")
+
+
+@pytest.fixture
+def outsider_admin(third_corporation):
+    return _member(third_corporation, Role.BEHEERDER, "beheer@elders.example", "Bram Test")
+
+
+@pytest.fixture
+def login(client):
+    """Log a membership's person in on the test client, acting for that membership."""
+
+    def _login(membership):
+        client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        session = client.session
+        session[SESSION_KEY] = membership.pk
+        session.save()
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """The cache holds login rate limits; each test starts with none (Redis DB of the tests)."""
+    from django.core.cache import cache
+
+    try:
+        cache.clear()
+    except Exception:  # noqa: BLE001 - an unreachable Redis is reported by requires_redis
+        pass

@@ -1,0 +1,109 @@
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django.conf import settings
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def log_in(client, email, password):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+def current_code(secret):
+    counter = list(yield_hotp_counters_from_time())[1]
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def test_login_is_by_email_and_lands_on_the_start_page(client, corporation_worker, password):
+    response = log_in(client, "WoonConsulent@Test.Example", password)
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Huisbezoek registreren" in page.content.decode()
+
+
+def test_a_wrong_password_says_so_in_dutch(client, corporation_worker):
+    response = log_in(client, corporation_worker.user.email, "fout-wachtwoord")
+    assert response.status_code == 200
+    assert "niet juist" in response.content.decode()
+    assert 'value="woonconsulent@test.example"' in response.content.decode()
+
+
+def test_sign_up_is_closed(client):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "iemand@test.example", "password1": "x" * 20, "password2": "x" * 20},
+    )
+    from partners.models import User
+
+    assert not User.objects.filter(email="iemand@test.example").exists()
+    assert response.status_code == 200
+    assert "account/signup_closed.html" in [t.name for t in response.templates]
+
+
+def test_failed_logins_are_rate_limited_in_redis(client, corporation_worker, password, requires_redis):
+    import redis
+
+    for _ in range(5):
+        log_in(client, corporation_worker.user.email, "fout-wachtwoord")
+    response = log_in(client, corporation_worker.user.email, password)
+    assert response.status_code in (200, 429)
+    assert not response.wsgi_request.user.is_authenticated
+    assert "te veel" in response.content.decode().lower()
+    keys = redis.Redis.from_url(settings.REDIS_URL).keys("*login_failed*")
+    assert keys, "the counter lives in Redis, shared by every web process"
+
+
+def test_password_reset_sends_a_mail(client, corporation_worker):
+    response = client.post(reverse("account_reset_password"), {"email": corporation_worker.user.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "/account/password/reset/key/" in mail.outbox[0].body
+
+
+@override_settings(MFA_REQUIRED=True)
+def test_without_an_authenticator_every_page_leads_to_setting_one_up(login, corporation_worker):
+    client = login(corporation_worker)
+    response = client.get(reverse("start"))
+    assert response["Location"] == reverse("mfa_activate_totp")
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+
+
+@override_settings(MFA_REQUIRED=True)
+def test_setting_up_totp_then_logging_in_with_a_code(client, corporation_worker, password):
+    user = corporation_worker.user
+    log_in(client, user.email, password)
+    assert client.get(reverse("start"))["Location"] == reverse("mfa_activate_totp")
+    page = client.get(reverse("mfa_activate_totp"))
+    secret = page.context["form"].secret
+    response = client.post(reverse("mfa_activate_totp"), {"code": current_code(secret)})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists()
+    assert client.get(reverse("start")).status_code == 200
+
+    client.logout()
+    response = log_in(client, user.email, password)
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert not client.get(reverse("start")).wsgi_request.user.is_authenticated
+    response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert response.status_code == 200
+    response = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
+    assert response.status_code == 302
+    assert client.get(reverse("start")).status_code == 200
+
+
+@override_settings(MFA_REQUIRED=True)
+def test_a_person_with_totp_reaches_pages(login, corporation_worker):
+    TOTP.activate(corporation_worker.user, generate_totp_secret())
+    assert login(corporation_worker).get(reverse("start")).status_code == 200

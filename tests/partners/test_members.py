@@ -1,0 +1,219 @@
+import re
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from partners import services
+from partners.models import Invitation, Membership, Session, User
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+Role = Membership.Role
+
+
+def invite(client, **data):
+    payload = {"name": "Nieuwe Collega", "email": "nieuw@test.example", "role": Role.MEDEWERKER}
+    payload.update(data)
+    return client.post(reverse("partners:member_invite"), payload)
+
+
+def link_from_last_mail():
+    return re.search(r"http://\S+/uitnodiging/\S+/", mail.outbox[-1].body).group(0)
+
+
+# --- Who may: allowed, wrong role, not visible, wrong method ----------------------------------
+
+
+def test_administrator_sees_the_members(login, admin, corporation_worker, outsider):
+    response = login(admin).get(reverse("partners:member_list"))
+    assert response.status_code == 200
+    names = [m.user.name for m in response.context["page"]]
+    assert "Sanne Test" in names
+    assert "Olaf Test" not in names
+
+
+@pytest.mark.parametrize("cast", ["corporation_worker", "manager", "privacy_officer"])
+def test_it_requires_the_administrator_role(login, request, cast):
+    client = login(request.getfixturevalue(cast))
+    assert client.get(reverse("partners:member_list")).status_code == 403
+    assert client.get(reverse("partners:member_invite")).status_code == 403
+
+
+def test_another_organisations_member_is_not_visible(login, admin, outsider):
+    client = login(admin)
+    assert client.get(reverse("partners:member_edit", args=[outsider.pk])).status_code == 404
+    assert client.post(reverse("partners:member_end", args=[outsider.pk])).status_code == 404
+    outsider.refresh_from_db()
+    assert outsider.ended_at is None
+
+
+def test_wrong_methods_are_refused(login, admin, corporation_worker):
+    client = login(admin)
+    assert client.delete(reverse("partners:member_list")).status_code == 405
+    assert client.get(reverse("partners:invitation_revoke", args=[1])).status_code == 405
+
+
+def test_member_list_filters_and_query_count(
+    login, admin, corporation, django_assert_max_num_queries
+):
+    for n in range(30):
+        MembershipFactory(organisation=corporation, user__name=f"Lid {n:02d}")
+    client = login(admin)
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("partners:member_list"), {"q": "Lid 1"})
+    assert len(response.context["page"]) == 10
+
+
+# --- Invitations ------------------------------------------------------------------------------
+
+
+def test_an_invitation_is_mailed_and_makes_a_new_member(admin, client, login):
+    response = invite(login(admin))
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["nieuw@test.example"]
+    assert "Woonstichting Testdorp" in mail.outbox[0].subject
+    link = link_from_last_mail()
+    assert mail.outbox[0].alternatives[0][1] == "text/html"
+
+    client.logout()
+    page = client.get(link)
+    assert page.status_code == 200
+    response = client.post(
+        link,
+        {"name": "Nieuwe Collega", "password1": "lang-en-geheim-2026", "password2": "lang-en-geheim-2026"},
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="nieuw@test.example")
+    membership = user.memberships.get()
+    assert (membership.organisation, membership.role) == (admin.organisation, Role.MEDEWERKER)
+    assert client.get(reverse("start")).context["actor"] == membership
+    assert client.get(link).status_code == 404, "the link works once"
+
+
+def test_a_bad_password_keeps_what_was_typed(admin, client, login):
+    invite(login(admin))
+    link = link_from_last_mail()
+    client.logout()
+    response = client.post(link, {"name": "Nieuwe Collega", "password1": "kort", "password2": "kort"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["password1"]
+    assert 'value="Nieuwe Collega"' in response.content.decode()
+    assert not User.objects.filter(email="nieuw@test.example").exists()
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_an_expired_invitation_does_not_work(admin, client, login):
+    invite(login(admin))
+    Invitation.objects.update(expires_at=timezone.now())
+    client.logout()
+    response = client.get(link_from_last_mail())
+    assert response.status_code == 404
+    assert "werkt niet meer" in response.content.decode()
+
+
+def test_a_new_invitation_replaces_the_old_link(admin, login):
+    client = login(admin)
+    invite(client)
+    first = link_from_last_mail()
+    invite(client)
+    assert client.get(first).status_code == 404
+    assert client.get(link_from_last_mail()).status_code == 200
+
+
+def test_an_existing_person_accepts_by_logging_in(admin, welfare_worker, client, login):
+    invite(login(admin), email=welfare_worker.user.email)
+    link = link_from_last_mail()
+    client.logout()
+    assert client.post(link)["Location"].startswith(reverse("account_login"))
+    login(welfare_worker)
+    assert client.post(link).status_code == 302
+    assert welfare_worker.user.memberships.filter(organisation=admin.organisation).exists()
+
+
+def test_inviting_a_member_again_is_refused_next_to_the_field(admin, corporation_worker, login):
+    response = invite(login(admin), email=corporation_worker.user.email)
+    assert response.status_code == 200
+    assert "al lid" in str(response.context["form"].errors["email"])
+    assert mail.outbox == []
+
+
+def test_invalid_email_is_reported_in_dutch(admin, login):
+    response = invite(login(admin), email="geen-adres")
+    assert "Voer een geldig e-mailadres in" in str(response.context["form"].errors["email"])
+
+
+def test_revoking_an_invitation(admin, login):
+    client = login(admin)
+    invite(client)
+    invitation = Invitation.objects.get()
+    client.post(reverse("partners:invitation_revoke", args=[invitation.pk]))
+    assert client.get(link_from_last_mail()).status_code == 404
+
+
+# --- Roles and ending memberships ---------------------------------------------------------------
+
+
+def test_changing_a_role(admin, corporation_worker, login):
+    response = login(admin).post(
+        reverse("partners:member_edit", args=[corporation_worker.pk]), {"role": Role.MANAGER}
+    )
+    assert response.status_code == 302
+    corporation_worker.refresh_from_db()
+    assert corporation_worker.role == Role.MANAGER
+
+
+def test_the_last_administrator_stays(admin, login):
+    client = login(admin)
+    response = client.post(reverse("partners:member_edit", args=[admin.pk]), {"role": Role.MANAGER})
+    assert "minstens één beheerder" in response.content.decode()
+    response = client.post(reverse("partners:member_end", args=[admin.pk]))
+    assert "minstens één beheerder" in response.content.decode()
+    admin.refresh_from_db()
+    assert admin.role == Role.BEHEERDER and admin.ended_at is None
+
+
+def test_ending_the_last_membership_ends_the_sessions_at_once(
+    admin, corporation_worker, client, django_user_model
+):
+    from django.test import Client
+
+    worker_client = Client()
+    worker_client.force_login(corporation_worker.user)
+    assert worker_client.get(reverse("start")).status_code == 200
+    assert Session.objects.filter(user_id=corporation_worker.user_id).exists()
+
+    client.force_login(admin.user)
+    assert client.post(reverse("partners:member_end", args=[corporation_worker.pk])).status_code == 302
+
+    assert not Session.objects.filter(user_id=corporation_worker.user_id).exists()
+    response = worker_client.get(reverse("start"))
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_ending_one_of_several_memberships_keeps_the_session(shared_worker, admin):
+    from django.test import Client
+
+    worker_client = Client()
+    worker_client.force_login(shared_worker.user)
+    services.membership_end(actor=admin, membership=shared_worker)
+    assert Session.objects.filter(user_id=shared_worker.user_id).exists()
+
+
+def test_deactivating_a_person_ends_their_sessions(corporation_worker):
+    from django.test import Client
+
+    worker_client = Client()
+    worker_client.force_login(corporation_worker.user)
+    services.user_deactivate(user=corporation_worker.user)
+    assert not Session.objects.filter(user_id=corporation_worker.user_id).exists()
+    assert worker_client.get(reverse("start"))["Location"].startswith(reverse("account_login"))
+
+
+def test_only_an_administrator_of_that_organisation_may_act(outsider_admin, corporation_worker):
+    with pytest.raises(ValidationError):
+        services.membership_end(actor=outsider_admin, membership=corporation_worker)

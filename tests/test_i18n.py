@@ -1,0 +1,79 @@
+import ast
+import gettext
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "locale" / "nl" / "LC_MESSAGES" / "django.po"
+
+
+def test_pages_are_dutch_by_default(client, db):
+    html = client.get(reverse("account_login")).content.decode()
+    assert 'lang="nl"' in html
+    assert "Naar de inhoud" in html
+
+
+def test_the_language_switch_gives_english(client, db):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/account/login/"})
+    assert response.status_code == 302
+    html = client.get(reverse("account_login")).content.decode()
+    assert 'lang="en"' in html
+    assert "Skip to main content" in html
+
+
+def parse_po(text):
+    """(context, msgid, plural, {index: msgstr}) for each entry of a .po file, header left out."""
+    entries, current, key = [], None, None
+    for line in text.splitlines() + [""]:
+        line = line.strip()
+        if not line:
+            if current and current["msgid"]:
+                entries.append(current)
+            current, key = None, None
+            continue
+        if line.startswith("#"):
+            if current is None:
+                current = {"ctx": None, "msgid": "", "plural": None, "str": {}, "fuzzy": False}
+            current["fuzzy"] |= line.startswith("#,") and "fuzzy" in line
+            continue
+        if current is None:
+            current = {"ctx": None, "msgid": "", "plural": None, "str": {}, "fuzzy": False}
+        head, _, rest = line.partition(" ")
+        if line.startswith('"'):
+            value = ast.literal_eval(line)
+        else:
+            key, value = head, ast.literal_eval(rest)
+        if key == "msgctxt":
+            current["ctx"] = (current["ctx"] or "") + value
+        elif key == "msgid":
+            current["msgid"] += value
+        elif key == "msgid_plural":
+            current["plural"] = (current["plural"] or "") + value
+        else:
+            index = int(key[7:-1]) if key.startswith("msgstr[") else 0
+            current["str"][index] = current["str"].get(index, "") + value
+    return entries
+
+
+def test_every_text_has_a_dutch_translation_and_the_catalogue_is_compiled():
+    entries = parse_po(PO.read_text(encoding="utf-8"))
+    assert len(entries) > 100
+    untranslated = [e["msgid"] for e in entries if e["fuzzy"] or not all(e["str"].values())]
+    assert untranslated == []
+    with PO.with_suffix(".mo").open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)._catalog
+    for entry in entries:
+        msgid = entry["msgid"] if entry["ctx"] is None else f"{entry['ctx']}\x04{entry['msgid']}"
+        if entry["plural"] is None:
+            assert catalogue.get(msgid) == entry["str"][0], f"run make messages: {msgid!r}"
+        else:
+            assert catalogue.get((msgid, 0)) == entry["str"][0], f"run make messages: {msgid!r}"
+
+
+@pytest.mark.django_db
+def test_the_start_page_speaks_dutch(login, admin):
+    html = login(admin).get(reverse("start")).content.decode()
+    assert "Leden en uitnodigingen" in html
+    assert "nog niet beschikbaar" in html

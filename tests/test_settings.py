@@ -1,0 +1,134 @@
+"""Settings come from the environment; a bad value stops start-up and names the variable."""
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "ALLOWED_HOSTS": "inclusie.example.nl",
+}
+
+
+def run(args, **env):
+    clean = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def django_setup(**env):
+    return run(["-c", "import django; django.setup(); from django.conf import settings; "
+                      "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER, "
+                      "settings.EMAIL_BACKEND, settings.DEBUG, settings.CACHES['default']['BACKEND'])"],
+               DJANGO_SETTINGS_MODULE="inclusie.settings", **env)
+
+
+def test_with_nothing_set_it_runs_embedded():
+    result = django_setup()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+        "True",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]
+
+
+def test_with_database_and_redis_it_runs_on_the_real_services():
+    result = django_setup(
+        DATABASE_URL="postgres://u@db.example:5432/inclusie", REDIS_URL="redis://r.example:6379/0"
+    )
+    assert result.returncode == 0, result.stderr
+    engine, eager, *_rest, cache = result.stdout.split()
+    assert engine == "django.db.backends.postgresql"
+    assert eager == "False"
+    assert cache == "django.core.cache.backends.redis.RedisCache"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DEBUG", "misschien"),
+        ("DATABASE_URL", "mysql://u@h/db"),
+        ("DATABASE_URL", "geen-url"),
+        ("REDIS_URL", "http://localhost:6379"),
+        ("SESSION_IDLE_TIMEOUT", "dertig"),
+        ("EMAIL_PORT", "-1"),
+        ("SITE_URL", "inclusie.example"),
+        ("LOG_LEVEL", "LOUD"),
+        ("MFA_REQUIRED", "2"),
+    ],
+)
+def test_a_bad_value_stops_start_up_naming_the_variable(variable, value):
+    env = {variable: value}
+    if variable == "EMAIL_PORT":
+        env["EMAIL_HOST"] = "smtp.example"
+    result = django_setup(**env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert variable in result.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_requires_its_secrets(missing):
+    env = dict(PRODUCTION)
+    del env[missing]
+    result = django_setup(**env)
+    assert result.returncode != 0
+    assert missing in result.stderr.strip().splitlines()[-1]
+
+
+def test_a_weak_secret_key_is_refused():
+    result = django_setup(**{**PRODUCTION, "SECRET_KEY": "kort"})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr.strip().splitlines()[-1]
+
+
+def test_check_deploy_passes_with_debug_off():
+    env = dict(PRODUCTION, DATABASE_URL=os.environ.get("DATABASE_URL", "sqlite:////tmp/deploy.db"))
+    if os.environ.get("REDIS_URL"):
+        env["REDIS_URL"] = os.environ["REDIS_URL"]
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_mfa_is_required_when_debug_is_off():
+    result = run(["-c", "import django; django.setup(); from django.conf import settings; "
+                        "print(settings.MFA_REQUIRED)"],
+                 DJANGO_SETTINGS_MODULE="inclusie.settings", **PRODUCTION)
+    assert result.stdout.strip() == "True", result.stderr
+
+
+def test_the_suite_runs_on_postgresql_when_asked():
+    if os.environ.get("CI", "").lower() == "true":
+        assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    elif settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("DATABASE_URL is not PostgreSQL outside CI")
+
+
+def test_the_compose_file_is_valid():
+    if not shutil.which("docker-compose"):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("docker-compose is required under CI=true")
+        pytest.skip("docker-compose is not installed")
+    result = subprocess.run(
+        ["docker-compose", "-f", "docker-compose.yml", "config", "-q"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    text = (ROOT / "docker-compose.yml").read_text()
+    for service in ("postgres:", "redis:", "web:", "worker:", "beat:", "mailpit:"):
+        assert f"\n  {service}" in text, service
+    assert (ROOT / "Dockerfile").exists()
