@@ -90,15 +90,15 @@ class MfaRequiredMiddleware:
             return None
         from allauth.mfa.models import Authenticator
 
-        if Authenticator.objects.filter(
-            user=request.user, type=Authenticator.Type.TOTP
-        ).exists():
+        if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
             request.session[self.SESSION_FLAG] = True
             return None
         messages.info(
             request,
-            _("Set up an authenticator app first. Inclusie holds personal data, so every "
-              "account logs in with a code from an app as well as a password."),
+            _(
+                "Set up an authenticator app first. Inclusie holds personal data, so every "
+                "account logs in with a code from an app as well as a password."
+            ),
         )
         return redirect("mfa_activate_totp")
 

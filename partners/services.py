@@ -45,12 +45,16 @@ def invitation_create(*, actor: Membership, email: str, name: str, role: str) ->
     invitation for the same address is replaced, so only the newest link works."""
     _require_admin_of(actor, actor.organisation_id)
     email = User.objects.normalize_email(email).strip().lower()
-    if Membership.objects.active().filter(
-        organisation_id=actor.organisation_id, user__email__iexact=email
-    ).exists():
+    if (
+        Membership.objects.active()
+        .filter(organisation_id=actor.organisation_id, user__email__iexact=email)
+        .exists()
+    ):
         raise ValidationError(
-            {"email": _("This person is already a member of %(organisation)s.")
-             % {"organisation": actor.organisation.name}}
+            {
+                "email": _("This person is already a member of %(organisation)s.")
+                % {"organisation": actor.organisation.name}
+            }
         )
     now = timezone.now()
     Invitation.objects.filter(
@@ -133,9 +137,11 @@ def invitation_accept(
             _("This invitation was sent to %(email)s. Log in with that address to accept it.")
             % {"email": invitation.email}
         )
-    if Membership.objects.active().filter(
-        user=user, organisation_id=invitation.organisation_id
-    ).exists():
+    if (
+        Membership.objects.active()
+        .filter(user=user, organisation_id=invitation.organisation_id)
+        .exists()
+    ):
         raise ValidationError(_("You are already a member of this organisation."))
     membership = Membership.objects.create(
         user=user, organisation_id=invitation.organisation_id, role=invitation.role
@@ -155,8 +161,10 @@ def membership_change_role(*, actor: Membership, membership: Membership, role: s
         raise ValidationError({"role": _("Choose one of the roles.")})
     if not _keeps_an_administrator(membership, new_role=role):
         raise ValidationError(
-            {"role": _("%(organisation)s needs at least one administrator.")
-             % {"organisation": membership.organisation.name}}
+            {
+                "role": _("%(organisation)s needs at least one administrator.")
+                % {"organisation": membership.organisation.name}
+            }
         )
     membership.role = role
     membership.save(update_fields=["role"])
@@ -190,4 +198,3 @@ def user_deactivate(*, user: User) -> User:
     user.save(update_fields=["is_active"])
     sessions_end_for(user_id=user.pk)
     return user
-

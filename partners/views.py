@@ -38,7 +38,8 @@ def actor_choose(request):
         )
         actor_set(request, membership)
         messages.success(
-            request, _("You now act for %(organisation)s.") % {"organisation": membership.organisation}
+            request,
+            _("You now act for %(organisation)s.") % {"organisation": membership.organisation},
         )
         return redirect(_safe_next(request))
     return render(request, "partners/actor_choose.html", {"next": _safe_next(request, "")})
@@ -108,7 +109,9 @@ def member_edit(request, pk):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The role of %(name)s is saved.") % {"name": membership.user})
+            messages.success(
+                request, _("The role of %(name)s is saved.") % {"name": membership.user}
+            )
             return redirect("partners:member_list")
     return render(request, "partners/member_edit.html", {"membership": membership, "form": form})
 
@@ -128,9 +131,7 @@ def member_end(request, pk):
                 request, _("The membership of %(name)s has ended.") % {"name": membership.user}
             )
             return redirect("partners:member_list")
-    return render(
-        request, "partners/member_end.html", {"membership": membership, "error": error}
-    )
+    return render(request, "partners/member_end.html", {"membership": membership, "error": error})
 
 
 @require_POST
@@ -154,11 +155,11 @@ def invitation_accept(request, token):
     if invitation is None:
         return render(request, "partners/invitation_invalid.html", status=404)
     user = request.user if request.user.is_authenticated else None
-    has_account = user is not None or User.objects.filter(
-        email__iexact=invitation.email
-    ).exists()
-    form = None if has_account else InvitationAcceptForm(
-        request.POST or None, initial={"name": invitation.name}
+    has_account = user is not None or User.objects.filter(email__iexact=invitation.email).exists()
+    form = (
+        None
+        if has_account
+        else InvitationAcceptForm(request.POST or None, initial={"name": invitation.name})
     )
     error = None
     if request.method == "POST" and (form is None or form.is_valid()):
@@ -192,4 +193,3 @@ def invitation_accept(request, token):
         "partners/invitation_accept.html",
         {"invitation": invitation, "form": form, "error": error, "has_account": has_account},
     )
-

@@ -3,6 +3,7 @@
 Under CI=true the suite refuses to fall back: SQLite, a missing Redis or a missing Chromium is a
 failure, not a skip."""
 
+import contextlib
 import os
 import shutil
 
@@ -138,9 +139,7 @@ def admin(corporation):
 
 @pytest.fixture
 def privacy_officer(corporation):
-    return _member(
-        corporation, Role.PRIVACYFUNCTIONARIS, "privacy@test.example", "Ingrid Test"
-    )
+    return _member(corporation, Role.PRIVACYFUNCTIONARIS, "privacy@test.example", "Ingrid Test")
 
 
 @pytest.fixture
@@ -174,10 +173,9 @@ def password():
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """The cache holds login rate limits; each test starts with none (Redis DB of the tests)."""
+    """The cache holds login rate limits; each test starts with none (Redis DB of the tests).
+    An unreachable Redis is reported by requires_redis, not here."""
     from django.core.cache import cache
 
-    try:
+    with contextlib.suppress(Exception):
         cache.clear()
-    except Exception:  # noqa: BLE001 - an unreachable Redis is reported by requires_redis
-        pass

@@ -27,10 +27,16 @@ def run(args, **env):
 
 
 def django_setup(**env):
-    return run(["-c", "import django; django.setup(); from django.conf import settings; "
-                      "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER, "
-                      "settings.EMAIL_BACKEND, settings.DEBUG, settings.CACHES['default']['BACKEND'])"],
-               DJANGO_SETTINGS_MODULE="inclusie.settings", **env)
+    return run(
+        [
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER, "
+            "settings.EMAIL_BACKEND, settings.DEBUG, settings.CACHES['default']['BACKEND'])",
+        ],
+        DJANGO_SETTINGS_MODULE="inclusie.settings",
+        **env,
+    )
 
 
 def test_with_nothing_set_it_runs_embedded():
@@ -105,9 +111,15 @@ def test_check_deploy_passes_with_debug_off():
 
 
 def test_mfa_is_required_when_debug_is_off():
-    result = run(["-c", "import django; django.setup(); from django.conf import settings; "
-                        "print(settings.MFA_REQUIRED)"],
-                 DJANGO_SETTINGS_MODULE="inclusie.settings", **PRODUCTION)
+    result = run(
+        [
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.MFA_REQUIRED)",
+        ],
+        DJANGO_SETTINGS_MODULE="inclusie.settings",
+        **PRODUCTION,
+    )
     assert result.stdout.strip() == "True", result.stderr
 
 
@@ -125,7 +137,10 @@ def test_the_compose_file_is_valid():
         pytest.skip("docker-compose is not installed")
     result = subprocess.run(
         ["docker-compose", "-f", "docker-compose.yml", "config", "-q"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     text = (ROOT / "docker-compose.yml").read_text()

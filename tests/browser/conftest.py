@@ -43,8 +43,9 @@ def page(request, browser, live_server):
     page.console_problems = []
     page.on(
         "console",
-        lambda message: message.type in ("error", "warning")
-        and page.console_problems.append(message.text),
+        lambda message: (
+            message.type in ("error", "warning") and page.console_problems.append(message.text)
+        ),
     )
     page.base_url = live_server.url
     yield page

@@ -7,7 +7,7 @@ def log_in(page, email, password):
     page.goto(page.base_url + "/account/login/")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Aanmelden").click()
 
 
 def assert_fits_the_screen(page):
@@ -44,5 +44,5 @@ def test_switch_the_acting_organisation(page, shared_worker, password):
 def test_wrong_password_keeps_the_address_and_says_why(page, corporation_worker):
     log_in(page, corporation_worker.user.email, "fout-wachtwoord")
     assert page.get_by_label("E-mailadres").input_value() == corporation_worker.user.email
-    assert page.get_by_text("niet juist").first.is_visible()
+    assert page.get_by_text("niet correct").first.is_visible()
     assert_fits_the_screen(page)

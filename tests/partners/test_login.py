@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
@@ -5,7 +7,6 @@ from allauth.mfa.totp.internal.auth import (
     format_hotp_value,
     generate_totp_secret,
     hotp_value,
-    yield_hotp_counters_from_time,
 )
 from django.conf import settings
 from django.core import mail
@@ -20,7 +21,7 @@ def log_in(client, email, password):
 
 
 def current_code(secret):
-    counter = list(yield_hotp_counters_from_time())[1]
+    counter = int(time.time()) // 30
     return format_hotp_value(hotp_value(secret, counter))
 
 
@@ -35,7 +36,7 @@ def test_login_is_by_email_and_lands_on_the_start_page(client, corporation_worke
 def test_a_wrong_password_says_so_in_dutch(client, corporation_worker):
     response = log_in(client, corporation_worker.user.email, "fout-wachtwoord")
     assert response.status_code == 200
-    assert "niet juist" in response.content.decode()
+    assert "niet correct" in response.content.decode()
     assert 'value="woonconsulent@test.example"' in response.content.decode()
 
 
@@ -51,7 +52,9 @@ def test_sign_up_is_closed(client):
     assert "account/signup_closed.html" in [t.name for t in response.templates]
 
 
-def test_failed_logins_are_rate_limited_in_redis(client, corporation_worker, password, requires_redis):
+def test_failed_logins_are_rate_limited_in_redis(
+    client, corporation_worker, password, requires_redis
+):
     import redis
 
     for _ in range(5):
@@ -65,7 +68,9 @@ def test_failed_logins_are_rate_limited_in_redis(client, corporation_worker, pas
 
 
 def test_password_reset_sends_a_mail(client, corporation_worker):
-    response = client.post(reverse("account_reset_password"), {"email": corporation_worker.user.email})
+    response = client.post(
+        reverse("account_reset_password"), {"email": corporation_worker.user.email}
+    )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/account/password/reset/key/" in mail.outbox[0].body
@@ -76,7 +81,10 @@ def test_without_an_authenticator_every_page_leads_to_setting_one_up(login, corp
     client = login(corporation_worker)
     response = client.get(reverse("start"))
     assert response["Location"] == reverse("mfa_activate_totp")
-    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+    # allauth asks a forced login to confirm the password before it shows the QR code
+    page = client.get(reverse("mfa_activate_totp"), follow=True)
+    assert page.status_code == 200
+    assert page.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
 
 
 @override_settings(MFA_REQUIRED=True)
@@ -84,13 +92,23 @@ def test_setting_up_totp_then_logging_in_with_a_code(client, corporation_worker,
     user = corporation_worker.user
     log_in(client, user.email, password)
     assert client.get(reverse("start"))["Location"] == reverse("mfa_activate_totp")
+    # allauth asks for the password once more before it shows the secret
+    assert client.get(reverse("mfa_activate_totp"))["Location"].startswith(
+        reverse("account_reauthenticate")
+    )
+    client.post(reverse("account_reauthenticate"), {"password": password})
     page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200, page.get("Location")
     secret = page.context["form"].secret
     response = client.post(reverse("mfa_activate_totp"), {"code": current_code(secret)})
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists()
     assert client.get(reverse("start")).status_code == 200
+
+    deactivate = client.post(reverse("mfa_deactivate_totp"))
+    assert deactivate.status_code == 200, "with MFA required the app cannot be switched off"
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
     client.logout()
     response = log_in(client, user.email, password)

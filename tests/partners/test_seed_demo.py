@@ -30,7 +30,10 @@ def test_seed_demo_is_safe_to_run_twice(capsys):
 def test_it_has_every_kind_of_organisation_and_every_role():
     call_command("seed_demo", password="een-eigen-wachtwoord")
     assert set(Organisation.objects.values_list("kind", flat=True)) >= {
-        "corporatie", "welzijn", "zorg", "gemeente"
+        "corporatie",
+        "welzijn",
+        "zorg",
+        "gemeente",
     }
     assert set(Membership.objects.values_list("role", flat=True)) == set(Membership.Role.values)
     assert len(set(Organisation.objects.values_list("memberships__user", flat=True))) > 1

@@ -24,7 +24,13 @@ PUBLIC = {
     "partners:invitation_accept",  # the link from the e-mail; 404 unless the token is valid
 }
 
-SAMPLE = {"int": "1", "str": "voorbeeld", "slug": "voorbeeld", "uuid": "0" * 8 + "-0000-0000-0000-" + "0" * 12, "path": "voorbeeld"}
+SAMPLE = {
+    "int": "1",
+    "str": "voorbeeld",
+    "slug": "voorbeeld",
+    "uuid": "0" * 8 + "-0000-0000-0000-" + "0" * 12,
+    "path": "voorbeeld",
+}
 
 
 def walk(patterns, prefix="", namespace=None):

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from partners.models import Membership, Neighbourhood, Organisation, User
 
-DEFAULT_PASSWORD = "Inclusie-demo-2026"
+DEFAULT_PASSWORD = "Inclusie-demo-2026"  # noqa: S105 - printed, refused when DEBUG is off
 TOWN = "Lindenhoven"
 DOMAIN = "lindenhoven.example"
 
