@@ -101,13 +101,38 @@ def test_a_weak_secret_key_is_refused():
     assert "SECRET_KEY" in result.stderr.strip().splitlines()[-1]
 
 
+PRODUCTION_SERVICES = {
+    "DATABASE_URL": "postgres://inclusie@db.example:5432/inclusie",
+    "REDIS_URL": "redis://redis.example:6379/0",
+    "EMAIL_HOST": "smtp.example.nl",
+    "SITE_URL": "https://inclusie.example.nl",
+}
+
+
 def test_check_deploy_passes_with_debug_off():
-    env = dict(PRODUCTION, DATABASE_URL=os.environ.get("DATABASE_URL", "sqlite:////tmp/deploy.db"))
-    if os.environ.get("REDIS_URL"):
-        env["REDIS_URL"] = os.environ["REDIS_URL"]
-    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **PRODUCTION,
+        **PRODUCTION_SERVICES,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "check"),
+    [
+        ("DATABASE_URL", "sqlite:////tmp/inclusie.db", "inclusie.W001"),
+        ("REDIS_URL", "", "inclusie.W002"),
+        ("EMAIL_HOST", "", "inclusie.W003"),
+        ("SITE_URL", "http://inclusie.example.nl", "inclusie.W004"),
+    ],
+)
+def test_check_deploy_warns_about_embedded_services_in_production(variable, value, check):
+    env = {**PRODUCTION, **PRODUCTION_SERVICES, variable: value}
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+    assert result.returncode != 0
+    assert check in result.stderr + result.stdout
 
 
 def test_mfa_is_required_when_debug_is_off():

@@ -239,3 +239,15 @@ def test_deactivating_a_person_ends_their_sessions(corporation_worker):
 def test_only_an_administrator_of_that_organisation_may_act(outsider_admin, corporation_worker):
     with pytest.raises(ValidationError):
         services.membership_end(actor=outsider_admin, membership=corporation_worker)
+
+
+def test_an_operator_deactivates_a_person_from_the_command_line(corporation_worker):
+    from django.core.management import call_command
+    from django.test import Client
+
+    worker_client = Client()
+    worker_client.force_login(corporation_worker.user)
+    call_command("deactivate_user", "WoonConsulent@test.example")
+    corporation_worker.user.refresh_from_db()
+    assert corporation_worker.user.is_active is False
+    assert not Session.objects.filter(user_id=corporation_worker.user_id).exists()
