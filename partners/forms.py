@@ -9,6 +9,8 @@ from partners.models import Membership
 
 def _helper(submit_label) -> FormHelper:
     helper = FormHelper()
+    # Our own Dutch messages beside the field, not the browser's (which speak its language).
+    helper.attrs = {"novalidate": ""}
     helper.add_input(Submit("submit", submit_label))
     return helper
 

@@ -9,8 +9,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "nl" / "LC_MESSAGES" / "django.po"
 
 
-def test_pages_are_dutch_by_default(client, db):
-    html = client.get(reverse("account_login")).content.decode()
+def test_pages_are_dutch_by_default_whatever_the_browser_asks(client, db):
+    response = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
     assert 'lang="nl"' in html
     assert "Naar de inhoud" in html
 

@@ -37,7 +37,8 @@ def browser():
 
 @pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
 def page(request, browser, live_server):
-    context = browser.new_context(viewport=request.param, locale="nl-NL")
+    # An English browser: Inclusie must still speak Dutch first.
+    context = browser.new_context(viewport=request.param, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.console_problems = []
