@@ -5,9 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-# The test suite runs on PostgreSQL and Redis (override to point elsewhere).
-TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/inclusie
-TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+# The test suite runs on PostgreSQL and Redis (override to point elsewhere). Each checkout gets its
+# own database name and Redis database, so two checkouts on one machine can test at the same time.
+CHECKOUT_ID := $(shell pwd | cksum | cut -d' ' -f1)
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/inclusie_$(CHECKOUT_ID)
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/$(shell echo $$(( $(CHECKOUT_ID) % 15 + 1 )))
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=false \
 	SECRET_KEY=test-only-secret-key-not-for-production-3f9a7c1e5b2d8046af19c3e7b5d2a8f0 ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 	SECURE_SSL_REDIRECT=false STATIC_PLAIN_STORAGE=true MFA_REQUIRED=false \

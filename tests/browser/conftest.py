@@ -35,10 +35,14 @@ def browser():
         browser.close()
 
 
+def launch_context(browser, viewport, **options):
+    # An English browser: Inclusie must still speak Dutch first.
+    return browser.new_context(viewport=viewport, locale="en-US", **options)
+
+
 @pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
 def page(request, browser, live_server):
-    # An English browser: Inclusie must still speak Dutch first.
-    context = browser.new_context(viewport=request.param, locale="en-US")
+    context = launch_context(browser, request.param)
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.console_problems = []

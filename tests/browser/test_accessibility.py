@@ -1,0 +1,79 @@
+"""WCAG 2.1 AA checks by axe-core (vendored in tests/browser/vendor, MPL-2.0) on every page of
+the foundation, at desktop size and on a phone. Axe finds what a machine can find (contrast,
+labels, landmarks, names); the keyboard and focus checks below add what it cannot."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE, launch_context
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def violations(page):
+    # Axe is injected only in this test's context, which bypasses the CSP for that purpose.
+    page.add_script_tag(content=AXE)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+    )
+    return [
+        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
+        for v in result["violations"]
+    ]
+
+
+def log_in(page, base_url, email, password):
+    page.goto(base_url + "/account/login/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_pages_meet_wcag_aa(browser, live_server, admin, shared_worker, password, viewport):
+    context = launch_context(browser, viewport, bypass_csp=True)
+    page = context.new_page()
+    page.set_content('<html lang="nl"><body><main><input type="text"></main></body></html>')
+    assert any(v.startswith("label") for v in violations(page)), "axe must catch a bad page"
+    found = {}
+    page.goto(live_server.url + "/account/login/")
+    found["login"] = violations(page)
+    page.goto(live_server.url + "/account/password/reset/")
+    found["password reset"] = violations(page)
+    log_in(page, live_server.url, admin.user.email, password)
+    for name, path in [
+        ("start", "/"),
+        ("members", "/organisatie/leden/"),
+        ("invite", "/organisatie/leden/uitnodigen/"),
+        ("my account", "/account/2fa/"),
+    ]:
+        page.goto(live_server.url + path)
+        found[name] = violations(page)
+    page.goto(live_server.url + "/organisatie/leden/uitnodigen/")
+    page.get_by_role("button", name="Uitnodiging versturen").click()
+    page.wait_for_load_state()
+    found["invite with errors"] = violations(page)
+    context.close()
+
+    context = launch_context(browser, viewport, bypass_csp=True)
+    page = context.new_page()
+    log_in(page, live_server.url, shared_worker.user.email, password)
+    found["choose organisation"] = violations(page)
+    context.close()
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_keyboard_reaches_the_skip_link_first_and_it_moves_focus(page, admin, password):
+    page.goto(page.base_url + "/account/login/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Naar de inhoud"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "focus must be visible"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "inhoud"
