@@ -1,5 +1,5 @@
 # Inclusie: one image for the web process (gunicorn), the Celery worker and Celery beat.
-# Build: docker build -t inclusie .     Run: see docs/running.md and docker-compose.yml.
+# Build: docker build -t inclusie .     Run: see README.md and docker-compose.yml.
 FROM python:3.11-slim
 
 # PYTHONPATH: the project's own packages (inclusie, partners, cases) and its templates/, static/

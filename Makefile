@@ -13,6 +13,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/$(shell echo $$(( $(CHECKOUT_ID) % 15 +
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=false \
 	SECRET_KEY=test-only-secret-key-not-for-production-3f9a7c1e5b2d8046af19c3e7b5d2a8f0 ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 	SECURE_SSL_REDIRECT=false STATIC_PLAIN_STORAGE=true MFA_REQUIRED=false \
+	CACHE_KEY_PREFIX=test-$(CHECKOUT_ID) \
 	CELERY_TASK_ALWAYS_EAGER=true DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 .PHONY: run test lint messages clean
@@ -32,9 +33,9 @@ run: $(STAMP)
 
 ## make test: the whole suite on PostgreSQL and Redis, browser tests included
 test: $(STAMP)
-	scripts/test-prerequisites
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) scripts/test-prerequisites
 	$(PY) -m ruff check .
-	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(TEST_ENV) DATABASE_URL=sqlite:///:memory: $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

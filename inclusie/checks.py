@@ -40,4 +40,24 @@ def production_services(app_configs, **kwargs):
                 id="inclusie.W004",
             )
         )
+    if not settings.MFA_REQUIRED:
+        problems.append(
+            Warning(
+                "MFA_REQUIRED is off: accounts can log in with a password alone.",
+                hint="Leave MFA_REQUIRED at its default (on when DEBUG is off).",
+                id="inclusie.W005",
+            )
+        )
+    if (
+        getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+        and not settings.ALLAUTH_TRUSTED_PROXY_COUNT
+    ):
+        problems.append(
+            Warning(
+                "BEHIND_TLS_PROXY is on but TRUSTED_PROXY_COUNT is 0: failed logins are counted "
+                "per proxy address, so a few wrong passwords lock everyone out.",
+                hint="Set TRUSTED_PROXY_COUNT to the number of proxies in front of Inclusie.",
+                id="inclusie.W006",
+            )
+        )
     return problems

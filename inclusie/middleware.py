@@ -44,8 +44,9 @@ class SessionTimeoutMiddleware:
                 messages.info(request, _("Your session has ended. Please log in again."))
                 return redirect_to_login(request.get_full_path())
             if now - last_seen >= LAST_SEEN_PRECISION or LAST_SEEN_KEY not in request.session:
+                # The cookie itself stays a browser-session cookie (gone when the browser
+                # closes); the idle limit is enforced here, from the session's own clock.
                 request.session[LAST_SEEN_KEY] = now
-                request.session.set_expiry(settings.SESSION_IDLE_TIMEOUT)
         return self.get_response(request)
 
 
@@ -64,7 +65,7 @@ class MfaRequiredMiddleware:
     """With MFA_REQUIRED, a person without an authenticator app reaches only the pages that set
     one up (and logging out)."""
 
-    ALLOWED_URL_NAMES = {
+    ALLOWED_VIEWS = {
         "mfa_activate_totp",
         "mfa_index",
         "mfa_view_recovery_codes",
@@ -75,7 +76,6 @@ class MfaRequiredMiddleware:
         "set_language",
         "health",
     }
-    SESSION_FLAG = "mfa_enrolled"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -86,14 +86,12 @@ class MfaRequiredMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not settings.MFA_REQUIRED or not request.user.is_authenticated:
             return None
-        if request.session.get(self.SESSION_FLAG):
-            return None
-        if request.resolver_match.url_name in self.ALLOWED_URL_NAMES:
+        if request.resolver_match.view_name in self.ALLOWED_VIEWS:
             return None
         from allauth.mfa.models import Authenticator
 
+        # Asked on every request (one indexed query), so a removed authenticator counts at once.
         if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
-            request.session[self.SESSION_FLAG] = True
             return None
         messages.info(
             request,

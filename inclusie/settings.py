@@ -7,6 +7,7 @@ names the variable.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -189,7 +190,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Amsterdam"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "sessions-clear-expired": {
+        "task": "partners.tasks.sessions_clear_expired",
+        "schedule": 60 * 60,
+    },
+}
 
 # --- People, login and MFA ----------------------------------------------------------------------
 
@@ -200,7 +206,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "partners.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -221,10 +230,21 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Inclusie] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_URL.split(":", 1)[0]
 # Counted in the cache (Redis in production), so the limit holds across web processes.
+LOGIN_FAILED_RATE_LIMIT = env_str("LOGIN_FAILED_RATE_LIMIT", "5/5m/ip,5/5m/key")
+if not re.fullmatch(
+    r"\d+/\d*[smhd]?(/(ip|key|user))?(,\d+/\d*[smhd]?(/(ip|key|user))?)*", LOGIN_FAILED_RATE_LIMIT
+):
+    raise ImproperlyConfigured(
+        f"LOGIN_FAILED_RATE_LIMIT: {LOGIN_FAILED_RATE_LIMIT!r} is not like '5/5m/ip,5/5m/key'."
+    )
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "5/5m/ip,5/5m/key"),
+    "login_failed": LOGIN_FAILED_RATE_LIMIT,
     "reset_password": "5/m/ip,3/m/key",
 }
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# Behind a proxy every request comes from the proxy's address: rate limits per IP need the
+# client's address from X-Forwarded-For, trusting as many hops as there are proxies.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 MFA_ADAPTER = "partners.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -239,6 +259,10 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
 SESSION_ENGINE = "partners.sessions"
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60, minimum=60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60, minimum=60)
+if SESSION_IDLE_TIMEOUT > SESSION_ABSOLUTE_TIMEOUT:
+    raise ImproperlyConfigured(
+        "SESSION_IDLE_TIMEOUT: must not be longer than SESSION_ABSOLUTE_TIMEOUT."
+    )
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

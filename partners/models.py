@@ -1,5 +1,7 @@
 """WHO: people, organisations, memberships (roles), neighbourhoods and invitations."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.sessions.base_session import AbstractBaseSession
@@ -199,6 +201,11 @@ class Membership(models.Model):
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
+
+
+def token_hash(token: str) -> str:
+    """What is stored of an invitation's token: its SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Invitation(models.Model):

@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from partners.models import Invitation, Membership
+from partners.models import Invitation, Membership, User, token_hash
 
 
 def membership_list(*, actor: Membership, status: str = "active", query: str = "") -> QuerySet:
@@ -47,3 +47,18 @@ def invitation_get(*, actor: Membership, pk: int) -> Invitation:
         pk=pk,
         organisation_id=actor.organisation_id,
     )
+
+
+def invitation_get_open(*, token: str) -> Invitation | None:
+    """The open invitation a link's token belongs to, or None when unknown, used or expired."""
+    invitation = (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    return invitation if invitation and invitation.is_open else None
+
+
+def invitation_has_account(*, invitation: Invitation) -> bool:
+    """Whether the invited address already logs in to Inclusie."""
+    return User.objects.filter(email__iexact=invitation.email).exists()

@@ -1,6 +1,5 @@
 """Every write about people, memberships and invitations."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -12,20 +11,22 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from partners.models import Invitation, Membership, User
+from partners.models import Invitation, Membership, Organisation, User, token_hash
 from partners.sessions import sessions_end_for
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _require_admin_of(actor: Membership, organisation_id: int) -> None:
     if actor.role != Membership.Role.BEHEERDER or actor.organisation_id != organisation_id:
         raise ValidationError(_("Only an administrator of this organisation may do this."))
+
+
+def _lock_organisation(organisation_id: int) -> None:
+    """Serialise changes to one organisation's memberships, so two administrators who demote or
+    end each other at the same moment cannot leave it without one."""
+    Organisation.objects.select_for_update().filter(pk=organisation_id).first()
 
 
 def _keeps_an_administrator(membership: Membership, *, new_role: str | None) -> bool:
@@ -44,6 +45,8 @@ def invitation_create(*, actor: Membership, email: str, name: str, role: str) ->
     """Invite a person by e-mail to join the actor's organisation in a role. An earlier open
     invitation for the same address is replaced, so only the newest link works."""
     _require_admin_of(actor, actor.organisation_id)
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose one of the roles.")})
     email = User.objects.normalize_email(email).strip().lower()
     if (
         Membership.objects.active()
@@ -69,25 +72,34 @@ def invitation_create(*, actor: Membership, email: str, name: str, role: str) ->
         email=email,
         name=name.strip(),
         role=role,
-        token_hash=_token_hash(token),
+        token_hash=token_hash(token),
         invited_by=actor.user,
         created_at=now,
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     link = settings.SITE_URL + reverse("partners:invitation_accept", args=[token])
-    transaction.on_commit(lambda: _invitation_send(invitation=invitation, link=link))
+    from partners.tasks import invitation_send as task
+
+    transaction.on_commit(lambda: task.delay(invitation.pk, link))
     return invitation
 
 
-def _invitation_send(*, invitation: Invitation, link: str) -> None:
-    context = {"invitation": invitation, "link": link}
-    subject = render_to_string("emails/invitation_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/invitation.txt", context),
-        to=[invitation.email],
+def invitation_send(*, invitation_id: int, link: str) -> None:
+    """Mail an invitation in Dutch (the invitee has not chosen a language yet), if still open."""
+    invitation = Invitation.objects.select_related("organisation", "invited_by").get(
+        pk=invitation_id
     )
-    message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
+    if not invitation.is_open:
+        return
+    context = {"invitation": invitation, "link": link}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("emails/invitation_subject.txt", context).strip()
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("emails/invitation.txt", context),
+            to=[invitation.email],
+        )
+        message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
     message.send()
 
 
@@ -99,16 +111,6 @@ def invitation_revoke(*, actor: Membership, invitation: Invitation) -> None:
         raise ValidationError(_("This invitation has already been used, revoked or expired."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-
-
-def invitation_get_open(*, token: str) -> Invitation | None:
-    """The open invitation a link's token belongs to, or None when unknown, used or expired."""
-    invitation = (
-        Invitation.objects.select_related("organisation", "invited_by")
-        .filter(token_hash=_token_hash(token))
-        .first()
-    )
-    return invitation if invitation and invitation.is_open else None
 
 
 @transaction.atomic
@@ -155,6 +157,8 @@ def invitation_accept(
 def membership_change_role(*, actor: Membership, membership: Membership, role: str) -> Membership:
     """Give a member another role in the actor's organisation."""
     _require_admin_of(actor, membership.organisation_id)
+    _lock_organisation(membership.organisation_id)
+    membership.refresh_from_db()
     if not membership.is_active:
         raise ValidationError(_("This membership has ended."))
     if role not in Membership.Role.values:
@@ -175,6 +179,7 @@ def membership_change_role(*, actor: Membership, membership: Membership, role: s
 def membership_end(*, actor: Membership, membership: Membership) -> Membership:
     """End a membership. When it was the person's last, their sessions end at once."""
     _require_admin_of(actor, membership.organisation_id)
+    _lock_organisation(membership.organisation_id)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not membership.is_active:
         raise ValidationError(_("This membership has already ended."))

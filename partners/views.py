@@ -4,7 +4,8 @@ from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from partners import selectors, services
 from partners.actor import actor_required, actor_set
 from partners.forms import InvitationAcceptForm, InvitationForm, MembershipRoleForm
-from partners.models import Membership, User
+from partners.models import Membership
 
 BEHEERDER = Membership.Role.BEHEERDER
 
@@ -33,9 +34,10 @@ def actor_choose(request):
     if not request.memberships:
         return redirect("partners:no_membership")
     if request.method == "POST":
-        membership = get_object_or_404(
-            Membership.objects.active(), pk=request.POST.get("membership"), user=request.user
-        )
+        chosen = request.POST.get("membership", "")
+        membership = next((m for m in request.memberships if str(m.pk) == chosen), None)
+        if membership is None:
+            raise Http404
         actor_set(request, membership)
         messages.success(
             request,
@@ -151,45 +153,49 @@ def invitation_revoke(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
-    invitation = services.invitation_get_open(token=token)
+    invitation = selectors.invitation_get_open(token=token)
     if invitation is None:
         return render(request, "partners/invitation_invalid.html", status=404)
-    user = request.user if request.user.is_authenticated else None
-    has_account = user is not None or User.objects.filter(email__iexact=invitation.email).exists()
-    form = (
-        None
-        if has_account
-        else InvitationAcceptForm(request.POST or None, initial={"name": invitation.name})
-    )
-    error = None
-    if request.method == "POST" and (form is None or form.is_valid()):
+    if request.user.is_authenticated or selectors.invitation_has_account(invitation=invitation):
+        return _invitation_accept_existing(request, invitation)
+    form = InvitationAcceptForm(request.POST or None, initial={"name": invitation.name})
+    if request.method == "POST" and form.is_valid():
         try:
-            if form is None:
-                if user is None:
-                    return redirect_to_login(request.path)
-                membership = services.invitation_accept(invitation=invitation, user=user)
-            else:
-                membership = services.invitation_accept(
-                    invitation=invitation,
-                    name=form.cleaned_data["name"],
-                    password=form.cleaned_data["password1"],
-                )
-                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-        except ValidationError as exc:
-            if form is not None and hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field, errors)
-            else:
-                error = " ".join(exc.messages)
-        else:
-            actor_set(request, membership)
-            messages.success(
-                request,
-                _("Welcome to %(organisation)s.") % {"organisation": membership.organisation},
+            membership = services.invitation_accept(
+                invitation=invitation,
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password1"],
             )
-            return redirect("start")
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            return _welcome(request, membership)
     return render(
-        request,
-        "partners/invitation_accept.html",
-        {"invitation": invitation, "form": form, "error": error, "has_account": has_account},
+        request, "partners/invitation_accept.html", {"invitation": invitation, "form": form}
     )
+
+
+def _invitation_accept_existing(request, invitation):
+    """An invitation for someone who already has an account: accepted once logged in as them."""
+    error = None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.path)
+        try:
+            membership = services.invitation_accept(invitation=invitation, user=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            return _welcome(request, membership)
+    return render(
+        request, "partners/invitation_accept.html", {"invitation": invitation, "error": error}
+    )
+
+
+def _welcome(request, membership):
+    actor_set(request, membership)
+    messages.success(
+        request, _("Welcome to %(organisation)s.") % {"organisation": membership.organisation}
+    )
+    return redirect("start")

@@ -173,9 +173,18 @@ def password():
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """The cache holds login rate limits; each test starts with none (Redis DB of the tests).
+    """The cache holds login rate limits; each test starts with none. Only this run's keys go
+    (CACHE_KEY_PREFIX), so a Celery queue or another checkout in the same Redis is left alone.
     An unreachable Redis is reported by requires_redis, not here."""
     from django.core.cache import cache
 
+    prefix = settings.CACHES["default"].get("KEY_PREFIX")
     with contextlib.suppress(Exception):
-        cache.clear()
+        if settings.REDIS_URL:
+            import redis
+
+            connection = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
+            for key in connection.scan_iter(f"{prefix}:*"):
+                connection.delete(key)
+        else:
+            cache.clear()

@@ -1,5 +1,9 @@
 import ast
 import gettext
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,3 +82,38 @@ def test_the_start_page_speaks_dutch(login, admin):
     html = login(admin).get(reverse("start")).content.decode()
     assert "Leden en uitnodigingen" in html
     assert "nog niet beschikbaar" in html
+
+
+def test_every_text_in_the_code_is_in_the_catalogue(tmp_path):
+    """A {% translate %} or gettext() added without `make messages` would show in English."""
+    if not shutil.which("xgettext"):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("gettext is required under CI=true")
+        pytest.skip("GNU gettext is not installed")
+    copy = tmp_path / "project"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(".venv", ".git", "staticfiles", "db.sqlite3", "__pycache__"),
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "nl",
+            "--no-obsolete",
+            "--ignore=tests/*",
+            "--ignore=bench/*",
+        ],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DATABASE_URL": "sqlite:///:memory:"},
+    )
+    assert result.returncode == 0, result.stderr
+    fresh = {e["msgid"] for e in parse_po((copy / PO.relative_to(ROOT)).read_text())}
+    committed = {e["msgid"] for e in parse_po(PO.read_text(encoding="utf-8"))}
+    assert fresh - committed == set(), "run make messages and translate the new texts"

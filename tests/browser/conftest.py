@@ -8,6 +8,7 @@ from tests.conftest import CHROMIUM, IN_CI
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+NARROW_PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture(scope="session")

@@ -1,3 +1,4 @@
+import re
 import time
 
 import pytest
@@ -125,3 +126,58 @@ def test_setting_up_totp_then_logging_in_with_a_code(client, corporation_worker,
 def test_a_person_with_totp_reaches_pages(login, corporation_worker):
     TOTP.activate(corporation_worker.user, generate_totp_secret())
     assert login(corporation_worker).get(reverse("start")).status_code == 200
+
+
+def test_logout_is_a_post_and_ends_the_session(login, corporation_worker):
+    client = login(corporation_worker)
+    assert client.get(reverse("start")).status_code == 200
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("start"))["Location"].startswith(reverse("account_login"))
+
+
+def test_password_reset_from_the_mailed_link(client, corporation_worker):
+    client.post(reverse("account_reset_password"), {"email": corporation_worker.user.email})
+    link = re.search(r"http\S+/account/password/reset/key/\S+/", mail.outbox[0].body).group(0)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    new = "een-nieuw-lang-wachtwoord"
+    response = client.post(action, {"password1": new, "password2": new})
+    assert response.status_code == 302
+    corporation_worker.user.refresh_from_db()
+    assert corporation_worker.user.check_password(new)
+    assert log_in(client, corporation_worker.user.email, new).status_code == 302
+
+
+def test_a_too_short_new_password_is_refused_in_dutch(client, corporation_worker):
+    client.post(reverse("account_reset_password"), {"email": corporation_worker.user.email})
+    link = re.search(r"http\S+/account/password/reset/key/\S+/", mail.outbox[0].body).group(0)
+    action = client.get(link, follow=True).redirect_chain[-1][0]
+    response = client.post(action, {"password1": "kort", "password2": "kort"})
+    assert "te kort" in response.content.decode()
+
+
+@override_settings(MFA_REQUIRED=True)
+def test_login_with_a_recovery_code_when_the_phone_is_gone(client, corporation_worker, password):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    user = corporation_worker.user
+    TOTP.activate(user, generate_totp_secret())
+    code = RecoveryCodes.activate(user).get_unused_codes()[0]
+    assert log_in(client, user.email, password)["Location"] == reverse("mfa_authenticate")
+    assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
+    assert client.get(reverse("start")).status_code == 200
+    client.logout()
+    log_in(client, user.email, password)
+    reused = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert reused.status_code == 200, "a recovery code works once"
+
+
+@override_settings(MFA_REQUIRED=True)
+def test_a_removed_authenticator_counts_at_once(login, corporation_worker):
+    TOTP.activate(corporation_worker.user, generate_totp_secret())
+    client = login(corporation_worker)
+    assert client.get(reverse("start")).status_code == 200
+    Authenticator.objects.filter(user=corporation_worker.user).delete()
+    assert client.get(reverse("start"))["Location"] == reverse("mfa_activate_totp")

@@ -251,3 +251,78 @@ def test_an_operator_deactivates_a_person_from_the_command_line(corporation_work
     corporation_worker.user.refresh_from_db()
     assert corporation_worker.user.is_active is False
     assert not Session.objects.filter(user_id=corporation_worker.user_id).exists()
+
+
+@pytest.mark.parametrize("cast", ["corporation_worker", "manager", "privacy_officer"])
+def test_changing_ending_and_revoking_require_the_administrator_role(
+    login, request, cast, admin, corporation_worker, invite
+):
+    invite(login(admin))
+    invitation = Invitation.objects.get()
+    client = login(request.getfixturevalue(cast))
+    assert (
+        client.get(reverse("partners:member_edit", args=[corporation_worker.pk])).status_code == 403
+    )
+    assert (
+        client.post(reverse("partners:member_end", args=[corporation_worker.pk])).status_code == 403
+    )
+    revoke = reverse("partners:invitation_revoke", args=[invitation.pk])
+    assert client.post(revoke).status_code == 403
+    corporation_worker.refresh_from_db()
+    assert corporation_worker.ended_at is None
+    assert Invitation.objects.get().revoked_at is None
+
+
+def test_another_organisations_invitation_is_not_visible(login, admin, outsider_admin, invite):
+    invite(login(outsider_admin))
+    invitation = Invitation.objects.get()
+    response = login(admin).post(reverse("partners:invitation_revoke", args=[invitation.pk]))
+    assert response.status_code == 404
+    assert Invitation.objects.get().revoked_at is None
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "method"),
+    [
+        ("partners:member_invite", [], "put"),
+        ("partners:member_edit", ["pk"], "delete"),
+        ("partners:member_end", ["pk"], "put"),
+        ("partners:actor_choose", [], "delete"),
+        ("partners:no_membership", [], "post"),
+        ("start", [], "post"),
+    ],
+)
+def test_wrong_methods_get_405(login, admin, corporation_worker, name, args, method):
+    url = reverse(name, args=[corporation_worker.pk if a == "pk" else a for a in args])
+    assert getattr(login(admin), method)(url).status_code == 405
+
+
+def test_invitation_accept_refuses_wrong_methods(admin, login, invite, client):
+    invite(login(admin))
+    client.logout()
+    assert client.put(link_from_last_mail()).status_code == 405
+
+
+def test_an_invitation_mail_is_retried_until_the_mail_server_answers(admin, settings, monkeypatch):
+    """The task retries on SMTP errors: on a worker with backoff, here eagerly in a row."""
+    from partners.tasks import invitation_send
+    from tests.partners.flaky_mail import FailingTwiceBackend
+
+    # Eager retries loop in place only when the eager run does not re-raise the Retry.
+    monkeypatch.setitem(invitation_send.app.conf, "task_eager_propagates", False)
+    settings.EMAIL_BACKEND = "tests.partners.flaky_mail.FailingTwiceBackend"
+    FailingTwiceBackend.attempts = 0
+    invitation = services.invitation_create(
+        actor=admin, email="nieuw@test.example", name="Nieuwe Collega", role=Role.MEDEWERKER
+    )
+    result = invitation_send.apply(args=(invitation.pk, "http://x/"), throw=False)
+    assert result.state == "SUCCESS"
+    assert FailingTwiceBackend.attempts == 3
+    assert len(mail.outbox) == 1
+
+
+def test_an_invitation_mail_is_dutch_whatever_the_inviter_reads(admin, login, invite, client):
+    client = login(admin)
+    client.post(reverse("set_language"), {"language": "en"})
+    invite(client)
+    assert mail.outbox[0].subject.startswith("Uitnodiging voor")

@@ -1,36 +1,36 @@
-"""Walk every URL pattern the project has: an anonymous request never gets a 200 on a page that
-is not public. A new view cannot slip past: it is either protected or listed here on purpose."""
+"""Walk every URL pattern the project has. Anonymous: a page that is not public answers with a
+redirect to the login page (or 405 for a wrong method), never with content, never with a 404 that
+could hide an open view. Logged in: every page is private to the browser cache and carries no
+inline code. A new view cannot slip past: it is protected, or listed here on purpose."""
 
 import re
+import time
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 pytestmark = pytest.mark.django_db
 
-# Pages that anyone may see without logging in, by URL name.
+# Pages anyone may see without logging in, by view name, with what an anonymous GET gets.
 PUBLIC = {
-    "health",
-    "set_language",
-    "account_login",
-    "account_signup",  # says that sign-up is closed
-    "account_reset_password",
-    "account_reset_password_done",
-    "account_reset_password_from_key",
-    "account_reset_password_from_key_done",
-    "account_inactive",
-    "account_confirm_email",
-    "account_email_verification_sent",
-    "partners:invitation_accept",  # the link from the e-mail; 404 unless the token is valid
+    "health": {200},
+    "set_language": {302},  # a GET without a language just goes back
+    "account_login": {200},
+    "account_signup": {200},  # says that sign-up is closed
+    "account_inactive": {200},
+    "account_reset_password": {200},
+    "account_reset_password_done": {200},
+    "account_reset_password_from_key": {200},  # says the link is invalid
+    "account_reset_password_from_key_done": {200},
+    "mfa_authenticate": {302},  # only in the middle of a login
+    "partners:invitation_accept": {404},  # the link from the e-mail: 404 unless the token is valid
 }
-
-SAMPLE = {
-    "int": "1",
-    "str": "voorbeeld",
-    "slug": "voorbeeld",
-    "uuid": "0" * 8 + "-0000-0000-0000-" + "0" * 12,
-    "path": "voorbeeld",
-}
+LOGIN = "/account/login/"
+SAMPLE = {"int": "1", "str": "voorbeeld", "slug": "voorbeeld", "path": "voorbeeld"}
+# Regex groups of allauth's routes, with a value each matches.
+REGEX_SAMPLE = {"uidb36": "1", "key": "set-password"}
 
 
 def walk(patterns, prefix="", namespace=None):
@@ -45,29 +45,69 @@ def walk(patterns, prefix="", namespace=None):
 
 
 def to_path(pattern: str) -> str:
-    path = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE[m.group(1) or "str"], pattern)
-    # regex patterns (allauth uses a few)
-    path = re.sub(r"\(\?P<\w+>[^)]*\)", "voorbeeld", path)
-    path = path.lstrip("^").rstrip("$").replace("\\", "")
-    return "/" + path
+    """A concrete path for a route: path converters and regex groups get sample values."""
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: REGEX_SAMPLE[m.group(1)], pattern)
+    path = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE[m.group(1) or "str"], path)
+    return "/" + path.replace("^", "").replace("$", "")
 
 
 ALL = sorted(set(walk(get_resolver().url_patterns)), key=lambda item: item[1])
+IDS = [f"{name}:{pattern}" for name, pattern in ALL]
 
 
-def test_the_walk_finds_the_projects_urls():
+def test_the_walk_finds_the_projects_urls_and_builds_paths_that_resolve():
     names = {name for name, _ in ALL}
     assert {"start", "partners:member_list", "account_login", "mfa_index"} <= names
-    assert len(ALL) > 20
+    assert set(PUBLIC) <= names, "a public page listed here no longer exists"
+    for name, pattern in ALL:
+        assert resolve(to_path(pattern)).view_name == name, pattern
 
 
-@pytest.mark.parametrize(("name", "pattern"), ALL, ids=[f"{n}:{p}" for n, p in ALL])
+def test_email_address_management_is_not_offered():
+    names = {name for name, _ in ALL}
+    assert not names & {"account_email", "account_set_password", "account_confirm_login_code"}
+
+
+@pytest.mark.parametrize(("name", "pattern"), ALL, ids=IDS)
 def test_anonymous_never_gets_a_private_page(client, name, pattern):
     path = to_path(pattern)
     for method in ("get", "post"):
         response = getattr(client, method)(path)
         if name in PUBLIC:
+            if method == "get":
+                assert response.status_code in PUBLIC[name], (path, response.status_code)
             continue
-        assert response.status_code != 200, f"{method.upper()} {path} ({name}) is open to anyone"
-        if response.status_code in (301, 302):
-            assert "/account/login/" in response["Location"], response["Location"]
+        status = response.status_code
+        assert status in (302, 405), f"{method.upper()} {path} ({name}) answered {status}"
+        if status == 302:
+            assert response["Location"].startswith(LOGIN), response["Location"]
+
+
+@pytest.fixture
+def logged_in_with_totp(login, admin):
+    TOTP.activate(admin.user, generate_totp_secret())
+    client = login(admin)
+    # A fresh login counts as a recent authentication for allauth's sensitive pages.
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "reauthenticated": True}
+    ]
+    session.save()
+    return client
+
+
+@override_settings(MFA_REQUIRED=True)
+@pytest.mark.parametrize(("name", "pattern"), ALL, ids=IDS)
+def test_every_page_of_a_logged_in_person_is_private_and_has_no_inline_code(
+    logged_in_with_totp, name, pattern
+):
+    response = logged_in_with_totp.get(to_path(pattern))
+    cache_control = response.get("Cache-Control", "")
+    assert "no-store" in cache_control and "private" in cache_control, name
+    if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+        html = response.content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), name
+        assert "<style" not in html, name
+        assert not re.search(r'\sstyle="', html), name
+        assert not re.search(r"\son[a-z]+=", html), name
+        assert not re.search(r'(?:src|href)="(?:https?:)?//', html), name

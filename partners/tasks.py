@@ -1,0 +1,27 @@
+"""Celery tasks of partners: take ids, re-fetch, call a service; safe to run twice."""
+
+import smtplib
+
+from celery import shared_task
+
+from partners import services
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    max_retries=12,
+    acks_late=True,
+)
+def invitation_send(invitation_id: int, link: str) -> None:
+    """Mail an invitation; retried with backoff while the mail server cannot be reached."""
+    services.invitation_send(invitation_id=invitation_id, link=link)
+
+
+@shared_task
+def sessions_clear_expired() -> None:
+    """Remove sessions past their expiry date (the database keeps them otherwise)."""
+    from partners.sessions import SessionStore
+
+    SessionStore.clear_expired()

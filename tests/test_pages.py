@@ -1,0 +1,49 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "corporation_worker": ["Huisbezoek registreren", "Signalen", "Huishoudens"],
+    "welfare_worker": ["Verwijzingen ontvangen", "Gezamenlijke casussen"],
+    "care_worker": ["Verwijzingen ontvangen"],
+    "manager": ["Dashboard", "Kosten en baten"],
+    "admin": ["Leden en uitnodigingen", "Samenwerkingsafspraken", "Signaalcategorieën"],
+    "privacy_officer": ["Toegangslog", "AVG-overzicht per huishouden", "Bewaartermijnen"],
+}
+
+
+@pytest.mark.parametrize("cast", EXPECTED)
+def test_each_role_starts_on_what_it_does(login, request, cast):
+    membership = request.getfixturevalue(cast)
+    response = login(membership).get(reverse("start"))
+    html = response.content.decode()
+    for title in EXPECTED[cast]:
+        assert title in html, title
+    tasks = response.context["tasks"]
+    available = [task for task in tasks if task.url]
+    if cast == "admin":
+        assert [t.url for t in available] == [reverse("partners:member_list")]
+    else:
+        assert available == []
+        assert html.count("nog niet beschikbaar") == len(tasks)
+
+
+def test_health_answers_without_login(client):
+    response = client.get(reverse("health"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert client.post(reverse("health")).status_code == 405
+
+
+def test_a_page_that_does_not_exist_is_dutch(login, admin):
+    response = login(admin).get("/bestaat-niet/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'lang="nl"' in html and "Deze pagina bestaat niet" in html
+
+
+def test_a_forbidden_page_is_dutch(login, corporation_worker):
+    response = login(corporation_worker).get(reverse("partners:member_list"))
+    assert response.status_code == 403
+    assert "Dit mag je niet" in response.content.decode()
