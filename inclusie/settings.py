@@ -159,6 +159,8 @@ if not _database.get("ENGINE"):
     raise ImproperlyConfigured(f"DATABASE_URL: unsupported database {_database_url!r}.")
 if not _database["ENGINE"].endswith(("postgresql", "sqlite3")):
     raise ImproperlyConfigured("DATABASE_URL: Inclusie runs on PostgreSQL or SQLite only.")
+# Each request is one transaction: a page's reads and its access-log rows commit together.
+_database["ATOMIC_REQUESTS"] = True
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

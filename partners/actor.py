@@ -5,6 +5,8 @@ Services and selectors take the actor, never a bare user; the access log records
 
 from functools import wraps
 
+from django.conf import settings
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -36,7 +38,20 @@ def actor_resolve(request: HttpRequest) -> tuple[Membership | None, list[Members
         request.session[SESSION_KEY] = actor.pk
     elif actor is None and chosen is not None:
         del request.session[SESSION_KEY]
+    if actor is not None:
+        # The actor carries where the request came from, for the access log.
+        actor.origin = client_address(request)
     return actor, memberships
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address for the access log: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT
+    proxies the entry they added to X-Forwarded-For."""
+    proxies = settings.ALLAUTH_TRUSTED_PROXY_COUNT
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies][:64]
+    return request.META.get("REMOTE_ADDR", "")[:64]
 
 
 def actor_set(request: HttpRequest, membership: Membership) -> None:
@@ -44,6 +59,7 @@ def actor_set(request: HttpRequest, membership: Membership) -> None:
     if membership.user_id != request.user.pk or not membership.is_active:
         raise PermissionDenied
     request.session[SESSION_KEY] = membership.pk
+    membership.origin = client_address(request)
     request.actor = membership
 
 

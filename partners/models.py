@@ -177,6 +177,13 @@ class Membership(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    neighbourhoods = models.ManyToManyField(
+        Neighbourhood,
+        verbose_name=_("neighbourhoods"),
+        blank=True,
+        related_name="+",
+        help_text=_("The neighbourhoods this person works in: their signal lists start there."),
+    )
 
     objects = MembershipQuerySet.as_manager()
 

@@ -1,0 +1,60 @@
+"""Writing the access log (NEN 7513). Every read, search, export and change of household data
+goes through here, inside the request's transaction (ATOMIC_REQUESTS)."""
+
+from collections.abc import Iterable
+
+from cases.models import AccessLog, Household
+from partners.models import Membership
+
+Action = AccessLog.Action
+LegalBasis = AccessLog.LegalBasis
+
+
+def legal_basis_for(*, actor: Membership, household: Household | None) -> str:
+    """Why the actor may see this household. Until referrals exist: its own corporation."""
+    if household is None:
+        return LegalBasis.NONE
+    if household.corporation_id == actor.organisation_id:
+        return LegalBasis.OWN_TENANT
+    raise PermissionError("no legal basis for this household")  # visible_to() prevents this
+
+
+def _row(*, actor, action, household=None, obj=None, detail=None) -> AccessLog:
+    return AccessLog(
+        user_id=actor.user_id,
+        role=actor.role,
+        organisation_id=actor.organisation_id,
+        household=household,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        legal_basis=legal_basis_for(actor=actor, household=household),
+        origin=getattr(actor, "origin", "") or "",
+        detail=detail or {},
+    )
+
+
+def log_access(
+    *,
+    actor: Membership,
+    action: str,
+    household: Household | None = None,
+    obj=None,
+    detail: dict | None = None,
+) -> AccessLog:
+    """Write one access-log row for the actor's read, search, export or change."""
+    row = _row(actor=actor, action=action, household=household, obj=obj, detail=detail)
+    row.save()
+    return row
+
+
+def log_access_many(
+    *, actor: Membership, action: str, households: Iterable[Household], detail: dict | None = None
+) -> int:
+    """One row per household, in batches (imports touch tens of thousands at once)."""
+    rows = [
+        _row(actor=actor, action=action, household=household, obj=household, detail=detail)
+        for household in households
+    ]
+    AccessLog.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

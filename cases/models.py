@@ -1,1 +1,0 @@
-"""WHAT: households, home visits, signals, consent, referrals and joint cases (later issues)."""

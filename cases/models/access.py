@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Membership, Organisation
+
+
+class AccessLog(models.Model):
+    """One row per read, search, export and change of household data (NEN 7513): who, when, on
+    behalf of which organisation, which household, what, on which legal basis, from where.
+
+    Append-only: a database trigger refuses UPDATE and DELETE (migration 0002)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        SEARCH = "search", _("searched")
+        EXPORT = "export", _("exported")
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        IMPORT = "import", _("imported")
+
+    class LegalBasis(models.TextChoices):
+        OWN_TENANT = "eigen_huurder", _("own tenant (tenancy agreement)")
+        CONSENT = "toestemming", _("consent")
+        VROEGSIGNALERING = "vroegsignalering", _("early warning of debts (Wgs)")
+        EMERGENCY = "noodtoegang", _("emergency access")
+        NONE = "geen", _("no household data")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=30, choices=Membership.Role.choices)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        "cases.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_type = models.CharField(max_length=50, blank=True)
+    object_id = models.CharField(max_length=50, blank=True)
+    legal_basis = models.CharField(max_length=20, choices=LegalBasis.choices)
+    origin = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["household", "-at"], name="accesslog_household_at"),
+            models.Index(fields=["organisation", "-at"], name="accesslog_organisation_at"),
+            models.Index(fields=["user", "-at"], name="accesslog_user_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.household_id}"

@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.households import Household
+from partners.models import Organisation
+
+
+class HouseholdEvent(models.Model):
+    """The household's append-only history, from which its timeline is drawn. Services add
+    events; nothing updates or deletes them."""
+
+    class Kind(models.TextChoices):
+        HOUSEHOLD_CREATED = "household_created", _("household registered")
+        HOUSEHOLD_IMPORTED = "household_imported", _("household imported")
+        DATA_CORRECTED = "data_corrected", _("data corrected")
+        VISIT_LOGGED = "visit_logged", _("home visit logged")
+        SIGNAL_OPENED = "signal_opened", _("signal opened")
+        SIGNAL_STATUS_CHANGED = "signal_status_changed", _("signal status changed")
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    visit = models.ForeignKey(
+        "cases.HomeVisit", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signal = models.ForeignKey(
+        "cases.Signal", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["household", "-at"], name="event_household_at")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"

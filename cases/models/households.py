@@ -1,0 +1,128 @@
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.validators import validate_postcode
+from partners.models import Membership, Neighbourhood, Organisation
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()-]{6,20}$", _("Enter a phone number of digits, like 06 12345678.")
+)
+
+
+class Complex(models.Model):
+    """A corporation's building complex in a neighbourhood."""
+
+    corporation = models.ForeignKey(
+        Organisation, verbose_name=_("corporation"), on_delete=models.PROTECT, related_name="+"
+    )
+    code = models.CharField(_("complex number"), max_length=30)
+    name = models.CharField(_("name"), max_length=200)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, verbose_name=_("neighbourhood"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("complex")
+        verbose_name_plural = _("complexes")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["corporation", "code"], name="complex_code_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, actor: Membership):
+        """The one door to households: until referrals exist, only the corporation's members."""
+        if actor is None:
+            return self.none()
+        return self.filter(corporation_id=actor.organisation_id)
+
+
+class Household(models.Model):
+    """A household at an address rented from a corporation."""
+
+    corporation = models.ForeignKey(
+        Organisation, verbose_name=_("corporation"), on_delete=models.PROTECT, related_name="+"
+    )
+    tenancy_reference = models.CharField(_("tenancy reference"), max_length=50)
+    street = models.CharField(_("street"), max_length=200)
+    house_number = models.PositiveIntegerField(
+        _("house number"), validators=[MinValueValidator(1), MaxValueValidator(99999)]
+    )
+    house_number_addition = models.CharField(_("addition"), max_length=10, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, validators=[validate_postcode])
+    town = models.CharField(_("town"), max_length=100)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, verbose_name=_("neighbourhood"), on_delete=models.PROTECT, related_name="+"
+    )
+    complex = models.ForeignKey(
+        Complex,
+        verbose_name=_("complex"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="households",
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("e-mail address"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["street", "house_number", "house_number_addition"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corporation", "tenancy_reference"], name="household_tenancy_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(house_number__gte=1), name="household_number_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["corporation", "postcode", "house_number"], name="household_address"
+            ),
+            models.Index(fields=["corporation", "street"], name="household_street"),
+            models.Index(fields=["corporation", "neighbourhood"], name="household_neighbourhood"),
+        ]
+
+    def __str__(self):
+        return self.address
+
+    @property
+    def address(self) -> str:
+        number = f"{self.house_number}{'-' + self.house_number_addition if self.house_number_addition else ''}"
+        return f"{self.street} {number}, {self.postcode} {self.town}"
+
+
+class Resident(models.Model):
+    """A person in a household: no more than name, year of birth and main tenant or not."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="residents")
+    name = models.CharField(_("name"), max_length=150)
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    is_main_tenant = models.BooleanField(_("main tenant"), default=False)
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        ordering = ["-is_main_tenant", "name"]
+        indexes = [models.Index(fields=["name"], name="resident_name")]
+
+    def __str__(self):
+        return self.name

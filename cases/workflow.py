@@ -1,0 +1,66 @@
+"""States of a signal and the transitions the services allow."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SignalStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    IN_BEHANDELING = "in_behandeling", _("in progress")
+    DOORVERWEZEN = "doorverwezen", _("referred")
+    OPGELOST = "opgelost", _("resolved")
+    GESLOTEN = "gesloten", _("closed")
+
+
+OPEN_STATUSES = {SignalStatus.OPEN, SignalStatus.IN_BEHANDELING, SignalStatus.DOORVERWEZEN}
+FINAL_STATUSES = {SignalStatus.OPGELOST, SignalStatus.GESLOTEN}
+
+SIGNAL_TRANSITIONS: dict[str, set[str]] = {
+    SignalStatus.OPEN: {
+        SignalStatus.IN_BEHANDELING,
+        SignalStatus.DOORVERWEZEN,
+        SignalStatus.OPGELOST,
+        SignalStatus.GESLOTEN,
+    },
+    SignalStatus.IN_BEHANDELING: {
+        SignalStatus.DOORVERWEZEN,
+        SignalStatus.OPGELOST,
+        SignalStatus.GESLOTEN,
+    },
+    # Back to the corporation's decision when a referral ends.
+    SignalStatus.DOORVERWEZEN: {
+        SignalStatus.IN_BEHANDELING,
+        SignalStatus.OPGELOST,
+        SignalStatus.GESLOTEN,
+    },
+    # A signal that comes back is reopened, not logged twice.
+    SignalStatus.OPGELOST: {SignalStatus.OPEN},
+    SignalStatus.GESLOTEN: {SignalStatus.OPEN},
+}
+
+# Closing without solving needs a reason.
+REASON_REQUIRED = {SignalStatus.GESLOTEN}
+
+
+def signal_can_move(current: str, new: str) -> bool:
+    return new in SIGNAL_TRANSITIONS.get(current, set())
+
+
+class Severity(models.TextChoices):
+    LAAG = "laag", _("low")
+    MIDDEN = "midden", _("medium")
+    HOOG = "hoog", _("high")
+    ACUUT = "acuut", _("acute")
+
+
+class VisitKind(models.TextChoices):
+    WELKOMSTBEZOEK = "welkomstbezoek", _("welcome visit")
+    REGULIER = "regulier", _("regular")
+    OP_VERZOEK = "op_verzoek", _("on request")
+    NA_REPARATIE = "na_reparatie", _("after a repair")
+
+
+class VisitOutcome(models.TextChoices):
+    SIGNALEN = "signalen", _("signals")
+    GEEN_ZORGEN = "geen_zorgen", _("no concerns")
+    NIET_THUIS = "niet_thuis", _("not at home")
