@@ -6,7 +6,6 @@ Services and selectors take the actor, never a bare user; the access log records
 from functools import wraps
 
 from django.conf import settings
-
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest

@@ -1,8 +1,8 @@
 """WHAT: households, home visits, signals, their history and the access log."""
 
 from cases.models.access import AccessLog
-from cases.models.households import Complex, Household, Resident
 from cases.models.history import HouseholdEvent
+from cases.models.households import Complex, Household, Resident
 from cases.models.signals import HomeVisit, Signal, SignalCategory
 
 __all__ = [

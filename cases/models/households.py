@@ -101,8 +101,13 @@ class Household(models.Model):
 
     @property
     def address(self) -> str:
-        number = f"{self.house_number}{'-' + self.house_number_addition if self.house_number_addition else ''}"
-        return f"{self.street} {number}, {self.postcode} {self.town}"
+        return f"{self.street} {self.house_number_display}, {self.postcode} {self.town}"
+
+    @property
+    def house_number_display(self) -> str:
+        if self.house_number_addition:
+            return f"{self.house_number}-{self.house_number_addition}"
+        return str(self.house_number)
 
 
 class Resident(models.Model):
