@@ -29,9 +29,21 @@ class Task:
 
 
 CORPORATION_WORK = [
-    Task(_("Log a home visit"), _("Record a visit and the signals you saw, on your phone.")),
-    Task(_("Signals"), _("Open signals in your neighbourhoods and follow-ups that are due.")),
-    Task(_("Households"), _("Find a household by postcode and house number and see its history.")),
+    Task(
+        _("Log a home visit"),
+        _("Find the household, then record the visit and the signals you saw."),
+        "cases:household_list",
+    ),
+    Task(
+        _("Signals"),
+        _("Open signals in your neighbourhoods and follow-ups that are due."),
+        "cases:signal_list",
+    ),
+    Task(
+        _("Households"),
+        _("Find a household by postcode and house number and see its history."),
+        "cases:household_list",
+    ),
     Task(_("Sent referrals"), _("What happened to the households you referred to a partner.")),
 ]
 PARTNER_WORK = [
@@ -51,7 +63,11 @@ START_TASKS = {
             "partners:member_list",
         ),
         Task(_("Agreements"), _("Agreements with partner organisations about referrals.")),
-        Task(_("Signal categories"), _("The categories home visits use for signals.")),
+        Task(
+            _("Signal categories"),
+            _("The categories home visits use for signals."),
+            "cases:category_list",
+        ),
     ],
     Role.PRIVACYFUNCTIONARIS: [
         Task(_("Access log"), _("Who looked at which household, on whose behalf.")),

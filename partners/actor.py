@@ -62,9 +62,10 @@ def actor_set(request: HttpRequest, membership: Membership) -> None:
     request.actor = membership
 
 
-def actor_required(*roles: str):
+def actor_required(*roles: str, kinds: tuple[str, ...] = ()):
     """Let a view through only for a logged-in person acting for an organisation, in one of
-    `roles` when given (403 otherwise). Without an actor: choose one, or the no-membership page."""
+    `roles` and for an organisation of one of `kinds` when given (403 otherwise). Without an
+    actor: choose one, or the no-membership page."""
 
     def decorator(view):
         @wraps(view)
@@ -77,6 +78,8 @@ def actor_required(*roles: str):
                     return redirect(f"{reverse('partners:actor_choose')}?{query}")
                 return redirect("partners:no_membership")
             if roles and request.actor.role not in roles:
+                raise PermissionDenied
+            if kinds and request.actor.organisation.kind not in kinds:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

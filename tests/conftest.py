@@ -172,6 +172,12 @@ def password():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories hash a password per person; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     """The cache holds login rate limits; each test starts with none. Only this run's keys go
     (CACHE_KEY_PREFIX), so a Celery queue or another checkout in the same Redis is left alone.
@@ -188,3 +194,44 @@ def _clean_cache():
                 connection.delete(key)
         else:
             cache.clear()
+
+
+# --- households of the cast's corporation and of another one ---------------------------------
+
+
+@pytest.fixture
+def household(corporation, neighbourhood):
+    from tests.factories import HouseholdFactory, ResidentFactory
+
+    household = HouseholdFactory(
+        corporation=corporation,
+        street="Lindelaan",
+        house_number=12,
+        house_number_addition="a",
+        postcode="9901 AB",
+        neighbourhood=neighbourhood,
+        tenancy_reference="HC-000012",
+    )
+    ResidentFactory(household=household, name="Anna de Test", birth_year=1948)
+    return household
+
+
+@pytest.fixture
+def other_household(third_corporation, neighbourhood):
+    from tests.factories import HouseholdFactory
+
+    return HouseholdFactory(corporation=third_corporation, neighbourhood=neighbourhood)
+
+
+@pytest.fixture
+def categories(db):
+    """The categories the data migration seeds; after a transactional test has flushed the
+    database they are gone, and three stand-ins take their place."""
+    from cases.models import SignalCategory
+    from tests.factories import SignalCategoryFactory
+
+    if not SignalCategory.objects.exists():
+        for code, name in [("eenzaamheid", "Eenzaamheid"), ("huurachterstand", "Huurachterstand"),
+                           ("overlast", "Overlast")]:
+            SignalCategoryFactory(code=code, name=name)
+    return list(SignalCategory.objects.filter(is_active=True))

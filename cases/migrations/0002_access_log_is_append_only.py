@@ -44,7 +44,7 @@ SQLITE_REVERSE = [
 def run(statements_by_vendor):
     def apply(apps, schema_editor):
         for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
     return apply
 

@@ -1,0 +1,210 @@
+"""Every read of household data: starts from visible_to(actor) and writes the access log."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from cases.access_log import log_access
+from cases.models import (
+    AccessLog,
+    Complex,
+    HomeVisit,
+    Household,
+    HouseholdEvent,
+    Resident,
+    Signal,
+    SignalCategory,
+)
+from cases.workflow import OPEN_STATUSES
+from partners.models import Membership, Neighbourhood
+
+# "1234AB 12", "1234 ab 12-a", "1234AB": postcode with an optional house number and addition.
+POSTCODE_QUERY = re.compile(
+    r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})(?:\s+|\s*-?\s*)?(\d+)?\s*[- ]?\s*([A-Za-z0-9]{1,4})?\s*$"
+)
+
+
+@dataclass
+class HouseholdFilters:
+    query: str = ""
+    neighbourhood: Neighbourhood | None = None
+    complex: Complex | None = None
+    open_signals: bool | None = None
+
+    def as_log(self) -> dict:
+        return {
+            "query": self.query,
+            "neighbourhood": self.neighbourhood.cbs_code if self.neighbourhood else None,
+            "complex": self.complex.pk if self.complex else None,
+            "open_signals": self.open_signals,
+        }
+
+
+def household_search(*, actor: Membership, filters: HouseholdFilters) -> QuerySet:
+    """Households the actor may see, searched by postcode + house number, street or resident
+    name; one access-log row for the search."""
+    households = (
+        Household.objects.visible_to(actor)
+        .select_related("neighbourhood", "complex")
+        .annotate(open_signal_count=Count("signals", filter=Q(signals__status__in=OPEN_STATUSES)))
+        .prefetch_related(
+            Prefetch("residents", queryset=Resident.objects.filter(is_main_tenant=True))
+        )
+    )
+    query = filters.query.strip()
+    if query:
+        match = POSTCODE_QUERY.match(query)
+        if match:
+            postcode = f"{match.group(1)} {match.group(2).upper()}"
+            households = households.filter(postcode=postcode)
+            if match.group(3):
+                households = households.filter(house_number=int(match.group(3)))
+            if match.group(4):
+                households = households.filter(house_number_addition__iexact=match.group(4))
+        else:
+            with_resident = Resident.objects.filter(name__icontains=query).values("household_id")
+            households = households.filter(Q(street__icontains=query) | Q(pk__in=with_resident))
+    if filters.neighbourhood:
+        households = households.filter(
+            Q(neighbourhood=filters.neighbourhood) | Q(neighbourhood__parent=filters.neighbourhood)
+        )
+    if filters.complex:
+        households = households.filter(complex=filters.complex)
+    if filters.open_signals is True:
+        households = households.filter(open_signal_count__gt=0)
+    elif filters.open_signals is False:
+        households = households.filter(open_signal_count=0)
+    log_access(actor=actor, action=AccessLog.Action.SEARCH, detail=filters.as_log())
+    return households.order_by("street", "house_number", "house_number_addition", "pk")
+
+
+def household_get(*, actor: Membership, pk: int) -> Household:
+    """One household the actor may see (404 otherwise); the read is logged."""
+    household = get_object_or_404(
+        Household.objects.visible_to(actor).select_related(
+            "neighbourhood", "complex", "corporation"
+        ),
+        pk=pk,
+    )
+    log_access(actor=actor, action=AccessLog.Action.VIEW, household=household, obj=household)
+    return household
+
+
+def household_for_visit(*, actor: Membership, pk: int) -> Household:
+    """The household a visit is being logged for; opening the form is a read too."""
+    return household_get(actor=actor, pk=pk)
+
+
+@dataclass
+class HouseholdPage:
+    household: Household
+    residents: list
+    open_signals: list
+    visits: list
+    events: list
+    closed_signal_count: int = 0
+    categories: dict = field(default_factory=dict)
+
+
+def household_page(*, actor: Membership, pk: int, events_limit: int = 100) -> HouseholdPage:
+    """What the household page shows: residents, open signals, visits and the timeline."""
+    household = household_get(actor=actor, pk=pk)
+    signals = Signal.objects.filter(household=household).select_related("category", "created_by")
+    return HouseholdPage(
+        household=household,
+        residents=list(household.residents.all()),
+        open_signals=list(signals.filter(status__in=OPEN_STATUSES).order_by("-created_at")),
+        closed_signal_count=signals.exclude(status__in=OPEN_STATUSES).count(),
+        visits=list(
+            HomeVisit.objects.filter(household=household)
+            .select_related("created_by")
+            .annotate(signal_count=Count("signals"))[:20]
+        ),
+        events=list(
+            HouseholdEvent.objects.filter(household=household).select_related(
+                "user", "organisation", "signal__category", "visit"
+            )[:events_limit]
+        ),
+    )
+
+
+@dataclass
+class SignalFilters:
+    scope: str = "open"  # mine | open | overdue | all
+    neighbourhood: Neighbourhood | None = None
+    category: SignalCategory | None = None
+    severity: str = ""
+    status: str = ""
+    older_than_days: int | None = None
+
+    def as_log(self) -> dict:
+        return {
+            "scope": self.scope,
+            "neighbourhood": self.neighbourhood.cbs_code if self.neighbourhood else None,
+            "category": self.category.code if self.category else None,
+            "severity": self.severity,
+            "status": self.status,
+            "older_than_days": self.older_than_days,
+        }
+
+
+def signal_search(*, actor: Membership, filters: SignalFilters) -> QuerySet:
+    """Signals the actor may see, for the lists 'my neighbourhoods', 'all open' and 'follow-up
+    date passed'; one access-log row for the search."""
+    signals = Signal.objects.visible_to(actor).select_related(
+        "category", "household", "household__neighbourhood"
+    )
+    today = timezone.localdate()
+    if filters.scope == "mine":
+        mine = list(actor.neighbourhoods.values_list("pk", flat=True))
+        signals = signals.open().filter(
+            Q(household__neighbourhood__in=mine) | Q(household__neighbourhood__parent__in=mine)
+        )
+    elif filters.scope == "overdue":
+        signals = signals.open().filter(follow_up_on__lt=today)
+    elif filters.scope == "open":
+        signals = signals.open()
+    if filters.neighbourhood:
+        signals = signals.filter(
+            Q(household__neighbourhood=filters.neighbourhood)
+            | Q(household__neighbourhood__parent=filters.neighbourhood)
+        )
+    if filters.category:
+        signals = signals.filter(category=filters.category)
+    if filters.severity:
+        signals = signals.filter(severity=filters.severity)
+    if filters.status:
+        signals = signals.filter(status=filters.status)
+    if filters.older_than_days:
+        signals = signals.filter(created_at__lt=timezone.now() - timedelta(filters.older_than_days))
+    log_access(actor=actor, action=AccessLog.Action.SEARCH, detail=filters.as_log())
+    if filters.scope == "overdue":
+        return signals.order_by("follow_up_on", "pk")
+    return signals.order_by("-created_at", "-pk")
+
+
+def signal_get(*, actor: Membership, pk: int) -> Signal:
+    """One signal the actor may see (404 otherwise); the read is logged."""
+    signal = get_object_or_404(
+        Signal.objects.visible_to(actor).select_related("household", "category"), pk=pk
+    )
+    log_access(actor=actor, action=AccessLog.Action.VIEW, household=signal.household, obj=signal)
+    return signal
+
+
+def neighbourhoods_of(*, actor: Membership) -> QuerySet:
+    """The neighbourhoods where the actor's organisation has households (for filters)."""
+    used = Household.objects.visible_to(actor).values("neighbourhood")
+    return Neighbourhood.objects.filter(Q(pk__in=used) | Q(children__in=used)).distinct()
+
+
+def complexes_of(*, actor: Membership) -> QuerySet:
+    return Complex.objects.filter(corporation_id=actor.organisation_id).order_by("name")
+
+
+def categories_in_use() -> QuerySet:
+    return SignalCategory.objects.filter(is_active=True)

@@ -1,0 +1,187 @@
+"""Every write about households, home visits and signals. Each writes its history events and
+access-log rows in the same transaction."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.access_log import log_access
+from cases.models import (
+    AccessLog,
+    HomeVisit,
+    Household,
+    HouseholdEvent,
+    Signal,
+    SignalCategory,
+)
+from cases.workflow import (
+    REASON_REQUIRED,
+    SignalStatus,
+    VisitOutcome,
+    signal_can_move,
+)
+from partners.models import Membership
+
+Kind = HouseholdEvent.Kind
+
+
+@dataclass(frozen=True)
+class SignalInput:
+    category: SignalCategory
+    severity: str
+    description: str
+    follow_up_on: date | None = None
+
+
+def _require_household_access(actor: Membership, household: Household) -> None:
+    if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
+        raise ValidationError(_("You may not work with this household."))
+
+
+@transaction.atomic
+def home_visit_log(
+    *,
+    actor: Membership,
+    household: Household,
+    visited_on: date,
+    kind: str,
+    outcome: str,
+    notes: str = "",
+    signals: list[SignalInput] = (),
+) -> HomeVisit:
+    """Log a home visit and the signals seen there, all or nothing."""
+    _require_household_access(actor, household)
+    if visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": _("The date of a visit cannot be in the future.")})
+    if outcome == VisitOutcome.SIGNALEN and not signals:
+        raise ValidationError(
+            {"outcome": _("Tick at least one signal, or choose another outcome.")}
+        )
+    if outcome != VisitOutcome.SIGNALEN and signals:
+        raise ValidationError({"outcome": _("You ticked signals: choose the outcome ‘signals’.")})
+    visit = HomeVisit.objects.create(
+        household=household,
+        visited_on=visited_on,
+        kind=kind,
+        outcome=outcome,
+        notes=notes.strip(),
+        created_by_id=actor.user_id,
+        organisation_id=actor.organisation_id,
+    )
+    now = timezone.now()
+    events = [
+        HouseholdEvent(
+            household=household,
+            kind=Kind.VISIT_LOGGED,
+            at=now,
+            user_id=actor.user_id,
+            organisation_id=actor.organisation_id,
+            visit=visit,
+            data={"kind": kind, "outcome": outcome, "visited_on": visited_on.isoformat()},
+        )
+    ]
+    for item in signals:
+        signal = Signal.objects.create(
+            household=household,
+            visit=visit,
+            category=item.category,
+            severity=item.severity,
+            description=item.description.strip(),
+            follow_up_on=item.follow_up_on,
+            created_by_id=actor.user_id,
+            organisation_id=actor.organisation_id,
+            created_at=now,
+            status_changed_at=now,
+        )
+        events.append(
+            HouseholdEvent(
+                household=household,
+                kind=Kind.SIGNAL_OPENED,
+                at=now,
+                user_id=actor.user_id,
+                organisation_id=actor.organisation_id,
+                visit=visit,
+                signal=signal,
+                data={"category": item.category.name, "severity": item.severity},
+            )
+        )
+    HouseholdEvent.objects.bulk_create(events)
+    log_access(actor=actor, action=AccessLog.Action.CREATE, household=household, obj=visit)
+    return visit
+
+
+@transaction.atomic
+def signal_change_status(
+    *, actor: Membership, signal: Signal, status: str, reason: str = ""
+) -> Signal:
+    """Move a signal to another status; closing it needs a reason."""
+    signal = Signal.objects.select_for_update().select_related("household").get(pk=signal.pk)
+    _require_household_access(actor, signal.household)
+    if status not in SignalStatus.values or not signal_can_move(signal.status, status):
+        raise ValidationError(
+            {
+                "status": _("A signal that is ‘%(current)s’ cannot become ‘%(new)s’.")
+                % {
+                    "current": signal.get_status_display(),
+                    "new": SignalStatus(status).label if status in SignalStatus.values else status,
+                }
+            }
+        )
+    reason = reason.strip()
+    if status in REASON_REQUIRED and not reason:
+        raise ValidationError({"reason": _("Give the reason for closing this signal.")})
+    previous = signal.status
+    signal.status = status
+    signal.closed_reason = reason if status in REASON_REQUIRED else ""
+    signal.status_changed_at = timezone.now()
+    signal.save(update_fields=["status", "closed_reason", "status_changed_at"])
+    HouseholdEvent.objects.create(
+        household=signal.household,
+        kind=Kind.SIGNAL_STATUS_CHANGED,
+        at=signal.status_changed_at,
+        user_id=actor.user_id,
+        organisation_id=actor.organisation_id,
+        signal=signal,
+        data={"from": previous, "to": status, "reason": reason},
+    )
+    log_access(actor=actor, action=AccessLog.Action.UPDATE, household=signal.household, obj=signal)
+    return signal
+
+
+@transaction.atomic
+def signal_category_save(
+    *,
+    actor: Membership,
+    category: SignalCategory | None = None,
+    name: str,
+    life_area: str,
+    usual_partner_kind: str,
+    is_active: bool = True,
+    position: int = 100,
+) -> SignalCategory:
+    """Add or change a signal category (administrators). Categories are never deleted: one in
+    use by signals is switched off instead."""
+    if actor.role != Membership.Role.BEHEERDER:
+        raise ValidationError(_("Only an administrator may change signal categories."))
+    from django.utils.text import slugify
+
+    category = category or SignalCategory(code=slugify(name)[:50])
+    duplicate = SignalCategory.objects.filter(name__iexact=name.strip()).exclude(pk=category.pk)
+    if duplicate.exists():
+        raise ValidationError({"name": _("There is already a category with this name.")})
+    category.name = name.strip()
+    category.life_area = life_area
+    category.usual_partner_kind = usual_partner_kind
+    category.is_active = is_active
+    category.position = position
+    if category.pk is None:
+        base, number = category.code or "categorie", 1
+        while SignalCategory.objects.filter(code=category.code).exists():
+            number += 1
+            category.code = f"{base[:45]}-{number}"
+    category.save()
+    return category

@@ -1,0 +1,172 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import AccessLog, HomeVisit, Signal
+from tests.factories import HouseholdFactory, ResidentFactory, SignalFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def household_url(name, household):
+    return reverse(f"cases:{name}", args=[household.pk])
+
+
+# --- who may: allowed, another organisation's household (404), wrong role (403), method (405) ---
+
+
+def test_the_household_page_shows_residents_signals_and_timeline(login, corporation_worker, household):
+    SignalFactory(household=household, description="Post stapelt zich op")
+    response = login(corporation_worker).get(household_url("household_detail", household))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Anna de Test" in html and "Post stapelt zich op" in html
+
+
+def test_another_corporations_household_is_a_404(login, corporation_worker, other_household):
+    client = login(corporation_worker)
+    for name in ("household_detail", "visit_create"):
+        assert client.get(household_url(name, other_household)).status_code == 404
+    assert client.post(household_url("visit_create", other_household)).status_code == 404
+    signal = SignalFactory(household=other_household)
+    assert client.post(reverse("cases:signal_status", args=[signal.pk])).status_code == 404
+    assert AccessLog.objects.filter(household=other_household).count() == 0
+
+
+@pytest.mark.parametrize("cast", ["welfare_worker", "manager", "admin", "privacy_officer"])
+def test_household_pages_are_for_the_corporations_workers(login, request, cast, household):
+    client = login(request.getfixturevalue(cast))
+    assert client.get(reverse("cases:household_list")).status_code == 403
+    assert client.get(household_url("household_detail", household)).status_code == 403
+    assert client.get(reverse("cases:signal_list")).status_code == 403
+    assert AccessLog.objects.count() == 0
+
+
+def test_categories_are_for_administrators(login, corporation_worker, admin):
+    assert login(corporation_worker).get(reverse("cases:category_list")).status_code == 403
+    assert login(admin).get(reverse("cases:category_list")).status_code == 200
+
+
+def test_wrong_methods(login, corporation_worker, household):
+    client = login(corporation_worker)
+    assert client.post(reverse("cases:household_list")).status_code == 405
+    assert client.post(household_url("household_detail", household)).status_code == 405
+    assert client.put(household_url("visit_create", household)).status_code == 405
+    assert client.post(reverse("cases:signal_list")).status_code == 405
+
+
+# --- the access log: one row per read and per search ---------------------------------------------
+
+
+def test_one_access_row_per_read_and_per_search(login, corporation_worker, household):
+    client = login(corporation_worker)
+    client.get(household_url("household_detail", household))
+    client.get(reverse("cases:household_list"), {"q": "9901AB 12"})
+    client.get(reverse("cases:signal_list"), {"lijst": "open"})
+    rows = list(AccessLog.objects.order_by("id").values_list("action", "household_id"))
+    assert rows == [("view", household.pk), ("search", None), ("search", None)]
+    search = AccessLog.objects.filter(action="search").order_by("id").first()
+    assert search.detail["query"] == "9901AB 12"
+    assert search.origin == "127.0.0.1"
+
+
+# --- search and filters ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["9901 AB 12", "9901ab12", "9901AB 12-a", "lindelaan", "anna de"])
+def test_search_by_postcode_and_number_street_or_name(login, corporation_worker, household, query):
+    HouseholdFactory(corporation=household.corporation, street="Havenkade", postcode="9902 CD")
+    response = login(corporation_worker).get(reverse("cases:household_list"), {"q": query})
+    assert [h.pk for h in response.context["page"]] == [household.pk]
+
+
+def test_filter_on_open_signals(login, corporation_worker, household):
+    quiet = HouseholdFactory(corporation=household.corporation, neighbourhood=household.neighbourhood)
+    SignalFactory(household=household)
+    client = login(corporation_worker)
+    with_open = client.get(reverse("cases:household_list"), {"open_signals": "ja"})
+    assert [h.pk for h in with_open.context["page"]] == [household.pk]
+    without = client.get(reverse("cases:household_list"), {"open_signals": "nee"})
+    assert [h.pk for h in without.context["page"]] == [quiet.pk]
+
+
+def test_signal_lists(login, corporation_worker, household, neighbourhood):
+    corporation_worker.neighbourhoods.add(neighbourhood)
+    elsewhere = HouseholdFactory(corporation=household.corporation)
+    mine = SignalFactory(household=household, follow_up_on=TODAY - datetime.timedelta(days=2))
+    other = SignalFactory(household=elsewhere, severity="acuut")
+    closed = SignalFactory(household=household, status="opgelost")
+    client = login(corporation_worker)
+
+    def listed(**params):
+        response = client.get(reverse("cases:signal_list"), params)
+        return {s.pk for s in response.context["page"]}
+
+    assert listed(lijst="mijn") == {mine.pk}
+    assert listed(lijst="open") == {mine.pk, other.pk}
+    assert listed(lijst="verlopen") == {mine.pk}
+    assert listed(lijst="alle") == {mine.pk, other.pk, closed.pk}
+    assert listed(lijst="open", severity="acuut") == {other.pk}
+    assert listed(lijst="alle", status="opgelost") == {closed.pk}
+    Signal.objects.filter(pk=other.pk).update(created_at=timezone.now() - datetime.timedelta(40))
+    assert listed(lijst="open", age="30") == {other.pk}
+
+
+# --- query counts do not grow with rows ------------------------------------------------------
+
+
+def fill(household, rows, author):
+    """Add rows to every list and page: households with residents and open signals, and
+    signals, visits and events on the household itself."""
+    from cases.models import HouseholdEvent
+
+    for _ in range(rows):
+        extra = HouseholdFactory(
+            corporation=household.corporation, neighbourhood=household.neighbourhood
+        )
+        ResidentFactory(household=extra)
+        SignalFactory(household=extra, created_by=author)
+        signal = SignalFactory(
+            household=household, created_by=author, follow_up_on=TODAY - datetime.timedelta(1)
+        )
+        visit = HomeVisit.objects.create(
+            household=household, visited_on=TODAY, kind="regulier", outcome="signalen",
+            created_by=author, organisation=household.corporation,
+        )
+        HouseholdEvent.objects.create(
+            household=household, kind="signal_opened", user=author,
+            organisation=household.corporation, signal=signal, visit=visit,
+        )
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["household_list", "household_detail", "signal_mine", "signal_open", "signal_overdue"],
+)
+def test_query_counts_are_equal_at_1_10_and_50_rows(
+    login, corporation_worker, household, neighbourhood, target
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    corporation_worker.neighbourhoods.add(neighbourhood)
+    client = login(corporation_worker)
+    urls = {
+        "household_list": reverse("cases:household_list"),
+        "household_detail": household_url("household_detail", household),
+        "signal_mine": reverse("cases:signal_list") + "?lijst=mijn",
+        "signal_open": reverse("cases:signal_list") + "?lijst=open",
+        "signal_overdue": reverse("cases:signal_list") + "?lijst=verlopen",
+    }
+    client.get(urls[target])  # the first request stamps the session
+    counts, rows = [], 0
+    for total in (1, 10, 50):
+        fill(household, total - rows, corporation_worker.user)
+        rows = total
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(urls[target]).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == counts[2], counts
