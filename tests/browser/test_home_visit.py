@@ -22,10 +22,11 @@ def test_log_a_visit_with_three_signals_on_a_phone_and_find_them_on_the_timeline
     page.get_by_role("button", name="Zoeken").click()
     page.get_by_role("link", name="Huisbezoek registreren Lindelaan 12-a").click()
 
-    page.get_by_text("Signalen", exact=True).first.wait_for()
-    page.locator("label", has_text="Signalen").last.click()  # outcome: signals
+    form = page.get_by_test_id("visit-form")
+    form.wait_for()
+    form.locator("fieldset", has_text="Uitkomst").get_by_text("Signalen", exact=True).click()
     for n, category in enumerate(categories[:3]):
-        item = page.locator(".category-item", has_text=category.name)
+        item = form.locator(".category-item", has_text=category.name)
         item.get_by_label(category.name).check()
         item.get_by_text("Midden").click()
         item.get_by_label("Korte beschrijving").fill(f"Gezien: signaal {n + 1}")
