@@ -197,6 +197,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.sessions_clear_expired",
         "schedule": 60 * 60,
     },
+    "household-imports-sweep": {
+        "task": "cases.tasks.household_imports_sweep",
+        "schedule": 10 * 60,
+    },
 }
 
 # --- People, login and MFA ----------------------------------------------------------------------

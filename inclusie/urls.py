@@ -26,5 +26,6 @@ urlpatterns = [
     path("account/2fa/", include("allauth.mfa.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("partners.urls")),
+    path("huishoudens/import/", include("cases.urls_import")),
     path("", include("cases.urls")),
 ]

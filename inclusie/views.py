@@ -62,6 +62,11 @@ START_TASKS = {
             _("Invite colleagues, change roles and end memberships."),
             "partners:member_list",
         ),
+        Task(
+            _("Import households"),
+            _("Upload the export of your rental system; re-importing updates, never doubles."),
+            "imports:upload",
+        ),
         Task(_("Agreements"), _("Agreements with partner organisations about referrals.")),
         Task(
             _("Signal categories"),
@@ -78,8 +83,11 @@ START_TASKS = {
 
 
 def tasks_for(actor: Membership) -> list[Task]:
+    is_corporation = actor.organisation.kind == Kind.CORPORATIE
     if actor.role == Role.MEDEWERKER:
-        return CORPORATION_WORK if actor.organisation.kind == Kind.CORPORATIE else PARTNER_WORK
+        return CORPORATION_WORK if is_corporation else PARTNER_WORK
+    if actor.role == Role.BEHEERDER and not is_corporation:
+        return [task for task in START_TASKS[actor.role] if task.url_name != "imports:upload"]
     return START_TASKS[actor.role]
 
 

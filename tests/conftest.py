@@ -231,7 +231,10 @@ def categories(db):
     from tests.factories import SignalCategoryFactory
 
     if not SignalCategory.objects.exists():
-        for code, name in [("eenzaamheid", "Eenzaamheid"), ("huurachterstand", "Huurachterstand"),
-                           ("overlast", "Overlast")]:
+        for code, name in [
+            ("eenzaamheid", "Eenzaamheid"),
+            ("huurachterstand", "Huurachterstand"),
+            ("overlast", "Overlast"),
+        ]:
             SignalCategoryFactory(code=code, name=name)
     return list(SignalCategory.objects.filter(is_active=True))

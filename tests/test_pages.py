@@ -15,7 +15,7 @@ EXPECTED = {
 
 AVAILABLE = {
     "corporation_worker": {"/huishoudens/", "/signalen/"},
-    "admin": {"/organisatie/leden/", "/beheer/signaalcategorieen/"},
+    "admin": {"/organisatie/leden/", "/beheer/signaalcategorieen/", "/huishoudens/import/"},
 }
 
 

@@ -3,6 +3,7 @@
 from cases.models.access import AccessLog
 from cases.models.history import HouseholdEvent
 from cases.models.households import Complex, Household, Resident
+from cases.models.imports import HouseholdImport
 from cases.models.signals import HomeVisit, Signal, SignalCategory
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "HomeVisit",
     "Household",
     "HouseholdEvent",
+    "HouseholdImport",
     "Resident",
     "Signal",
     "SignalCategory",

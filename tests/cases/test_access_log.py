@@ -26,7 +26,11 @@ def test_a_row_records_who_when_on_whose_behalf_what_and_why(row, corporation_wo
     assert row.role == "medewerker"
     assert row.organisation == corporation_worker.organisation
     assert row.household == household
-    assert (row.action, row.object_type, row.object_id) == ("view", "cases.household", str(household.pk))
+    assert (row.action, row.object_type, row.object_id) == (
+        "view",
+        "cases.household",
+        str(household.pk),
+    )
     assert row.legal_basis == "eigen_huurder"
     assert row.at is not None
 
@@ -36,9 +40,12 @@ def test_a_row_records_who_when_on_whose_behalf_what_and_why(row, corporation_wo
     ["UPDATE cases_accesslog SET action = 'search'", "DELETE FROM cases_accesslog"],
 )
 def test_the_database_refuses_changes(row, statement):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
     assert AccessLog.objects.filter(pk=row.pk, action="view").exists()
 
 
@@ -55,14 +62,20 @@ def test_sqlite_refuses_changes_too(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DEBUG": "true"}
     env.pop("REDIS_URL", None)
     migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
-        capture_output=True, text=True, timeout=180,
+        [sys.executable, "manage.py", "migrate", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert migrate.returncode == 0, migrate.stderr
     import sqlite3
 
     db = sqlite3.connect(database)
-    triggers = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+    triggers = {
+        name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+    }
     assert {"cases_accesslog_no_update", "cases_accesslog_no_delete"} <= triggers
     db.execute(
         "INSERT INTO cases_accesslog (at, user_id, role, organisation_id, action, object_type,"

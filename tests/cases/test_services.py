@@ -37,7 +37,11 @@ def test_a_visit_with_signals_is_saved_with_its_history_and_one_access_row(
     assert sorted(kinds) == ["signal_opened", "signal_opened", "visit_logged"]
     log = AccessLog.objects.get()
     assert (log.action, log.household, log.organisation, log.role, log.legal_basis) == (
-        "create", household, corporation_worker.organisation, "medewerker", "eigen_huurder"
+        "create",
+        household,
+        corporation_worker.organisation,
+        "medewerker",
+        "eigen_huurder",
     )
 
 
@@ -58,8 +62,12 @@ def test_outcome_and_signals_must_agree(corporation_worker, household, categorie
     with pytest.raises(ValidationError):
         visit(corporation_worker, household, outcome="signalen")
     with pytest.raises(ValidationError):
-        visit(corporation_worker, household, [SignalInput(categories[0], "laag", "x")],
-              outcome="geen_zorgen")
+        visit(
+            corporation_worker,
+            household,
+            [SignalInput(categories[0], "laag", "x")],
+            outcome="geen_zorgen",
+        )
     assert HomeVisit.objects.count() == 0
 
 
@@ -73,7 +81,11 @@ def test_nothing_is_half_saved(corporation_worker, household, categories, monkey
     with pytest.raises(RuntimeError):
         visit(corporation_worker, household, [SignalInput(categories[0], "laag", "x")])
     monkeypatch.setattr(HouseholdEvent.objects, "bulk_create", original)
-    assert (HomeVisit.objects.count(), Signal.objects.count(), AccessLog.objects.count()) == (0, 0, 0)
+    assert (HomeVisit.objects.count(), Signal.objects.count(), AccessLog.objects.count()) == (
+        0,
+        0,
+        0,
+    )
 
 
 def test_another_corporations_household_is_refused(outsider, household):
@@ -95,8 +107,10 @@ def test_a_signal_moves_along_its_workflow_and_each_change_is_recorded(corporati
     assert signal.status == "open"
     changes = HouseholdEvent.objects.filter(kind="signal_status_changed").order_by("at", "id")
     assert [(e.data["from"], e.data["to"]) for e in changes] == [
-        ("open", "in_behandeling"), ("in_behandeling", "doorverwezen"),
-        ("doorverwezen", "opgelost"), ("opgelost", "open"),
+        ("open", "in_behandeling"),
+        ("in_behandeling", "doorverwezen"),
+        ("doorverwezen", "opgelost"),
+        ("opgelost", "open"),
     ]
     assert all(e.user_id == corporation_worker.user_id for e in changes)
 

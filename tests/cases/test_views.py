@@ -18,7 +18,9 @@ def household_url(name, household):
 # --- who may: allowed, another organisation's household (404), wrong role (403), method (405) ---
 
 
-def test_the_household_page_shows_residents_signals_and_timeline(login, corporation_worker, household):
+def test_the_household_page_shows_residents_signals_and_timeline(
+    login, corporation_worker, household
+):
     SignalFactory(household=household, description="Post stapelt zich op")
     response = login(corporation_worker).get(household_url("household_detail", household))
     assert response.status_code == 200
@@ -84,7 +86,9 @@ def test_search_by_postcode_and_number_street_or_name(login, corporation_worker,
 
 
 def test_filter_on_open_signals(login, corporation_worker, household):
-    quiet = HouseholdFactory(corporation=household.corporation, neighbourhood=household.neighbourhood)
+    quiet = HouseholdFactory(
+        corporation=household.corporation, neighbourhood=household.neighbourhood
+    )
     SignalFactory(household=household)
     client = login(corporation_worker)
     with_open = client.get(reverse("cases:household_list"), {"open_signals": "ja"})
@@ -133,12 +137,20 @@ def fill(household, rows, author):
             household=household, created_by=author, follow_up_on=TODAY - datetime.timedelta(1)
         )
         visit = HomeVisit.objects.create(
-            household=household, visited_on=TODAY, kind="regulier", outcome="signalen",
-            created_by=author, organisation=household.corporation,
+            household=household,
+            visited_on=TODAY,
+            kind="regulier",
+            outcome="signalen",
+            created_by=author,
+            organisation=household.corporation,
         )
         HouseholdEvent.objects.create(
-            household=household, kind="signal_opened", user=author,
-            organisation=household.corporation, signal=signal, visit=visit,
+            household=household,
+            kind="signal_opened",
+            user=author,
+            organisation=household.corporation,
+            signal=signal,
+            visit=visit,
         )
 
 

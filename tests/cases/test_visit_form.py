@@ -19,8 +19,9 @@ def test_a_visit_without_signals_is_two_taps(login, corporation_worker, househol
     form = client.get(reverse("cases:visit_create", args=[household.pk])).context["form"]
     # The form comes with today and a regular visit chosen: the outcome is the one tap left.
     assert form["visited_on"].value() == TODAY and form["kind"].value() == "regulier"
-    response = post(client, household, visited_on=TODAY.isoformat(), kind="regulier",
-                    outcome="geen_zorgen")
+    response = post(
+        client, household, visited_on=TODAY.isoformat(), kind="regulier", outcome="geen_zorgen"
+    )
     assert response.status_code == 302
     assert HomeVisit.objects.get().outcome == "geen_zorgen"
 
@@ -28,8 +29,11 @@ def test_a_visit_without_signals_is_two_taps(login, corporation_worker, househol
 def test_a_visit_with_three_signals(login, corporation_worker, household, categories):
     data = {"visited_on": TODAY.isoformat(), "kind": "op_verzoek", "outcome": "signalen"}
     for n, category in enumerate(categories[:3]):
-        data |= {f"c{category.pk}": "on", f"c{category.pk}_severity": "midden",
-                 f"c{category.pk}_description": f"Signaal {n}"}
+        data |= {
+            f"c{category.pk}": "on",
+            f"c{category.pk}_severity": "midden",
+            f"c{category.pk}_description": f"Signaal {n}",
+        }
     assert post(login(corporation_worker), household, **data).status_code == 302
     assert Signal.objects.filter(household=household).count() == 3
 
@@ -46,8 +50,12 @@ def test_bad_input_is_explained_in_dutch_next_to_the_field_and_kept(
         kind="na_reparatie",
         outcome="signalen",
         notes="Lekkage in de keuken",
-        **{f"c{first.pk}": "on", f"c{first.pk}_description": "Alleen thuis",
-           f"c{second.pk}": "on", f"c{second.pk}_severity": "hoog"},
+        **{
+            f"c{first.pk}": "on",
+            f"c{first.pk}_description": "Alleen thuis",
+            f"c{second.pk}": "on",
+            f"c{second.pk}_severity": "hoog",
+        },
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -61,8 +69,13 @@ def test_bad_input_is_explained_in_dutch_next_to_the_field_and_kept(
 
 
 def test_a_visit_with_outcome_signals_needs_a_tick(login, corporation_worker, household):
-    response = post(login(corporation_worker), household, visited_on=TODAY.isoformat(),
-                    kind="regulier", outcome="signalen")
+    response = post(
+        login(corporation_worker),
+        household,
+        visited_on=TODAY.isoformat(),
+        kind="regulier",
+        outcome="signalen",
+    )
     assert response.status_code == 200
     assert "Vink minstens één signaal aan" in str(response.context["form"].errors["outcome"])
 

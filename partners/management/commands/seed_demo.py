@@ -1,4 +1,5 @@
-"""Fictional demo data: one town, its four organisations, neighbourhoods and an account per role.
+"""Fictional demo data: one town, its four organisations, neighbourhoods and an account per role,
+then about 200 households of the corporation with home visits and signals (cases.demo).
 
 Safe to run twice: it finds what is there and adds what is missing."""
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cases.demo import assign_neighbourhoods, build_demo_cases
 from partners.models import Membership, Neighbourhood, Organisation, User
 
 DEFAULT_PASSWORD = "Inclusie-demo-2026"  # noqa: S105 - printed, refused when DEBUG is off
@@ -59,9 +61,19 @@ PEOPLE = [
     ),
 ]
 
+# The corporation's workers and their "my neighbourhoods"; they log the demo home visits.
+WORKER_NEIGHBOURHOODS = {
+    "woonconsulent": ["BU99010101", "BU99010102"],
+    "wijkbeheerder": ["BU99010201", "BU99010202"],
+    "samenlevingsondersteuner": ["BU99010101", "BU99010102", "BU99010201", "BU99010202"],
+}
+
 
 class Command(BaseCommand):
-    help = "Create fictional demo organisations, neighbourhoods and one account for every role."
+    help = (
+        "Create fictional demo organisations, neighbourhoods, one account for every role and "
+        "about 200 households with home visits and signals."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -115,9 +127,23 @@ class Command(BaseCommand):
                 )
                 rows.append((user.email, organisations[org_key].name, role.label))
 
+        corporation = organisations["corporatie"]
+        workers = []
+        for local, codes in WORKER_NEIGHBOURHOODS.items():
+            membership = Membership.objects.get(
+                user__email=f"{local}@{DOMAIN}", organisation=corporation, ended_at=None
+            )
+            assign_neighbourhoods(membership, codes)
+            workers.append(membership)
+        cases = build_demo_cases(corporation=corporation, workers=workers)
+
         self.stdout.write(self.style.SUCCESS(f"Demo data for {TOWN} is ready."))
         self.stdout.write("Demo accounts (log in at http://127.0.0.1:8000/):")
         width = max(len(email) for email, *_ in rows)
         for email, organisation, role in rows:
             self.stdout.write(f"  {email:<{width}}  {organisation} — {role}")
         self.stdout.write(f"Password for every demo account: {password}")
+        self.stdout.write(
+            f"Demo cases of {corporation.name} ({'added' if cases.created else 'already there'}): "
+            f"{cases}."
+        )

@@ -1,0 +1,760 @@
+"""Fictional demo households, home visits and signals for the demo corporation (seed_demo).
+
+Everything here is invented: the town, the streets, the people. Postcodes use the digits 9901-9904
+and never the letters SA, SD or SS; phone numbers are of the form 06 0000 xxxx; e-mail addresses
+end in .example. The same seed and the same day give the same data.
+
+The texts below are demo *data* in Dutch, like a worker would type them, not interface text.
+No access-log rows are written: nobody read anything."""
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from cases.models import (
+    Complex,
+    HomeVisit,
+    Household,
+    HouseholdEvent,
+    Resident,
+    Signal,
+    SignalCategory,
+)
+from cases.workflow import OPEN_STATUSES, Severity, SignalStatus, VisitKind, VisitOutcome
+from partners.models import Membership, Neighbourhood, Organisation
+
+DEMO_PREFIX = "DEMO-"
+WINDOW_DAYS = 548  # about 18 months of visits and signals
+
+Status = SignalStatus
+Event = HouseholdEvent.Kind
+
+
+@dataclass(frozen=True)
+class Block:
+    """Addresses on one street: numbers (with additions), in a complex or not."""
+
+    street: str
+    numbers: range
+    additions: tuple[str, ...] = ("",)
+    complex_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Area:
+    cbs_code: str
+    postcode_digits: int
+    households: int
+    blocks: tuple[Block, ...]
+
+
+# (code, name) of the corporation's complexes; each lies in the area whose block names it.
+COMPLEXES = {
+    "DEMO-C1101": "Havenflat",
+    "DEMO-C1102": "Pakhuis De Kraan",
+    "DEMO-C1201": "Gildehof",
+    "DEMO-C2101": "Korenschoof",
+    "DEMO-C2201": "Merelflat",
+}
+
+AREAS = (
+    Area(
+        "BU99010101",
+        9901,
+        55,
+        (
+            Block("Havenkade", range(101, 149), complex_code="DEMO-C1101"),
+            Block("Ankerstraat", range(2, 22, 2), ("A", "B", "C"), "DEMO-C1102"),
+            Block("Visserssteeg", range(1, 40)),
+            Block("Zeilmakerspad", range(1, 30)),
+        ),
+    ),
+    Area(
+        "BU99010102",
+        9902,
+        45,
+        (
+            Block("Gildehof", range(1, 41), complex_code="DEMO-C1201"),
+            Block("Marktstraat", range(2, 60, 2), ("", "A")),
+            Block("Lindelaan", range(1, 80)),
+            Block("Kerkpad", range(1, 25)),
+        ),
+    ),
+    Area(
+        "BU99010201",
+        9903,
+        60,
+        (
+            Block("Korenbloemstraat", range(2, 50, 2), ("", "A", "B"), "DEMO-C2101"),
+            Block("Akkerweg", range(1, 120)),
+            Block("Zaaierslaan", range(1, 60)),
+            Block("Schoverhof", range(1, 30)),
+        ),
+    ),
+    Area(
+        "BU99010202",
+        9904,
+        40,
+        (
+            Block("Merelstraat", range(101, 161), complex_code="DEMO-C2201"),
+            Block("Lijsterlaan", range(1, 70)),
+            Block("Spreeuwhof", range(1, 30)),
+        ),
+    ),
+)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+# No S as first letter, so never SA, SD or SS; letters real postcodes avoid are left out too.
+POSTCODE_LETTERS = "ABCDEGHJKLMNPRTVWXZ"
+
+FIRST_NAMES = _words(
+    "Anna Bram Carla Dirk Els Fatima Gerrit Hanna Ilse Jan Joke Kees Lotte Maria Mohammed "
+    "Noor Piet Ria Sevda Theo Wim Youssef Aylin Ramon Shanti Bart Linda Emma Noah Sem Julia "
+    "Tess Liam Lucas Yara Henk Truus Gert Ans Hüseyin Nadia Rachid Marga Johan Ineke Kevin "
+    "Priya Thijs"
+)
+SURNAMES = (
+    "de Jong",
+    "Jansma",
+    "van den Brink",
+    "van Dalen",
+    "Bakkenes",
+    "Visscher",
+    "Smeets",
+    "Meijering",
+    "Mulderink",
+    "de Groot",
+    "Bosman",
+    "Vos",
+    "Peeters",
+    "van Leeuwen",
+    "Dekkers",
+    "Brouwer",
+    "de Wit",
+    "Dijkman",
+    "de Graaf",
+    "van der Meulen",
+    "Kaya",
+    "Yıldız",
+    "El Idrissi",
+    "Bouzid",
+    "Öztürk",
+    "Pinas",
+    "Hoekstra",
+    "Kuipers",
+    "Veenstra",
+    "Lindeman",
+    "Haverkamp",
+    "ter Horst",
+    "Wolters",
+    "Ramdin",
+    "Sahin",
+    "Koster",
+)
+
+CATEGORY_WEIGHTS = {
+    "eenzaamheid": 20,
+    "huurachterstand": 18,
+    "technisch-onderhoud": 12,
+    "zorgbehoefte": 10,
+    "psychische-klachten": 9,
+    "vervuiling": 8,
+    "overlast": 8,
+    "taal-digitaal": 7,
+    "inrichting": 4,
+    "anders": 4,
+}
+
+DESCRIPTIONS = {
+    "eenzaamheid": (
+        "Woont alleen en heeft weinig contact met anderen",
+        "Komt de deur nauwelijks uit sinds overlijden partner",
+        "Geeft aan zich eenzaam te voelen",
+        "Geen familie of vrienden in de buurt",
+    ),
+    "huurachterstand": (
+        "Twee maanden huurachterstand",
+        "Stapel ongeopende post op tafel",
+        "Vertelt over schulden en aanmaningen",
+        "Energie dreigt te worden afgesloten",
+        "Moeite met rondkomen sinds verlies van werk",
+    ),
+    "vervuiling": (
+        "Woning sterk vervuild, keuken onbruikbaar",
+        "Veel spullen opgestapeld, vluchtweg geblokkeerd",
+        "Ongedierte in de woning",
+        "Balkon vol afval",
+    ),
+    "inrichting": (
+        "Woont op kale beton, geen vloerbedekking",
+        "Geen bed, slaapt op een matras op de grond",
+        "Geen gordijnen en nauwelijks meubels",
+        "Geen koelkast of kookgelegenheid",
+    ),
+    "zorgbehoefte": (
+        "Loopt slecht, de trap wordt een probleem",
+        "Lijkt vergeetachtig, vergeet afspraken",
+        "Mantelzorger raakt overbelast",
+        "Heeft hulp nodig bij het huishouden",
+    ),
+    "psychische-klachten": (
+        "Maakt een verwarde indruk",
+        "Somber, ziet het niet meer zitten",
+        "Angstig, durft de deur bijna niet open te doen",
+        "Wisselende stemmingen, buren maken zich zorgen",
+    ),
+    "overlast": (
+        "Buren klagen over geluidsoverlast",
+        "Ruzie met de buren over de gemeenschappelijke trap",
+        "Hondenoverlast in het portiek",
+        "Geurklachten uit de woning",
+    ),
+    "taal-digitaal": (
+        "Begrijpt brieven van instanties niet",
+        "Spreekt weinig Nederlands, kind vertaalt",
+        "Kan niet inloggen met DigiD",
+        "Heeft hulp nodig bij online formulieren",
+    ),
+    "technisch-onderhoud": (
+        "Schimmel in de badkamer",
+        "Lekkage bij het dakraam",
+        "Kozijn rot, tocht in de woonkamer",
+        "Cv-ketel valt regelmatig uit",
+        "Intercom en deurbel kapot",
+    ),
+    "anders": (
+        "Vraagt naar een kleinere woning",
+        "Wil graag vrijwilligerswerk doen in de buurt",
+        "Vraagt om contact met de wijkagent",
+    ),
+}
+
+VISIT_NOTES = {
+    VisitOutcome.GEEN_ZORGEN: (
+        "Alles in orde, bewoner tevreden over de woning",
+        "Kort gesprek aan de deur, geen bijzonderheden",
+        "Woning netjes, bewoner redt zich goed",
+    ),
+    VisitOutcome.NIET_THUIS: (
+        "Niet thuis, kaartje in de bus gedaan",
+        "Niemand aanwezig, later opnieuw proberen",
+    ),
+    VisitOutcome.SIGNALEN: (
+        "Lang gesprek gehad, bewoner staat open voor hulp",
+        "Bewoner wil er liever niet over praten",
+        "Samen met bewoner de zorgen doorgenomen",
+    ),
+}
+
+CLOSE_REASONS = (
+    "Bewoner wil geen hulp",
+    "Geen contact mogelijk na drie pogingen",
+    "Bewoner is verhuisd",
+    "Dubbel gemeld",
+    "Bewoner regelt het zelf met familie",
+)
+REFERRAL_REASONS = {
+    Organisation.Kind.WELZIJN: "Aangemeld bij het welzijnswerk",
+    Organisation.Kind.ZORG: "Aangemeld bij de wijkverpleging",
+    Organisation.Kind.GEMEENTE: "Aangemeld bij schuldhulpverlening van de gemeente",
+    Organisation.Kind.CORPORATIE: "Reparatieverzoek ingediend",
+    Organisation.Kind.OVERIG: "Doorverwezen naar het sociaal wijkteam",
+}
+
+# (kind, weight) and per kind the outcome weights (signalen, geen zorgen, niet thuis).
+VISIT_KINDS = (
+    (VisitKind.REGULIER, 55),
+    (VisitKind.OP_VERZOEK, 25),
+    (VisitKind.NA_REPARATIE, 20),
+)
+OUTCOME_WEIGHTS = {
+    VisitKind.WELKOMSTBEZOEK: (20, 70, 10),
+    VisitKind.REGULIER: (20, 55, 25),
+    VisitKind.OP_VERZOEK: (50, 40, 10),
+    VisitKind.NA_REPARATIE: (12, 68, 20),
+}
+OUTCOMES = (VisitOutcome.SIGNALEN, VisitOutcome.GEEN_ZORGEN, VisitOutcome.NIET_THUIS)
+SEVERITIES = ((Severity.LAAG, 45), (Severity.MIDDEN, 38), (Severity.HOOG, 14), (Severity.ACUUT, 3))
+
+# By the signal's age in days: (up to, weights of open, in behandeling, doorverwezen, opgelost,
+# gesloten).
+STATUSES = (
+    Status.OPEN,
+    Status.IN_BEHANDELING,
+    Status.DOORVERWEZEN,
+    Status.OPGELOST,
+    Status.GESLOTEN,
+)
+STATUS_BY_AGE = (
+    (30, (50, 30, 10, 7, 3)),
+    (120, (15, 25, 25, 25, 10)),
+    (10_000, (3, 5, 10, 55, 27)),
+)
+# The ways to each status, with weights; every step is a move the workflow allows.
+PATHS = {
+    Status.OPEN: (((), 1),),
+    Status.IN_BEHANDELING: (((Status.IN_BEHANDELING,), 1),),
+    Status.DOORVERWEZEN: (
+        ((Status.IN_BEHANDELING, Status.DOORVERWEZEN), 70),
+        ((Status.DOORVERWEZEN,), 30),
+    ),
+    Status.OPGELOST: (
+        ((Status.OPGELOST,), 25),
+        ((Status.IN_BEHANDELING, Status.OPGELOST), 45),
+        ((Status.IN_BEHANDELING, Status.DOORVERWEZEN, Status.OPGELOST), 30),
+    ),
+    Status.GESLOTEN: (
+        ((Status.GESLOTEN,), 35),
+        ((Status.IN_BEHANDELING, Status.GESLOTEN), 45),
+        ((Status.IN_BEHANDELING, Status.DOORVERWEZEN, Status.GESLOTEN), 20),
+    ),
+}
+# How many days the last step takes at most, by the status it ends in.
+STATUS_DAYS = {
+    Status.IN_BEHANDELING: (1, 10),
+    Status.DOORVERWEZEN: (5, 40),
+    Status.OPGELOST: (10, 120),
+    Status.GESLOTEN: (7, 90),
+}
+MIN_OVERDUE = 5  # open signals whose follow-up date has passed, at least
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    created: bool
+    neighbourhoods: int
+    complexes: int
+    households: int
+    residents: int
+    visits: int
+    signals: int
+    open_signals: int
+    events: int
+
+    def __str__(self):
+        return (
+            f"{self.households} households ({self.residents} residents, {self.complexes} "
+            f"complexes) in {self.neighbourhoods} neighbourhoods, {self.visits} home visits, "
+            f"{self.signals} signals of which {self.open_signals} open, {self.events} events"
+        )
+
+
+def demo_households(corporation: Organisation):
+    return Household.objects.filter(
+        corporation=corporation, tenancy_reference__startswith=DEMO_PREFIX
+    )
+
+
+def summarise(corporation: Organisation, *, created: bool) -> DemoSummary:
+    households = demo_households(corporation)
+    signals = Signal.objects.filter(household__in=households)
+    return DemoSummary(
+        created=created,
+        neighbourhoods=households.values("neighbourhood").distinct().count(),
+        complexes=Complex.objects.filter(
+            corporation=corporation, code__startswith=DEMO_PREFIX
+        ).count(),
+        households=households.count(),
+        residents=Resident.objects.filter(household__in=households).count(),
+        visits=HomeVisit.objects.filter(household__in=households).count(),
+        signals=signals.count(),
+        open_signals=signals.filter(status__in=OPEN_STATUSES).count(),
+        events=HouseholdEvent.objects.filter(household__in=households).count(),
+    )
+
+
+def assign_neighbourhoods(membership: Membership, cbs_codes) -> None:
+    """Add the neighbourhoods to a worker's "my neighbourhoods"; adding twice changes nothing."""
+    membership.neighbourhoods.add(*Neighbourhood.objects.filter(cbs_code__in=cbs_codes))
+
+
+def _weighted(rng: random.Random, pairs):
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+class _Builder:
+    def __init__(self, *, corporation, workers, today, seed):
+        self.rng = random.Random(seed)
+        self.corporation = corporation
+        self.today = today
+        self.last_day = today - timedelta(days=1)  # nothing is dated today: no future times
+        self.tz = timezone.get_current_timezone()
+        self.neighbourhoods = {
+            n.cbs_code: n
+            for n in Neighbourhood.objects.filter(cbs_code__in=[a.cbs_code for a in AREAS])
+        }
+        missing = {a.cbs_code for a in AREAS} - set(self.neighbourhoods)
+        if missing:
+            raise ValueError(f"demo neighbourhoods missing: {', '.join(sorted(missing))}")
+        self.categories = {
+            c.code: c for c in SignalCategory.objects.filter(code__in=CATEGORY_WEIGHTS)
+        }
+        if not self.categories:
+            raise ValueError("no signal categories: run the migrations first")
+        self.category_weights = [
+            (self.categories[code], weight)
+            for code, weight in CATEGORY_WEIGHTS.items()
+            if code in self.categories
+        ]
+        if not workers:
+            raise ValueError("demo cases need at least one worker of the corporation")
+        # Who works where: a worker with fewer neighbourhoods visits each of them more often.
+        covers = {
+            m.pk: {n.cbs_code for n in m.neighbourhoods.all()}
+            for m in Membership.objects.filter(pk__in=[w.pk for w in workers]).prefetch_related(
+                "neighbourhoods"
+            )
+        }
+        self.workers_by_area = {}
+        for area in AREAS:
+            eligible = [w for w in workers if area.cbs_code in covers.get(w.pk, ())] or workers
+            self.workers_by_area[area.cbs_code] = [
+                (w, 1 / max(1, len(covers.get(w.pk, ())))) for w in eligible
+            ]
+        self.used_emails = set()
+
+    # --- Time ---------------------------------------------------------------------------------
+
+    def day(self, offset: int) -> date:
+        return self.today + timedelta(days=offset)
+
+    def weekday(self, day: date, earliest: date) -> date:
+        """The day itself, or the nearest working day around it between earliest and last_day."""
+        for shift in (0, -1, -2, 1, 2):
+            candidate = day + timedelta(days=shift)
+            if candidate.weekday() < 5 and earliest <= candidate <= self.last_day:
+                return candidate
+        return min(max(day, earliest), self.last_day)
+
+    def at(self, day: date, start=(9, 0), end=(16, 30)) -> datetime:
+        """A moment in working hours on that day, in five-minute steps."""
+        first, last = start[0] * 60 + start[1], end[0] * 60 + end[1]
+        minutes = first + 5 * self.rng.randrange((last - first) // 5 + 1)
+        return timezone.make_aware(
+            datetime.combine(day, time(minutes // 60, minutes % 60)), self.tz
+        )
+
+    # --- People and addresses -----------------------------------------------------------------
+
+    def residents(self, household: Household) -> list[Resident]:
+        rng = self.rng
+        surname = rng.choice(SURNAMES)
+        size = _weighted(rng, ((1, 42), (2, 28), (3, 15), (4, 15)))
+        main_year = rng.randint(1936, 2003)
+        people = [Resident(household=household, is_main_tenant=True, birth_year=main_year)]
+        names = [f"{rng.choice(FIRST_NAMES)} {surname}"]
+        has_partner = size >= 2 and rng.random() < 0.65
+        if has_partner:
+            partner_surname = surname if rng.random() < 0.6 else rng.choice(SURNAMES)
+            names.append(f"{rng.choice(FIRST_NAMES)} {partner_surname}")
+            people.append(
+                Resident(
+                    household=household,
+                    is_main_tenant=False,
+                    birth_year=min(2004, max(1930, main_year + rng.randint(-6, 6))),
+                )
+            )
+        youngest_parent = min(main_year + 20, self.today.year - 1)
+        for _child in range(size - len(people)):
+            names.append(f"{rng.choice(FIRST_NAMES)} {surname}")
+            people.append(
+                Resident(
+                    household=household,
+                    is_main_tenant=False,
+                    birth_year=rng.randint(
+                        youngest_parent, min(main_year + 45, self.today.year - 1)
+                    ),
+                )
+            )
+        for person, name in zip(people, names, strict=True):
+            person.name = name
+        if rng.random() < 0.35:
+            household.email = self.email(names[0])
+        return people
+
+    def email(self, name: str) -> str:
+        local = ".".join(slugify(part).replace("-", "") for part in name.split(" ", 1))
+        address, number = f"{local}@bewoners.example", 1
+        while address in self.used_emails:
+            number += 1
+            address = f"{local}{number}@bewoners.example"
+        self.used_emails.add(address)
+        return address
+
+    @staticmethod
+    def postcode(area: Area, street_index: int, number: int) -> str:
+        first = POSTCODE_LETTERS[street_index % len(POSTCODE_LETTERS)]
+        second = POSTCODE_LETTERS[min((number // 20) * 2 + number % 2, len(POSTCODE_LETTERS) - 1)]
+        return f"{area.postcode_digits} {first}{second}"
+
+    # --- Visits and signals -------------------------------------------------------------------
+
+    def visit_days(self, created: date, newcomer: bool) -> list[tuple[date, str]]:
+        rng = self.rng
+        first = max(created + timedelta(days=1), self.day(-WINDOW_DAYS))
+        visits = []
+        if newcomer:
+            welcome = created + timedelta(days=rng.randint(7, 35))
+            if welcome <= self.last_day:
+                visits.append((self.weekday(welcome, first), VisitKind.WELKOMSTBEZOEK))
+        span = (self.last_day - first).days
+        count = rng.choice((0, 1, 1, 2, 2, 2, 3, 3, 4, 5))
+        for _visit in range(count if span > 0 else 0):
+            day = first + timedelta(days=rng.randint(0, span))
+            visits.append((self.weekday(day, first), _weighted(rng, VISIT_KINDS)))
+        return sorted(visits)
+
+    def status_path(self, created: datetime, age_days: int):
+        """The status a signal has now and the changes that brought it there, with times."""
+        rng = self.rng
+        weights = next(w for limit, w in STATUS_BY_AGE if age_days <= limit)
+        final = rng.choices(STATUSES, weights=weights)[0]
+        steps = _weighted(rng, PATHS[final])
+        if not steps:
+            return final, []
+        low, high = STATUS_DAYS[final]
+        total = min(rng.randint(low, high), age_days)
+        offsets = sorted(rng.randint(0, total) for _step in steps[:-1]) + [total]
+        changes, previous, moment = [], Status.OPEN, created
+        for status, offset in zip(steps, offsets, strict=True):
+            day = self.weekday(created.date() + timedelta(days=offset), created.date())
+            when = self.at(day, (8, 30), (17, 0))
+            if when <= moment:
+                when = moment + timedelta(minutes=rng.randint(5, 90))
+            reason = ""
+            if status == Status.GESLOTEN:
+                reason = rng.choice(CLOSE_REASONS)
+            changes.append((previous, status, when, reason))
+            previous, moment = status, when
+        return final, changes
+
+    # --- The whole lot ------------------------------------------------------------------------
+
+    def build(self, households_wanted: int | None):
+        rng = self.rng
+        complexes = {}
+        for area in AREAS:
+            for block in area.blocks:
+                if block.complex_code and block.complex_code not in complexes:
+                    complexes[block.complex_code] = Complex.objects.get_or_create(
+                        corporation=self.corporation,
+                        code=block.complex_code,
+                        defaults={
+                            "name": COMPLEXES[block.complex_code],
+                            "neighbourhood": self.neighbourhoods[area.cbs_code],
+                        },
+                    )[0]
+
+        plans = []  # (household, area, residents, newcomer)
+        reference = 100_000
+        scale = (
+            1 if households_wanted is None else households_wanted / sum(a.households for a in AREAS)
+        )
+        for area in AREAS:
+            addresses = [
+                (street_index, block, number, addition)
+                for street_index, block in enumerate(area.blocks)
+                for number in block.numbers
+                for addition in block.additions
+            ]
+            count = min(len(addresses), max(1, round(area.households * scale)))
+            for street_index, block, number, addition in sorted(
+                rng.sample(addresses, count), key=lambda a: (a[0], a[2], a[3])
+            ):
+                reference += rng.randint(1, 40)
+                newcomer = rng.random() < 0.15
+                created_day = self.day(
+                    rng.randint(-540, -20) if newcomer else rng.randint(-620, -560)
+                )
+                created_at = self.at(created_day)
+                household = Household(
+                    corporation=self.corporation,
+                    tenancy_reference=f"{DEMO_PREFIX}{reference}",
+                    street=block.street,
+                    house_number=number,
+                    house_number_addition=addition,
+                    postcode=self.postcode(area, street_index, number),
+                    town=self.neighbourhoods[area.cbs_code].municipality,
+                    neighbourhood=self.neighbourhoods[area.cbs_code],
+                    complex=complexes.get(block.complex_code),
+                    phone=f"06 0000 {rng.randrange(10_000):04d}" if rng.random() < 0.65 else "",
+                    created_at=created_at,
+                    updated_at=created_at,
+                )
+                plans.append((household, area, self.residents(household), newcomer))
+
+        Household.objects.bulk_create([p[0] for p in plans])
+        Resident.objects.bulk_create([r for p in plans for r in p[2]])
+
+        visits, signals, changes, events = [], [], [], []
+        for household, area, _residents, newcomer in plans:
+            workers = self.workers_by_area[area.cbs_code]
+            events.append(
+                HouseholdEvent(
+                    household=household,
+                    kind=Event.HOUSEHOLD_CREATED,
+                    at=household.created_at,
+                    user_id=_weighted(rng, workers).user_id,
+                    organisation=self.corporation,
+                )
+            )
+            for visited_on, kind in self.visit_days(household.created_at.date(), newcomer):
+                outcome = rng.choices(OUTCOMES, weights=OUTCOME_WEIGHTS[kind])[0]
+                worker = _weighted(rng, workers)
+                logged = self.at(visited_on, (9, 0), (17, 0))
+                if logged <= household.created_at:
+                    logged = household.created_at + timedelta(minutes=rng.randint(30, 180))
+                visit = HomeVisit(
+                    household=household,
+                    visited_on=visited_on,
+                    kind=kind,
+                    outcome=outcome,
+                    notes=rng.choice(VISIT_NOTES[outcome]) if rng.random() < 0.4 else "",
+                    created_by_id=worker.user_id,
+                    organisation=self.corporation,
+                    created_at=logged,
+                )
+                visits.append(visit)
+                if outcome != VisitOutcome.SIGNALEN:
+                    continue
+                wanted = _weighted(rng, ((1, 55), (2, 30), (3, 15)))
+                chosen = []
+                while len(chosen) < min(wanted, len(self.category_weights)):
+                    category = _weighted(rng, self.category_weights)
+                    if category not in chosen:
+                        chosen.append(category)
+                age = (self.last_day - visited_on).days
+                for category in chosen:
+                    status, path = self.status_path(logged, age)
+                    follow_up = None
+                    if rng.random() < 0.45:
+                        follow_up = visited_on + timedelta(days=rng.randint(7, 42))
+                    signal = Signal(
+                        household=household,
+                        visit=visit,
+                        category=category,
+                        severity=_weighted(rng, SEVERITIES),
+                        description=rng.choice(DESCRIPTIONS.get(category.code, ("Zie notitie",))),
+                        follow_up_on=follow_up,
+                        status=status,
+                        closed_reason=path[-1][3] if status == Status.GESLOTEN else "",
+                        created_by_id=worker.user_id,
+                        organisation=self.corporation,
+                        created_at=logged,
+                        status_changed_at=path[-1][2] if path else logged,
+                    )
+                    signals.append(signal)
+                    changes.append((signal, path, worker))
+
+        self.ensure_overdue(signals)
+        HomeVisit.objects.bulk_create(visits)
+        Signal.objects.bulk_create(signals)
+
+        for visit in visits:
+            events.append(
+                HouseholdEvent(
+                    household=visit.household,
+                    kind=Event.VISIT_LOGGED,
+                    at=visit.created_at,
+                    user_id=visit.created_by_id,
+                    organisation=self.corporation,
+                    visit=visit,
+                    data={
+                        "kind": visit.kind,
+                        "outcome": visit.outcome,
+                        "visited_on": visit.visited_on.isoformat(),
+                    },
+                )
+            )
+        for signal, path, worker in changes:
+            events.append(
+                HouseholdEvent(
+                    household=signal.household,
+                    kind=Event.SIGNAL_OPENED,
+                    at=signal.created_at,
+                    user_id=signal.created_by_id,
+                    organisation=self.corporation,
+                    visit=signal.visit,
+                    signal=signal,
+                    data={"category": signal.category.name, "severity": signal.severity},
+                )
+            )
+            for previous, status, when, reason in path:
+                if status == Status.DOORVERWEZEN:
+                    reason = REFERRAL_REASONS.get(signal.category.usual_partner_kind, "")
+                # Mostly the worker who saw it; now and then a colleague takes over.
+                actor = worker
+                if rng.random() < 0.2:
+                    actor = _weighted(rng, self.workers_by_area[_area_of(signal.household)])
+                events.append(
+                    HouseholdEvent(
+                        household=signal.household,
+                        kind=Event.SIGNAL_STATUS_CHANGED,
+                        at=when,
+                        user_id=actor.user_id,
+                        organisation=self.corporation,
+                        signal=signal,
+                        data={"from": str(previous), "to": str(status), "reason": reason},
+                    )
+                )
+        HouseholdEvent.objects.bulk_create(events, batch_size=500)
+
+    def ensure_overdue(self, signals: list[Signal]) -> None:
+        """The "follow-up date passed" list must not be empty: give a few open signals that
+        are older than two weeks a follow-up date that has gone by."""
+        overdue = [s for s in signals if s.status in OPEN_STATUSES and _passed(s, self.today)]
+        candidates = [
+            s
+            for s in signals
+            if s.status in OPEN_STATUSES
+            and not _passed(s, self.today)
+            and (self.today - s.created_at.date()).days > 14
+        ]
+        for signal in self.rng.sample(
+            candidates, min(len(candidates), max(0, MIN_OVERDUE - len(overdue)))
+        ):
+            signal.follow_up_on = signal.created_at.date() + timedelta(days=self.rng.randint(7, 14))
+
+
+def _passed(signal: Signal, today: date) -> bool:
+    return signal.follow_up_on is not None and signal.follow_up_on < today
+
+
+def _area_of(household: Household) -> str:
+    return household.neighbourhood.cbs_code
+
+
+@transaction.atomic
+def build_demo_cases(
+    *,
+    corporation: Organisation,
+    workers: list[Membership],
+    today: date | None = None,
+    seed: int = 2026,
+    households: int | None = None,
+) -> DemoSummary:
+    """Create about 200 fictional households of the corporation in four neighbourhoods, with
+    residents, home visits over the last 18 months, their signals and the households' history.
+
+    Does nothing when the corporation already has demo households (tenancy reference DEMO-...).
+    `workers` are the corporation's memberships who log the visits; each is picked for the
+    neighbourhoods in their "my neighbourhoods"."""
+    if demo_households(corporation).exists():
+        return summarise(corporation, created=False)
+    builder = _Builder(
+        corporation=corporation,
+        workers=list(workers),
+        today=today or timezone.localdate(),
+        seed=seed,
+    )
+    builder.build(households)
+    return summarise(corporation, created=True)

@@ -1,0 +1,380 @@
+"""Reading a CSV export of a rental system: bytes → text → header → rows → validated rows.
+
+Nothing here touches the database except through the neighbourhood codes handed in, so the
+rules can be read (and tested) on their own. docs/import.md documents the columns."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.households import phone_validator
+from cases.validators import normalise_postcode
+
+MAX_ROWS = 100_000
+MAX_ERRORS = 100_000  # more than this are counted but not listed
+
+# Column → (required, longest value). Headers are matched case-insensitively, in any order.
+COLUMNS: dict[str, tuple[bool, int]] = {
+    "huurcontract": (True, 50),
+    "straat": (True, 200),
+    "huisnummer": (True, 5),
+    "toevoeging": (False, 10),
+    "postcode": (True, 7),
+    "plaats": (True, 100),
+    "buurtcode": (True, 10),
+    "complexnummer": (False, 30),
+    "complexnaam": (False, 200),
+    "telefoon": (False, 20),
+    "email": (False, 254),
+    "hoofdhuurder": (False, 150),
+    "geboortejaar_hoofdhuurder": (False, 4),
+}
+REQUIRED = [name for name, (required, _length) in COLUMNS.items() if required]
+
+# What each problem with a row says. Stored as code + params, rendered in the reader's language.
+ROW_MESSAGES = {
+    "required": _("is empty, but is required"),
+    "too_long": _("‘%(value)s’ is longer than %(max)s characters"),
+    "house_number": _("‘%(value)s’ is not a house number (a whole number from 1 to 99999)"),
+    "postcode": _(
+        "‘%(value)s’ is not a Dutch postcode (four digits and two letters, like 1234 AB)"
+    ),
+    "neighbourhood": _("‘%(value)s’ is not the CBS code of a known neighbourhood"),
+    "phone": _("‘%(value)s’ is not a phone number of digits, like 06 12345678"),
+    "email": _("‘%(value)s’ is not a valid e-mail address"),
+    "birth_year": _("‘%(value)s’ is not a year of birth from 1900 to %(max)s"),
+    "birth_year_without_tenant": _("a year of birth needs the name of the main tenant"),
+    "duplicate": _("tenancy reference ‘%(value)s’ also appears on line %(other)s"),
+    "complex_name": _("complex ‘%(value)s’ is called ‘%(other)s’ on line %(first)s"),
+    "field_count": _("this line has %(found)s fields where the header has %(expected)s"),
+}
+
+
+class FileError(ValidationError):
+    """The file as a whole cannot be read; shown next to the file field."""
+
+
+def _value(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def error_message(error: dict) -> str:
+    """The problem of one stored row error, in the reader's language (without line/column)."""
+    template = ROW_MESSAGES.get(error.get("code"))
+    if template is None:
+        return error.get("message", "")
+    return str(template) % error.get("params", {})
+
+
+def error_text(error: dict) -> str:
+    """One stored row error as a full sentence: "Line 7: postcode: ‘12345’ is not ..."."""
+    message = error_message(error)
+    if error.get("column"):
+        return gettext("Line %(line)s: %(column)s: %(message)s") % {
+            "line": error["row"],
+            "column": error["column"],
+            "message": message,
+        }
+    return gettext("Line %(line)s: %(message)s") % {"line": error["row"], "message": message}
+
+
+# --- The file ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedFile:
+    encoding: str
+    delimiter: str
+    text: str
+    columns: list[str]  # the known columns present, in file order
+    ignored_columns: list[str]
+    rows: list[tuple[int, dict[str, str]]]  # (line number, {column: value}); header is line 1
+    row_errors: list[dict] = field(default_factory=list)  # rows whose shape is wrong
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """UTF-8 (with or without BOM), else Windows-1252; refuses what is not text."""
+    if not raw.strip():
+        raise FileError(_("The file is empty."), code="empty")
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise FileError(
+            _(
+                "This is a spreadsheet (Excel) file, not a CSV file. Save it as CSV "
+                "(comma or semicolon separated) and upload that."
+            ),
+            code="spreadsheet",
+        )
+    if b"\x00" in raw:
+        raise FileError(_binary_message(), code="binary")
+    try:
+        text, encoding = raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        try:
+            text, encoding = raw.decode("cp1252"), "windows-1252"
+        except UnicodeDecodeError:
+            raise FileError(_binary_message(), code="binary") from None
+    head = text[:10_000]
+    control = sum(1 for char in head if ord(char) < 32 and char not in "\t\r\n")
+    if control > len(head) / 100:
+        raise FileError(_binary_message(), code="binary")
+    return text, encoding
+
+
+def _binary_message():
+    return _(
+        "This is not a CSV file. Save the export of the rental system as CSV (comma or "
+        "semicolon separated, UTF-8 or Windows-1252) and upload that."
+    )
+
+
+def normalise_header(name: str) -> str:
+    return "_".join(name.strip().strip("\ufeff").lower().replace("-", " ").split())
+
+
+def sniff_delimiter(text: str) -> tuple[str, int]:
+    """Semicolon or comma, whichever the header line has more of (Dutch Excel writes ';'), or
+    what an Excel "sep=;" first line says. Returns it and the number of lines before the header."""
+    first = text.split("\n", 1)[0].strip()
+    if len(first) == 5 and first.lower().startswith("sep=") and first[4] in ",;":
+        return first[4], 1
+    return (";" if first.count(";") > first.count(",") else ","), 0
+
+
+def parse(raw: bytes) -> ParsedFile:
+    """Read the whole file; raises FileError when it cannot be used at all."""
+    text, encoding = decode(raw)
+    return parse_text(text, encoding)
+
+
+def parse_text(text: str, encoding: str) -> ParsedFile:
+    """Read decoded text (as stored in HouseholdImport.content)."""
+    delimiter, skip = sniff_delimiter(text)
+    body = text.split("\n", 1)[1] if skip and "\n" in text else ("" if skip else text)
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except (csv.Error, StopIteration):
+        raise FileError(_("The file could not be read as CSV."), code="csv") from None
+    names = [normalise_header(name) for name in header]
+    seen = set()
+    for name in names:
+        if name and name in seen:
+            raise FileError(
+                _("The column %(column)s appears more than once in the first line."),
+                code="duplicate_column",
+                params={"column": name},
+            )
+        seen.add(name)
+    missing = [name for name in REQUIRED if name not in seen]
+    if missing:
+        raise FileError(
+            _(
+                "The first line must name the columns. Missing: %(columns)s. Required are "
+                "%(required)s, separated by commas or semicolons."
+            ),
+            code="missing_columns",
+            params={"columns": ", ".join(missing), "required": ", ".join(REQUIRED)},
+        )
+    columns = [name for name in names if name in COLUMNS]
+    ignored = [name for name in names if name and name not in COLUMNS]
+    parsed = ParsedFile(encoding, delimiter, text, columns, ignored, rows=[])
+    line = reader.line_num + skip
+    try:
+        for cells in reader:
+            start, line = line + 1, reader.line_num + skip
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(parsed.rows) >= MAX_ROWS:
+                raise FileError(
+                    _("The file has more than %(max)s rows. Split it into smaller files."),
+                    code="too_many_rows",
+                    params={"max": f"{MAX_ROWS:,}".replace(",", ".")},
+                )
+            # Empty cells after the last column are what spreadsheets write; anything else means
+            # a separator inside a value without quotes, or a line cut short.
+            extra = cells[len(names) :]
+            if len(cells) < len(names) or any(cell.strip() for cell in extra):
+                parsed.row_errors.append(
+                    row_error(start, "", "field_count", found=len(cells), expected=len(names))
+                )
+                continue
+            values = {name: cell.strip() for name, cell in zip(names, cells, strict=False) if name}
+            parsed.rows.append((start, values))
+    except csv.Error:
+        raise FileError(
+            _("The file could not be read as CSV from line %(line)s on."),
+            code="csv",
+            params={"line": line + 1},
+        ) from None
+    if not parsed.rows and not parsed.row_errors:
+        raise FileError(_("The file has a first line with columns, but no rows."), code="no_rows")
+    return parsed
+
+
+# --- One row -------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ImportRow:
+    line: int
+    tenancy_reference: str
+    street: str
+    house_number: int
+    house_number_addition: str
+    postcode: str
+    town: str
+    neighbourhood_code: str
+    neighbourhood_id: int
+    complex_code: str
+    complex_name: str
+    phone: str
+    email: str
+    main_tenant: str
+    main_tenant_birth_year: int | None
+
+
+def row_error(line: int, column: str, code: str, **params) -> dict:
+    error = {"row": line, "column": column, "code": code, "params": params}
+    error["message"] = error_text(error)
+    return error
+
+
+def validate_row(
+    line: int, values: dict[str, str], neighbourhoods: dict[str, int]
+) -> tuple[ImportRow | None, list[dict]]:
+    """The row as typed values, or the list of what is wrong with it."""
+    errors = []
+
+    def fail(column, code, **params):
+        errors.append(row_error(line, column, code, **params))
+
+    for name, (required, limit) in COLUMNS.items():
+        value = values.get(name, "")
+        if required and not value:
+            fail(name, "required")
+        elif len(value) > limit and name not in ("huisnummer", "postcode", "buurtcode"):
+            fail(name, "too_long", value=_value(value), max=limit)
+
+    house_number = None
+    if values.get("huisnummer"):
+        text = values["huisnummer"]
+        if text.isdigit() and 1 <= int(text) <= 99999:
+            house_number = int(text)
+        else:
+            fail("huisnummer", "house_number", value=_value(text))
+
+    postcode = ""
+    if values.get("postcode"):
+        try:
+            postcode = normalise_postcode(values["postcode"])
+        except ValidationError:
+            fail("postcode", "postcode", value=_value(values["postcode"]))
+
+    code = values.get("buurtcode", "").upper()
+    neighbourhood_id = neighbourhoods.get(code)
+    if code and neighbourhood_id is None:
+        fail("buurtcode", "neighbourhood", value=_value(values["buurtcode"]))
+
+    phone = values.get("telefoon", "")
+    if phone and len(phone) <= 20:
+        try:
+            phone_validator(phone)
+        except ValidationError:
+            fail("telefoon", "phone", value=_value(phone))
+
+    email = values.get("email", "")
+    if email and len(email) <= 254:
+        try:
+            validate_email(email)
+        except ValidationError:
+            fail("email", "email", value=_value(email))
+
+    birth_year = None
+    year_text = values.get("geboortejaar_hoofdhuurder", "")
+    if year_text:
+        this_year = timezone.localdate().year
+        if year_text.isdigit() and 1900 <= int(year_text) <= this_year:
+            birth_year = int(year_text)
+            if not values.get("hoofdhuurder"):
+                fail("geboortejaar_hoofdhuurder", "birth_year_without_tenant")
+        else:
+            fail("geboortejaar_hoofdhuurder", "birth_year", value=_value(year_text), max=this_year)
+
+    if errors:
+        return None, errors
+    return (
+        ImportRow(
+            line=line,
+            tenancy_reference=values["huurcontract"],
+            street=values["straat"],
+            house_number=house_number,
+            house_number_addition=values.get("toevoeging", ""),
+            postcode=postcode,
+            town=values["plaats"],
+            neighbourhood_code=code,
+            neighbourhood_id=neighbourhood_id,
+            complex_code=values.get("complexnummer", ""),
+            complex_name=values.get("complexnaam", ""),
+            phone=phone,
+            email=email,
+            main_tenant=values.get("hoofdhuurder", ""),
+            main_tenant_birth_year=birth_year,
+        ),
+        [],
+    )
+
+
+def validate_rows(
+    parsed: ParsedFile, neighbourhoods: dict[str, int]
+) -> tuple[list[ImportRow], list[dict], int]:
+    """Every row checked on its own and against the others in the file (one tenancy reference
+    once; one name per complex). Returns the valid rows, the errors, and how many rows are
+    invalid."""
+    rows: list[ImportRow] = []
+    errors = list(parsed.row_errors)
+    invalid_lines = {error["row"] for error in errors}
+    first_line: dict[str, int] = {}
+    complex_names: dict[str, tuple[str, int]] = {}
+    for line, values in parsed.rows:
+        row, row_errors = validate_row(line, values, neighbourhoods)
+        reference = values.get("huurcontract", "")
+        if reference:
+            if reference in first_line:
+                row_errors.append(
+                    row_error(
+                        line,
+                        "huurcontract",
+                        "duplicate",
+                        value=_value(reference),
+                        other=first_line[reference],
+                    )
+                )
+            else:
+                first_line[reference] = line
+        code, name = values.get("complexnummer", ""), values.get("complexnaam", "")
+        if code and name:
+            known = complex_names.setdefault(code, (name, line))
+            if known[0] != name:
+                row_errors.append(
+                    row_error(
+                        line,
+                        "complexnaam",
+                        "complex_name",
+                        value=_value(code),
+                        other=_value(known[0]),
+                        first=known[1],
+                    )
+                )
+        if row_errors:
+            invalid_lines.add(line)
+            errors.extend(row_errors)
+        else:
+            rows.append(row)
+    errors.sort(key=lambda error: error["row"])
+    return rows, errors, len(invalid_lines)

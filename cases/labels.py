@@ -1,0 +1,17 @@
+"""Readable names of household fields, for history events and import previews."""
+
+from django.utils.translation import gettext_lazy as _
+
+FIELD_LABELS = {
+    "street": _("street"),
+    "house_number": _("house number"),
+    "house_number_addition": _("addition"),
+    "postcode": _("postcode"),
+    "town": _("town"),
+    "neighbourhood": _("neighbourhood"),
+    "complex": _("complex"),
+    "phone": _("phone"),
+    "email": _("e-mail address"),
+    "main_tenant": _("main tenant"),
+    "main_tenant_birth_year": _("year of birth of the main tenant"),
+}
