@@ -112,3 +112,44 @@ def test_keyboard_reaches_the_skip_link_first_and_it_moves_focus(page, admin, pa
     assert outline != "none", "focus must be visible"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "inhoud"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, NARROW_PHONE], ids=["desktop", "phone-360"])
+def test_the_home_visit_pages_meet_wcag_aa(
+    browser, live_server, corporation_worker, admin, household, categories, password, viewport
+):
+    from tests.factories import SignalFactory
+
+    signal = SignalFactory(household=household, category=categories[0])
+    context = launch_context(browser, viewport, bypass_csp=True)
+    page = context.new_page()
+    log_in(page, live_server.url, corporation_worker.user.email, password)
+    found = {}
+    for name, path in [
+        ("households", "/huishoudens/"),
+        ("household", f"/huishoudens/{household.pk}/"),
+        ("visit form", f"/huishoudens/{household.pk}/huisbezoek/"),
+        ("signals", "/signalen/?lijst=open"),
+        ("signal status", f"/signalen/{signal.pk}/status/"),
+    ]:
+        page.goto(live_server.url + path)
+        found[name] = violations(page)
+    page.goto(live_server.url + f"/huishoudens/{household.pk}/huisbezoek/")
+    page.get_by_label(categories[0].name).check()
+    page.get_by_role("button", name="Huisbezoek opslaan").click()
+    page.wait_for_load_state()
+    found["visit form with errors"] = violations(page)
+    context.close()
+
+    context = launch_context(browser, viewport, bypass_csp=True)
+    page = context.new_page()
+    log_in(page, live_server.url, admin.user.email, password)
+    for name, path in [
+        ("categories", "/beheer/signaalcategorieen/"),
+        ("category form", "/beheer/signaalcategorieen/nieuw/"),
+        ("import", "/huishoudens/import/"),
+    ]:
+        page.goto(live_server.url + path)
+        found[name] = violations(page)
+    context.close()
+    assert {name: v for name, v in found.items() if v} == {}
