@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Membership
+from partners.models import Membership, Neighbourhood
 
 
 def _helper(submit_label) -> FormHelper:
@@ -29,12 +29,19 @@ class InvitationForm(forms.Form):
         self.helper = _helper(_("Send invitation"))
 
 
-class MembershipRoleForm(forms.Form):
+class MembershipForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    neighbourhoods = forms.ModelMultipleChoiceField(
+        label=_("Neighbourhoods"),
+        queryset=Neighbourhood.objects.select_related("parent").order_by("cbs_code"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The neighbourhoods this person works in: their signal lists start there."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Save role"))
+        self.helper = _helper(_("Save"))
 
 
 class InvitationAcceptForm(forms.Form):

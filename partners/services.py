@@ -176,6 +176,16 @@ def membership_change_role(*, actor: Membership, membership: Membership, role: s
 
 
 @transaction.atomic
+def membership_update(
+    *, actor: Membership, membership: Membership, role: str, neighbourhoods
+) -> Membership:
+    """Change a member's role and the neighbourhoods they work in."""
+    membership = membership_change_role(actor=actor, membership=membership, role=role)
+    membership.neighbourhoods.set(neighbourhoods)
+    return membership
+
+
+@transaction.atomic
 def membership_end(*, actor: Membership, membership: Membership) -> Membership:
     """End a membership. When it was the person's last, their sessions end at once."""
     _require_admin_of(actor, membership.organisation_id)

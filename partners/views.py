@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partners import selectors, services
 from partners.actor import actor_required, actor_set
-from partners.forms import InvitationAcceptForm, InvitationForm, MembershipRoleForm
+from partners.forms import InvitationAcceptForm, InvitationForm, MembershipForm
 from partners.models import Membership
 
 BEHEERDER = Membership.Role.BEHEERDER
@@ -102,17 +102,18 @@ def member_invite(request):
 @actor_required(BEHEERDER)
 def member_edit(request, pk):
     membership = selectors.membership_get(actor=request.actor, pk=pk)
-    form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
+    initial = {"role": membership.role, "neighbourhoods": membership.neighbourhoods.all()}
+    form = MembershipForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_change_role(
-                actor=request.actor, membership=membership, role=form.cleaned_data["role"]
+            services.membership_update(
+                actor=request.actor, membership=membership, **form.cleaned_data
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(
-                request, _("The role of %(name)s is saved.") % {"name": membership.user}
+                request, _("The membership of %(name)s is saved.") % {"name": membership.user}
             )
             return redirect("partners:member_list")
     return render(request, "partners/member_edit.html", {"membership": membership, "form": form})

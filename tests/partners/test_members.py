@@ -327,3 +327,14 @@ def test_an_invitation_mail_is_dutch_whatever_the_inviter_reads(admin, login, in
     client.post(reverse("set_language"), {"language": "en"})
     invite(client)
     assert mail.outbox[0].subject.startswith("Uitnodiging voor")
+
+
+def test_an_administrator_sets_the_neighbourhoods_a_member_works_in(
+    admin, corporation_worker, neighbourhood, login
+):
+    response = login(admin).post(
+        reverse("partners:member_edit", args=[corporation_worker.pk]),
+        {"role": Role.MEDEWERKER, "neighbourhoods": [neighbourhood.pk]},
+    )
+    assert response.status_code == 302
+    assert list(corporation_worker.neighbourhoods.all()) == [neighbourhood]
