@@ -19,7 +19,7 @@ def legal_basis_for(*, actor: Membership, household: Household | None) -> str:
     raise PermissionError("no legal basis for this household")  # visible_to() prevents this
 
 
-def _row(*, actor, action, household=None, obj=None, detail=None) -> AccessLog:
+def _row(*, actor, action, household=None, obj=None, detail=None, legal_basis=None) -> AccessLog:
     return AccessLog(
         user_id=actor.user_id,
         role=actor.role,
@@ -28,7 +28,7 @@ def _row(*, actor, action, household=None, obj=None, detail=None) -> AccessLog:
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        legal_basis=legal_basis_for(actor=actor, household=household),
+        legal_basis=legal_basis or legal_basis_for(actor=actor, household=household),
         origin=getattr(actor, "origin", "") or "",
         detail=detail or {},
     )
@@ -41,9 +41,18 @@ def log_access(
     household: Household | None = None,
     obj=None,
     detail: dict | None = None,
+    legal_basis: str | None = None,
 ) -> AccessLog:
-    """Write one access-log row for the actor's read, search, export or change."""
-    row = _row(actor=actor, action=action, household=household, obj=obj, detail=detail)
+    """Write one access-log row for the actor's read, search, export or change. A search names
+    the households it showed in `detail` and gives its legal basis."""
+    row = _row(
+        actor=actor,
+        action=action,
+        household=household,
+        obj=obj,
+        detail=detail,
+        legal_basis=legal_basis,
+    )
     row.save()
     return row
 

@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import SignalCategory
@@ -24,6 +25,14 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def _capitalised(choices):
+    """Options in a list start with a capital, as Dutch labels in lists do."""
+    return [(value, capfirst(label)) for value, label in choices]
+
+
+ALL = ("", _("All"))
+
+
 def _get_helper() -> FormHelper:
     helper = FormHelper()
     helper.form_method = "get"
@@ -41,15 +50,15 @@ class HouseholdSearchForm(forms.Form):
         ),
     )
     neighbourhood = forms.ModelChoiceField(
-        label=_("Neighbourhood"), queryset=None, required=False, empty_label=_("all")
+        label=_("Neighbourhood"), queryset=None, required=False, empty_label=_("All")
     )
     complex = forms.ModelChoiceField(
-        label=_("Complex"), queryset=None, required=False, empty_label=_("all")
+        label=_("Complex"), queryset=None, required=False, empty_label=_("All")
     )
     open_signals = forms.ChoiceField(
         label=_("Open signals"),
         required=False,
-        choices=[("", _("all")), ("ja", _("with open signals")), ("nee", _("without"))],
+        choices=_capitalised([ALL, ("ja", _("with open signals")), ("nee", _("without"))]),
     )
 
     def __init__(self, *args, neighbourhoods, complexes, **kwargs):
@@ -69,18 +78,18 @@ AGE_CHOICES = [
 
 class SignalFilterForm(forms.Form):
     neighbourhood = forms.ModelChoiceField(
-        label=_("Neighbourhood"), queryset=None, required=False, empty_label=_("all")
+        label=_("Neighbourhood"), queryset=None, required=False, empty_label=_("All")
     )
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=None, required=False, empty_label=_("all")
+        label=_("Category"), queryset=None, required=False, empty_label=_("All")
     )
     severity = forms.ChoiceField(
-        label=_("Severity"), required=False, choices=[("", _("all")), *Severity.choices]
+        label=_("Severity"), required=False, choices=_capitalised([ALL, *Severity.choices])
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("all")), *SignalStatus.choices]
+        label=_("Status"), required=False, choices=_capitalised([ALL, *SignalStatus.choices])
     )
-    age = forms.ChoiceField(label=_("Age"), required=False, choices=AGE_CHOICES)
+    age = forms.ChoiceField(label=_("Age"), required=False, choices=_capitalised(AGE_CHOICES))
 
     def __init__(self, *args, neighbourhoods, categories, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,7 +201,7 @@ class SignalStatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         allowed = SIGNAL_TRANSITIONS.get(signal.status, set())
         self.fields["status"].choices = [
-            (value, label) for value, label in SignalStatus.choices if value in allowed
+            (value, capfirst(label)) for value, label in SignalStatus.choices if value in allowed
         ]
 
     def clean(self):

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -22,10 +23,17 @@ from cases.models import (
 from cases.workflow import OPEN_STATUSES
 from partners.models import Membership, Neighbourhood
 
-# "1234AB 12", "1234 ab 12-a", "1234AB": postcode with an optional house number and addition.
+# "1234AB 12", "1234 ab 12-a", "9901AB 12 2-hoog": postcode, then house number and addition.
 POSTCODE_QUERY = re.compile(
-    r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})(?:\s+|\s*-?\s*)?(\d+)?\s*[- ]?\s*([A-Za-z0-9]{1,4})?\s*$"
+    r"^\s*([1-9]\d{3})\s*([A-Za-z]{2})"
+    r"(?:[\s-]+|(?=\d)|$)(?:(\d{1,5})(?:[\s-]*([A-Za-z0-9][A-Za-z0-9 -]{0,9}?))?)?\s*$"
 )
+# "Lindelaan 12", "Lindelaan 12a": street and house number.
+STREET_NUMBER_QUERY = re.compile(r"^\s*(\D+?)\s+(\d{1,5})\s*[- ]?\s*([A-Za-z0-9-]{0,10})\s*$")
+
+
+def _bare(addition: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]", "", addition or "").lower()
 
 
 @dataclass
@@ -45,8 +53,8 @@ class HouseholdFilters:
 
 
 def household_search(*, actor: Membership, filters: HouseholdFilters) -> QuerySet:
-    """Households the actor may see, searched by postcode + house number, street or resident
-    name; one access-log row for the search."""
+    """Households the actor may see, searched by postcode + house number (and addition), street
+    (+ number) or resident name. Not logged: household_search_page logs what it shows."""
     households = (
         Household.objects.visible_to(actor)
         .select_related("neighbourhood", "complex")
@@ -57,17 +65,34 @@ def household_search(*, actor: Membership, filters: HouseholdFilters) -> QuerySe
     )
     query = filters.query.strip()
     if query:
-        match = POSTCODE_QUERY.match(query)
-        if match:
-            postcode = f"{match.group(1)} {match.group(2).upper()}"
+        postcode_match = POSTCODE_QUERY.match(query)
+        street_match = None if postcode_match else STREET_NUMBER_QUERY.match(query)
+        number = addition = None
+        if postcode_match:
+            postcode = f"{postcode_match.group(1)} {postcode_match.group(2).upper()}"
             households = households.filter(postcode=postcode)
-            if match.group(3):
-                households = households.filter(house_number=int(match.group(3)))
-            if match.group(4):
-                households = households.filter(house_number_addition__iexact=match.group(4))
+            number, addition = postcode_match.group(3), postcode_match.group(4)
+        elif street_match:
+            households = households.filter(street__iexact=street_match.group(1).strip())
+            number, addition = street_match.group(2), street_match.group(3)
         else:
-            with_resident = Resident.objects.filter(name__icontains=query).values("household_id")
+            with_resident = Resident.objects.filter(
+                household__corporation_id=actor.organisation_id, name__icontains=query
+            ).values("household_id")
             households = households.filter(Q(street__icontains=query) | Q(pk__in=with_resident))
+        if number:
+            households = households.filter(house_number=int(number))
+        if addition:
+            # "2-hoog", "2 hoog" and "2hoog" are the same addition; a postcode and number leave
+            # a handful of rows to compare.
+            bare = _bare(addition)
+            households = households.filter(
+                pk__in=[
+                    pk
+                    for pk, value in households.values_list("pk", "house_number_addition")
+                    if _bare(value) == bare
+                ]
+            )
     if filters.neighbourhood:
         households = households.filter(
             Q(neighbourhood=filters.neighbourhood) | Q(neighbourhood__parent=filters.neighbourhood)
@@ -78,8 +103,26 @@ def household_search(*, actor: Membership, filters: HouseholdFilters) -> QuerySe
         households = households.filter(open_signal_count__gt=0)
     elif filters.open_signals is False:
         households = households.filter(open_signal_count=0)
-    log_access(actor=actor, action=AccessLog.Action.SEARCH, detail=filters.as_log())
     return households.order_by("street", "house_number", "house_number_addition", "pk")
+
+
+def _log_search(*, actor: Membership, filters, household_ids: list[int]) -> None:
+    """One row for a search or list: its filters and the households it showed."""
+    log_access(
+        actor=actor,
+        action=AccessLog.Action.SEARCH,
+        detail={**filters.as_log(), "households": household_ids},
+        legal_basis=AccessLog.LegalBasis.OWN_TENANT if household_ids else None,
+    )
+
+
+def household_search_page(
+    *, actor: Membership, filters: HouseholdFilters, page: str | None, per_page: int = 25
+):
+    """One page of the household search; the access log names the households shown."""
+    result = Paginator(household_search(actor=actor, filters=filters), per_page).get_page(page)
+    _log_search(actor=actor, filters=filters, household_ids=[h.pk for h in result])
+    return result
 
 
 def household_get(*, actor: Membership, pk: int) -> Household:
@@ -94,9 +137,14 @@ def household_get(*, actor: Membership, pk: int) -> Household:
     return household
 
 
-def household_for_visit(*, actor: Membership, pk: int) -> Household:
-    """The household a visit is being logged for; opening the form is a read too."""
-    return household_get(actor=actor, pk=pk)
+def household_for_change(*, actor: Membership, pk: int) -> Household:
+    """A household the actor may change (404 otherwise). Not logged: the change is."""
+    return get_object_or_404(Household.objects.visible_to(actor), pk=pk)
+
+
+def household_shown(*, actor: Membership, household: Household) -> None:
+    """Log that a form page showed the household (a form shown again after an error)."""
+    log_access(actor=actor, action=AccessLog.Action.VIEW, household=household, obj=household)
 
 
 @dataclass
@@ -107,10 +155,11 @@ class HouseholdPage:
     visits: list
     events: list
     closed_signal_count: int = 0
+    events_limited: bool = True
     categories: dict = field(default_factory=dict)
 
 
-def household_page(*, actor: Membership, pk: int, events_limit: int = 100) -> HouseholdPage:
+def household_page(*, actor: Membership, pk: int, events_limit: int | None = 100) -> HouseholdPage:
     """What the household page shows: residents, open signals, visits and the timeline."""
     household = household_get(actor=actor, pk=pk)
     signals = Signal.objects.filter(household=household).select_related("category", "created_by")
@@ -122,8 +171,9 @@ def household_page(*, actor: Membership, pk: int, events_limit: int = 100) -> Ho
         visits=list(
             HomeVisit.objects.filter(household=household)
             .select_related("created_by")
-            .annotate(signal_count=Count("signals"))[:20]
+            .annotate(signal_count=Count("signals"))[: events_limit or None]
         ),
+        events_limited=events_limit is not None,
         events=list(
             HouseholdEvent.objects.filter(household=household).select_related(
                 "user", "organisation", "signal__category", "visit"
@@ -181,18 +231,31 @@ def signal_search(*, actor: Membership, filters: SignalFilters) -> QuerySet:
         signals = signals.filter(status=filters.status)
     if filters.older_than_days:
         signals = signals.filter(created_at__lt=timezone.now() - timedelta(filters.older_than_days))
-    log_access(actor=actor, action=AccessLog.Action.SEARCH, detail=filters.as_log())
     if filters.scope == "overdue":
         return signals.order_by("follow_up_on", "pk")
     return signals.order_by("-created_at", "-pk")
 
 
-def signal_get(*, actor: Membership, pk: int) -> Signal:
-    """One signal the actor may see (404 otherwise); the read is logged."""
+def signal_search_page(
+    *, actor: Membership, filters: SignalFilters, page: str | None, per_page: int = 25
+):
+    """One page of a signal list; the access log names the households shown."""
+    result = Paginator(signal_search(actor=actor, filters=filters), per_page).get_page(page)
+    household_ids = sorted({signal.household_id for signal in result})
+    _log_search(actor=actor, filters=filters, household_ids=household_ids)
+    return result
+
+
+def signal_get(*, actor: Membership, pk: int, log: bool = True) -> Signal:
+    """One signal the actor may see (404 otherwise); the read is logged unless it is about to
+    be changed (the service logs the change)."""
     signal = get_object_or_404(
         Signal.objects.visible_to(actor).select_related("household", "category"), pk=pk
     )
-    log_access(actor=actor, action=AccessLog.Action.VIEW, household=signal.household, obj=signal)
+    if log:
+        log_access(
+            actor=actor, action=AccessLog.Action.VIEW, household=signal.household, obj=signal
+        )
     return signal
 
 
@@ -208,3 +271,7 @@ def complexes_of(*, actor: Membership) -> QuerySet:
 
 def categories_in_use() -> QuerySet:
     return SignalCategory.objects.filter(is_active=True)
+
+
+def categories_all() -> QuerySet:
+    return SignalCategory.objects.all()

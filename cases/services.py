@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cases.access_log import log_access
@@ -20,7 +21,9 @@ from cases.models import (
 )
 from cases.workflow import (
     REASON_REQUIRED,
+    Severity,
     SignalStatus,
+    VisitKind,
     VisitOutcome,
     signal_can_move,
 )
@@ -42,6 +45,25 @@ def _require_household_access(actor: Membership, household: Household) -> None:
         raise ValidationError(_("You may not work with this household."))
 
 
+def _check_visit_input(*, kind, outcome, visited_on, signals) -> None:
+    """The service is the gate: it checks what a form would, for callers without one."""
+    if kind not in VisitKind.values:
+        raise ValidationError({"kind": _("Choose the kind of visit.")})
+    if outcome not in VisitOutcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome of the visit.")})
+    seen = set()
+    for item in signals:
+        if not item.category.is_active or item.category.pk in seen:
+            raise ValidationError(_("Each signal needs its own category that is in use."))
+        seen.add(item.category.pk)
+        if item.severity not in Severity.values:
+            raise ValidationError(_("Choose how serious this is."))
+        if not item.description.strip():
+            raise ValidationError(_("Describe in a few words what you saw."))
+        if item.follow_up_on and item.follow_up_on < visited_on:
+            raise ValidationError(_("A follow-up date cannot be before the visit."))
+
+
 @transaction.atomic
 def home_visit_log(
     *,
@@ -55,6 +77,7 @@ def home_visit_log(
 ) -> HomeVisit:
     """Log a home visit and the signals seen there, all or nothing."""
     _require_household_access(actor, household)
+    _check_visit_input(kind=kind, outcome=outcome, visited_on=visited_on, signals=signals)
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": _("The date of a visit cannot be in the future.")})
     if outcome == VisitOutcome.SIGNALEN and not signals:
@@ -119,7 +142,9 @@ def signal_change_status(
     *, actor: Membership, signal: Signal, status: str, reason: str = ""
 ) -> Signal:
     """Move a signal to another status; closing it needs a reason."""
-    signal = Signal.objects.select_for_update().select_related("household").get(pk=signal.pk)
+    signal = (
+        Signal.objects.select_for_update(of=("self",)).select_related("household").get(pk=signal.pk)
+    )
     _require_household_access(actor, signal.household)
     if status not in SignalStatus.values or not signal_can_move(signal.status, status):
         raise ValidationError(
@@ -132,6 +157,8 @@ def signal_change_status(
             }
         )
     reason = reason.strip()
+    if len(reason) > 300:
+        raise ValidationError({"reason": _("Keep the reason under 300 characters.")})
     if status in REASON_REQUIRED and not reason:
         raise ValidationError({"reason": _("Give the reason for closing this signal.")})
     previous = signal.status
@@ -167,8 +194,6 @@ def signal_category_save(
     use by signals is switched off instead."""
     if actor.role != Membership.Role.BEHEERDER:
         raise ValidationError(_("Only an administrator may change signal categories."))
-    from django.utils.text import slugify
-
     category = category or SignalCategory(code=slugify(name)[:50])
     duplicate = SignalCategory.objects.filter(name__iexact=name.strip()).exclude(pk=category.pk)
     if duplicate.exists():

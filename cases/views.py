@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -33,29 +32,32 @@ def household_list(request):
         neighbourhoods=selectors.neighbourhoods_of(actor=request.actor),
         complexes=selectors.complexes_of(actor=request.actor),
     )
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # an invalid filter is left out; the valid ones still apply
+    data = getattr(form, "cleaned_data", {})
     filters = selectors.HouseholdFilters(
         query=data.get("q", ""),
         neighbourhood=data.get("neighbourhood"),
         complex=data.get("complex"),
         open_signals={"ja": True, "nee": False}.get(data.get("open_signals")),
     )
-    households = selectors.household_search(actor=request.actor, filters=filters)
-    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.household_search_page(
+        actor=request.actor, filters=filters, page=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     return render(request, "cases/household_list.html", {"form": form, "page": page})
 
 
 @require_GET
 @corporation_worker_required
 def household_detail(request, pk):
-    page = selectors.household_page(actor=request.actor, pk=pk)
+    whole = request.GET.get("tijdlijn") == "alles"
+    page = selectors.household_page(actor=request.actor, pk=pk, events_limit=None if whole else 100)
     return render(request, "cases/household_detail.html", {"view": page})
 
 
 @require_http_methods(["GET", "POST"])
 @corporation_worker_required
 def visit_create(request, pk):
-    household = selectors.household_for_visit(actor=request.actor, pk=pk)
+    household = selectors.household_for_change(actor=request.actor, pk=pk)
     form = HomeVisitForm(request.POST or None, categories=selectors.categories_in_use())
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,6 +75,7 @@ def visit_create(request, pk):
         else:
             messages.success(request, _("The home visit is saved."))
             return redirect("cases:household_detail", pk=household.pk)
+    selectors.household_shown(actor=request.actor, household=household)
     return render(request, "cases/visit_form.html", {"household": household, "form": form})
 
 
@@ -87,9 +90,10 @@ def signal_list(request):
     form = SignalFilterForm(
         request.GET or None,
         neighbourhoods=selectors.neighbourhoods_of(actor=request.actor),
-        categories=SignalCategory.objects.all(),
+        categories=selectors.categories_all(),
     )
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # an invalid filter is left out; the valid ones still apply
+    data = getattr(form, "cleaned_data", {})
     filters = selectors.SignalFilters(
         scope=SCOPES[scope],
         neighbourhood=data.get("neighbourhood"),
@@ -98,15 +102,16 @@ def signal_list(request):
         status=data.get("status", ""),
         older_than_days=int(data["age"]) if data.get("age") else None,
     )
-    signals = selectors.signal_search(actor=request.actor, filters=filters)
-    page = Paginator(signals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.signal_search_page(
+        actor=request.actor, filters=filters, page=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     return render(request, "cases/signal_list.html", {"form": form, "page": page, "scope": scope})
 
 
 @require_http_methods(["GET", "POST"])
 @corporation_worker_required
 def signal_status(request, pk):
-    signal = selectors.signal_get(actor=request.actor, pk=pk)
+    signal = selectors.signal_get(actor=request.actor, pk=pk, log=request.method == "GET")
     form = SignalStatusForm(request.POST or None, signal=signal)
     if request.method == "POST" and form.is_valid():
         try:
@@ -116,13 +121,15 @@ def signal_status(request, pk):
         else:
             messages.success(request, _("The status of the signal is saved."))
             return redirect("cases:household_detail", pk=signal.household_id)
+    if request.method == "POST":
+        selectors.household_shown(actor=request.actor, household=signal.household)
     return render(request, "cases/signal_status.html", {"signal": signal, "form": form})
 
 
 @require_GET
 @administrator_required
 def category_list(request):
-    return render(request, "cases/category_list.html", {"categories": SignalCategory.objects.all()})
+    return render(request, "cases/category_list.html", {"categories": selectors.categories_all()})
 
 
 @require_http_methods(["GET", "POST"])

@@ -411,8 +411,18 @@ def household_imports_sweep() -> dict[str, int]:
             household_import.delay(pk)
             requeued += 1
     old = HouseholdImport.objects.filter(created_at__lt=now - KEEP_FILES_FOR)
+    # The error list quotes cell values (addresses, phone numbers): it goes with the file.
     expired = old.filter(status=Status.VALIDATED, queued_at__isnull=True).update(
-        status=Status.FAILED, failure_reason="expired", finished_at=now, content="", sample=[]
+        status=Status.FAILED,
+        failure_reason="expired",
+        finished_at=now,
+        content="",
+        sample=[],
+        errors=[],
     )
-    emptied = old.exclude(status=Status.VALIDATED).exclude(content="").update(content="", sample=[])
+    emptied = (
+        old.exclude(status=Status.VALIDATED)
+        .exclude(content="", sample=[], errors=[])
+        .update(content="", sample=[], errors=[])
+    )
     return {"requeued": requeued, "expired": expired, "emptied": emptied}

@@ -50,9 +50,9 @@ def test_the_database_refuses_changes(row, statement):
 
 
 def test_the_orm_cannot_change_or_delete_either(row):
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AccessLog.objects.filter(pk=row.pk).update(action="export")
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         row.delete()
     assert AccessLog.objects.filter(pk=row.pk).exists()
 

@@ -47,6 +47,18 @@ def test_household_pages_are_for_the_corporations_workers(login, request, cast, 
     assert AccessLog.objects.count() == 0
 
 
+@pytest.mark.parametrize("cast", ["welfare_worker", "manager", "admin"])
+def test_visits_and_status_changes_are_for_the_corporations_workers(
+    login, request, cast, household
+):
+    signal = SignalFactory(household=household)
+    client = login(request.getfixturevalue(cast))
+    assert client.get(household_url("visit_create", household)).status_code == 403
+    assert client.post(household_url("visit_create", household)).status_code == 403
+    assert client.post(reverse("cases:signal_status", args=[signal.pk])).status_code == 403
+    assert HomeVisit.objects.count() == 0
+
+
 def test_categories_are_for_administrators(login, corporation_worker, admin):
     assert login(corporation_worker).get(reverse("cases:category_list")).status_code == 403
     assert login(admin).get(reverse("cases:category_list")).status_code == 200
@@ -58,31 +70,129 @@ def test_wrong_methods(login, corporation_worker, household):
     assert client.post(household_url("household_detail", household)).status_code == 405
     assert client.put(household_url("visit_create", household)).status_code == 405
     assert client.post(reverse("cases:signal_list")).status_code == 405
+    signal = SignalFactory(household=household)
+    assert client.put(reverse("cases:signal_status", args=[signal.pk])).status_code == 405
+
+
+def test_wrong_methods_on_categories(login, admin):
+    client = login(admin)
+    assert client.post(reverse("cases:category_list")).status_code == 405
+    assert client.delete(reverse("cases:category_create")).status_code == 405
 
 
 # --- the access log: one row per read and per search ---------------------------------------------
 
 
 def test_one_access_row_per_read_and_per_search(login, corporation_worker, household):
+    SignalFactory(household=household)
     client = login(corporation_worker)
     client.get(household_url("household_detail", household))
     client.get(reverse("cases:household_list"), {"q": "9901AB 12"})
     client.get(reverse("cases:signal_list"), {"lijst": "open"})
+    client.get(reverse("cases:household_list"), {"q": "bestaat niet"})
     rows = list(AccessLog.objects.order_by("id").values_list("action", "household_id"))
-    assert rows == [("view", household.pk), ("search", None), ("search", None)]
-    search = AccessLog.objects.filter(action="search").order_by("id").first()
-    assert search.detail["query"] == "9901AB 12"
-    assert search.origin == "127.0.0.1"
+    assert rows == [("view", household.pk), ("search", None), ("search", None), ("search", None)]
+    searches = list(AccessLog.objects.filter(action="search").order_by("id"))
+    assert searches[0].detail["query"] == "9901AB 12"
+    assert searches[0].detail["households"] == [household.pk], "the log names who was shown"
+    assert searches[1].detail["households"] == [household.pk]
+    assert searches[0].legal_basis == "eigen_huurder"
+    assert (searches[2].detail["households"], searches[2].legal_basis) == ([], "geen")
+    assert searches[0].origin == "127.0.0.1"
+
+
+def test_a_saved_visit_or_status_change_writes_one_row_for_the_change(
+    login, corporation_worker, household, categories
+):
+    client = login(corporation_worker)
+    client.post(
+        household_url("visit_create", household),
+        {"visited_on": TODAY.isoformat(), "kind": "regulier", "outcome": "geen_zorgen"},
+    )
+    signal = SignalFactory(household=household)
+    client.post(reverse("cases:signal_status", args=[signal.pk]), {"status": "in_behandeling"})
+    rows = list(AccessLog.objects.order_by("id").values_list("action", "object_type"))
+    assert rows == [("create", "cases.homevisit"), ("update", "cases.signal")]
+
+
+def test_a_form_shown_again_after_an_error_is_a_read(login, corporation_worker, household):
+    client = login(corporation_worker)
+    client.get(household_url("visit_create", household))
+    client.post(household_url("visit_create", household), {"visited_on": "", "kind": "regulier"})
+    assert list(AccessLog.objects.values_list("action", flat=True)) == ["view", "view"]
 
 
 # --- search and filters ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query", ["9901 AB 12", "9901ab12", "9901AB 12-a", "lindelaan", "anna de"])
+@pytest.mark.parametrize(
+    "query",
+    ["9901 AB 12 a", "9901ab12a", "9901AB 12-a", "9901 AB 12A", "Lindelaan 12a", "anna de"],
+)
 def test_search_by_postcode_and_number_street_or_name(login, corporation_worker, household, query):
-    HouseholdFactory(corporation=household.corporation, street="Havenkade", postcode="9902 CD")
+    corporation = household.corporation
+    HouseholdFactory(corporation=corporation, street="Havenkade", postcode="9902 CD")
+    HouseholdFactory(
+        corporation=corporation, street="Lindelaan", postcode="9901 AB", house_number=14
+    )
+    HouseholdFactory(
+        corporation=corporation,
+        street="Lindelaan",
+        postcode="9901 AB",
+        house_number=12,
+        house_number_addition="b",
+    )
     response = login(corporation_worker).get(reverse("cases:household_list"), {"q": query})
     assert [h.pk for h in response.context["page"]] == [household.pk]
+
+
+def test_search_finds_a_number_with_a_long_addition(login, corporation_worker, household):
+    upstairs = HouseholdFactory(
+        corporation=household.corporation,
+        street="Lindelaan",
+        postcode="9901 AB",
+        house_number=12,
+        house_number_addition="2-hoog",
+    )
+    client = login(corporation_worker)
+    for query in ("9901AB 12 2-hoog", "9901 AB 12 2hoog"):
+        response = client.get(reverse("cases:household_list"), {"q": query})
+        assert [h.pk for h in response.context["page"]] == [upstairs.pk], query
+    everyone = client.get(reverse("cases:household_list"), {"q": "9901 AB 12"})
+    assert {h.pk for h in everyone.context["page"]} == {household.pk, upstairs.pk}
+
+
+def test_filters_on_neighbourhood_and_complex_and_a_bad_filter_keeps_the_rest(
+    login, corporation_worker, household, neighbourhood
+):
+    from tests.factories import ComplexFactory, NeighbourhoodFactory
+
+    elsewhere = NeighbourhoodFactory(cbs_code="WK990999", name="Elders")
+    block = ComplexFactory(corporation=household.corporation, neighbourhood=elsewhere)
+    in_block = HouseholdFactory(
+        corporation=household.corporation,
+        neighbourhood=elsewhere,
+        complex=block,
+        street="Lindelaan",
+    )
+    client = login(corporation_worker)
+
+    def listed(**params):
+        return {h.pk for h in client.get(reverse("cases:household_list"), params).context["page"]}
+
+    assert listed(neighbourhood=neighbourhood.pk) == {household.pk}
+    assert listed(complex=block.pk) == {in_block.pk}
+    assert listed(q="Lindelaan", neighbourhood=999999) == {household.pk, in_block.pk}
+
+
+def test_pagination_keeps_the_filters_in_the_url(login, corporation_worker, household):
+    for _ in range(30):
+        HouseholdFactory(corporation=household.corporation, street="Lindelaan")
+    response = login(corporation_worker).get(
+        reverse("cases:household_list"), {"q": "Lindelaan", "open_signals": "nee"}
+    )
+    html = response.content.decode()
+    assert "q=Lindelaan&amp;open_signals=nee&amp;page=2" in html
 
 
 def test_filter_on_open_signals(login, corporation_worker, household):
