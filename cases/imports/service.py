@@ -343,6 +343,8 @@ def _import_batch(household_import, actor, batch, columns, complex_ids, counts) 
                 tenant_id, _name, birth_year = tenant
                 if "geboortejaar_hoofdhuurder" in columns:
                     birth_year = row.main_tenant_birth_year
+                elif "main_tenant" in fields:
+                    birth_year = None  # another main tenant: the old year is not theirs
                 residents_changed.append(
                     Resident(pk=tenant_id, name=row.main_tenant, birth_year=birth_year)
                 )

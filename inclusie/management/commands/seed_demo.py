@@ -1,5 +1,6 @@
-"""Fictional demo data: one town, its four organisations, neighbourhoods and an account per role,
-then about 200 households of the corporation with home visits and signals (cases.demo).
+"""Fictional demo data: one town, its four organisations, neighbourhoods and an account per
+role, then about 200 households of the corporation with home visits and signals (cases.demo).
+It lives in inclusie because it wires partners and cases (partners never imports cases).
 
 Safe to run twice: it finds what is there and adds what is missing."""
 
