@@ -3,7 +3,7 @@ goes through here, inside the request's transaction (ATOMIC_REQUESTS)."""
 
 from collections.abc import Iterable
 
-from cases.models import AccessLog, Household
+from cases.models import AccessLog, Household, Referral
 from partners.models import Membership
 
 Action = AccessLog.Action
@@ -11,12 +11,21 @@ LegalBasis = AccessLog.LegalBasis
 
 
 def legal_basis_for(*, actor: Membership, household: Household | None) -> str:
-    """Why the actor may see this household. Until referrals exist: its own corporation."""
+    """Why the actor may see this household: its own tenant, or the basis of the referral
+    that shares it (consent or vroegsignalering)."""
     if household is None:
         return LegalBasis.NONE
     if household.corporation_id == actor.organisation_id:
         return LegalBasis.OWN_TENANT
-    raise PermissionError("no legal basis for this household")  # visible_to() prevents this
+    referral = (
+        Referral.objects.shared_with(actor.organisation_id)
+        .filter(household=household)
+        .order_by("-sent_at")
+        .first()
+    )
+    if referral is None:
+        raise PermissionError("no legal basis for this household")  # visible_to() prevents this
+    return referral.legal_basis
 
 
 def _row(*, actor, action, household=None, obj=None, detail=None, legal_basis=None) -> AccessLog:

@@ -64,3 +64,38 @@ class VisitOutcome(models.TextChoices):
     SIGNALEN = "signalen", _("signals")
     GEEN_ZORGEN = "geen_zorgen", _("no concerns")
     NIET_THUIS = "niet_thuis", _("not at home")
+
+
+class ReferralStatus(models.TextChoices):
+    VERZONDEN = "verzonden", _("sent")
+    GEACCEPTEERD = "geaccepteerd", _("accepted")
+    AFGEWEZEN = "afgewezen", _("declined")
+    AFGEROND = "afgerond", _("completed")
+    INGETROKKEN = "ingetrokken", _("withdrawn")
+
+
+REFERRAL_OPEN = {ReferralStatus.VERZONDEN, ReferralStatus.GEACCEPTEERD}
+REFERRAL_TRANSITIONS: dict[str, set[str]] = {
+    ReferralStatus.VERZONDEN: {
+        ReferralStatus.GEACCEPTEERD,
+        ReferralStatus.AFGEWEZEN,
+        ReferralStatus.INGETROKKEN,
+    },
+    ReferralStatus.GEACCEPTEERD: {ReferralStatus.AFGEROND, ReferralStatus.INGETROKKEN},
+}
+
+
+def referral_can_move(current: str, new: str) -> bool:
+    return new in REFERRAL_TRANSITIONS.get(current, set())
+
+
+class ReferralOutcome(models.TextChoices):
+    GEHOLPEN = "geholpen", _("helped")
+    HULP_GEWEIGERD = "hulp_geweigerd", _("help refused")
+    NIET_BEREIKT = "niet_bereikt", _("not reached")
+    DOORVERWEZEN = "doorverwezen", _("referred on")
+
+
+class LegalBasis(models.TextChoices):
+    TOESTEMMING = "toestemming", _("consent")
+    VROEGSIGNALERING = "vroegsignalering", _("early warning of debts (Wgs)")

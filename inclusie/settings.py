@@ -259,6 +259,8 @@ MFA_TOTP_ISSUER = "Inclusie"
 MFA_REQUIRED = env_bool("MFA_REQUIRED", not DEBUG)
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
+# How long a receiving organisation still sees a household after its referral closed.
+REFERRAL_ACCESS_DAYS_AFTER_CLOSE = env_int("REFERRAL_ACCESS_DAYS_AFTER_CLOSE", 30)
 
 # --- Sessions: in the database, 30 minutes idle, 12 hours at most --------------------------------
 

@@ -4,9 +4,13 @@ from cases.models.access import AccessLog
 from cases.models.history import HouseholdEvent
 from cases.models.households import Complex, Household, Resident
 from cases.models.imports import HouseholdImport
+from cases.models.referrals import Agreement, Consent, Referral
 from cases.models.signals import HomeVisit, Signal, SignalCategory
 
 __all__ = [
+    "Agreement",
+    "Consent",
+    "Referral",
     "AccessLog",
     "Complex",
     "HomeVisit",

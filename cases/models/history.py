@@ -18,6 +18,13 @@ class HouseholdEvent(models.Model):
         VISIT_LOGGED = "visit_logged", _("home visit logged")
         SIGNAL_OPENED = "signal_opened", _("signal opened")
         SIGNAL_STATUS_CHANGED = "signal_status_changed", _("signal status changed")
+        CONSENT_RECORDED = "consent_recorded", _("consent recorded")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("consent withdrawn")
+        REFERRAL_SENT = "referral_sent", _("referral sent")
+        REFERRAL_ACCEPTED = "referral_accepted", _("referral accepted")
+        REFERRAL_DECLINED = "referral_declined", _("referral declined")
+        REFERRAL_COMPLETED = "referral_completed", _("referral completed")
+        REFERRAL_WITHDRAWN = "referral_withdrawn", _("referral withdrawn")
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -33,6 +40,9 @@ class HouseholdEvent(models.Model):
     )
     signal = models.ForeignKey(
         "cases.Signal", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    referral = models.ForeignKey(
+        "cases.Referral", null=True, on_delete=models.PROTECT, related_name="+"
     )
     data = models.JSONField(default=dict, blank=True)
 

@@ -38,10 +38,15 @@ class Complex(models.Model):
 
 class HouseholdQuerySet(models.QuerySet):
     def visible_to(self, actor: Membership):
-        """The one door to households: until referrals exist, only the corporation's members."""
+        """The one door to households: the corporation's own members, and an organisation that
+        received a referral, while it is open and for REFERRAL_ACCESS_DAYS_AFTER_CLOSE days
+        after, as long as its legal basis holds (withdrawn consent closes the door at once)."""
         if actor is None:
             return self.none()
-        return self.filter(corporation_id=actor.organisation_id)
+        from cases.models.referrals import Referral
+
+        shared = Referral.objects.shared_with(actor.organisation_id).values("household_id")
+        return self.filter(Q(corporation_id=actor.organisation_id) | Q(pk__in=shared))
 
 
 class Household(models.Model):

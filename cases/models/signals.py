@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,10 +64,14 @@ class HomeVisit(models.Model):
 
 class SignalQuerySet(models.QuerySet):
     def visible_to(self, actor: Membership):
-        """Signals of households the actor may see (the same door as households)."""
+        """The corporation's own signals; a receiving organisation sees only the signals of
+        referrals shared with it, never the household's other signals."""
         if actor is None:
             return self.none()
-        return self.filter(household__corporation_id=actor.organisation_id)
+        from cases.models.referrals import Referral
+
+        shared = Referral.objects.shared_with(actor.organisation_id).values("signals")
+        return self.filter(Q(household__corporation_id=actor.organisation_id) | Q(pk__in=shared))
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)

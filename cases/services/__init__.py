@@ -1,0 +1,33 @@
+"""Every write of the cases app, one module per subject; import from here."""
+
+from cases.services.referrals import (
+    consent_record,
+    consent_withdraw,
+    referral_accept,
+    referral_assign,
+    referral_complete,
+    referral_decline,
+    referral_send,
+    referral_withdraw,
+)
+from cases.services.visits import (
+    SignalInput,
+    home_visit_log,
+    signal_category_save,
+    signal_change_status,
+)
+
+__all__ = [
+    "SignalInput",
+    "consent_record",
+    "consent_withdraw",
+    "home_visit_log",
+    "referral_accept",
+    "referral_assign",
+    "referral_complete",
+    "referral_decline",
+    "referral_send",
+    "referral_withdraw",
+    "signal_category_save",
+    "signal_change_status",
+]
