@@ -156,6 +156,7 @@ class HouseholdPage:
     events: list
     closed_signal_count: int = 0
     events_limited: bool = True
+    consents: list = field(default_factory=list)
     categories: dict = field(default_factory=dict)
 
 
@@ -174,6 +175,7 @@ def household_page(*, actor: Membership, pk: int, events_limit: int | None = 100
             .annotate(signal_count=Count("signals"))[: events_limit or None]
         ),
         events_limited=events_limit is not None,
+        consents=consents_of(household=household),
         events=list(
             HouseholdEvent.objects.filter(household=household).select_related(
                 "user", "organisation", "signal__category", "visit"
@@ -275,3 +277,29 @@ def categories_in_use() -> QuerySet:
 
 def categories_all() -> QuerySet:
     return SignalCategory.objects.all()
+
+
+def consents_of(*, household: Household) -> list:
+    """The household's consents, those in force first; each carries `state` (in_force,
+    withdrawn, ended, pending). Not logged: the household page that shows them is."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from cases.models import Consent
+
+    today = timezone.localdate()
+    state = Case(
+        When(withdrawn_on__isnull=False, then=Value("withdrawn")),
+        When(ends_on__lt=today, then=Value("ended")),
+        When(given_on__gt=today, then=Value("pending")),
+        default=Value("in_force"),
+    )
+    in_force_first = Case(
+        When(state="in_force", then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return list(
+        Consent.objects.filter(household=household)
+        .select_related("receiving_organisation", "recorded_by", "withdrawn_recorded_by")
+        .prefetch_related("categories")
+        .annotate(state=state)
+        .order_by(in_force_first, "-given_on", "-recorded_at", "-pk")
+    )

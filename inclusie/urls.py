@@ -27,5 +27,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("partners.urls")),
     path("huishoudens/import/", include("cases.urls_import")),
+    path("huishoudens/<int:household_pk>/toestemming/", include("cases.urls_consent")),
     path("", include("cases.urls")),
+    path("", include("cases.urls_referrals")),
 ]

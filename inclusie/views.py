@@ -44,10 +44,18 @@ CORPORATION_WORK = [
         _("Find a household by postcode and house number and see its history."),
         "cases:household_list",
     ),
-    Task(_("Sent referrals"), _("What happened to the households you referred to a partner.")),
+    Task(
+        _("Sent referrals"),
+        _("What happened to the households you referred to a partner."),
+        "referrals:outbox",
+    ),
 ]
 PARTNER_WORK = [
-    Task(_("Referral inbox"), _("New referrals to your organisation, yours and overdue ones.")),
+    Task(
+        _("Referral inbox"),
+        _("New referrals to your organisation, yours and overdue ones."),
+        "referrals:inbox",
+    ),
     Task(_("Joint cases"), _("Households you work for together with other organisations.")),
 ]
 START_TASKS = {

@@ -14,7 +14,9 @@ EXPECTED = {
 
 
 AVAILABLE = {
-    "corporation_worker": {"/huishoudens/", "/signalen/"},
+    "corporation_worker": {"/huishoudens/", "/signalen/", "/verwijzingen/verstuurd/"},
+    "welfare_worker": {"/verwijzingen/"},
+    "care_worker": {"/verwijzingen/"},
     "admin": {"/organisatie/leden/", "/beheer/signaalcategorieen/", "/huishoudens/import/"},
 }
 

@@ -1,0 +1,110 @@
+"""Reads of referrals: inbox, outbox and one referral, through visible_to and the access log.
+
+(Kept apart from selectors.py while that file grows; becomes cases/selectors/ next.)"""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from cases.access_log import log_access
+from cases.models import AccessLog, Agreement, Referral, Signal
+from cases.workflow import OPEN_STATUSES, ReferralStatus
+from partners.models import Membership, Organisation
+
+INBOXES = ("nieuw", "mijn", "te-laat", "alle")
+
+
+def _base(actor: Membership) -> QuerySet:
+    return Referral.objects.visible_to(actor).select_related(
+        "household", "from_organisation", "to_organisation", "assigned_to", "sent_by"
+    )
+
+
+def referral_inbox(*, actor: Membership, box: str) -> list[Referral]:
+    """Referrals to the actor's organisation: new, assigned to the actor, overdue, or all."""
+    referrals = _base(actor).filter(to_organisation_id=actor.organisation_id)
+    if box == "nieuw":
+        referrals = referrals.filter(status=ReferralStatus.VERZONDEN)
+    elif box == "mijn":
+        referrals = referrals.open().filter(assigned_to_id=actor.user_id)
+    elif box == "te-laat":
+        referrals = referrals.filter(
+            status=ReferralStatus.VERZONDEN, deadline__lt=timezone.localdate()
+        )
+    result = list(referrals.order_by("deadline", "pk")[:200])
+    _log_list(actor, result, box)
+    return result
+
+
+def referral_outbox(*, actor: Membership) -> list[Referral]:
+    """Referrals the actor's organisation sent, newest first."""
+    result = list(
+        _base(actor).filter(from_organisation_id=actor.organisation_id).order_by("-sent_at")[:200]
+    )
+    _log_list(actor, result, "verstuurd")
+    return result
+
+
+def _log_list(actor, referrals, box) -> None:
+    """One row for a list of referrals, naming the households it showed and on which basis."""
+    households = sorted({r.household_id for r in referrals})
+    if not households:
+        basis = AccessLog.LegalBasis.NONE
+    elif any(r.household.corporation_id == actor.organisation_id for r in referrals):
+        basis = AccessLog.LegalBasis.OWN_TENANT
+    else:
+        basis = referrals[0].legal_basis
+    log_access(
+        actor=actor,
+        action=AccessLog.Action.SEARCH,
+        detail={"referrals": box, "households": households},
+        legal_basis=basis,
+    )
+
+
+def referral_get(*, actor: Membership, pk: int, log: bool = True) -> Referral:
+    """One referral the actor's organisation sent or received (404 otherwise)."""
+    referral = get_object_or_404(_base(actor).select_related("consent"), pk=pk)
+    if log:
+        own = referral.household.corporation_id == actor.organisation_id
+        log_access(
+            actor=actor,
+            action=AccessLog.Action.VIEW,
+            household=referral.household,
+            obj=referral,
+            legal_basis=None if own else referral.legal_basis,
+        )
+    return referral
+
+
+def referral_signals(*, referral: Referral) -> list[Signal]:
+    """The signals of this referral only: never the household's others."""
+    return list(referral.signals.select_related("category"))
+
+
+def referral_partners(*, actor: Membership) -> QuerySet:
+    """Organisations the actor's organisation has an agreement in force with."""
+    agreements = Agreement.objects.in_force().visible_to(actor)
+    ids = {pk for pair in agreements.values_list("first_id", "second_id") for pk in pair}
+    ids.discard(actor.organisation_id)
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def referable_signals(*, actor: Membership, household) -> QuerySet:
+    """Open signals of the household that are not already in an open referral."""
+    busy = Referral.objects.open().values("signals")
+    return (
+        Signal.objects.visible_to(actor)
+        .filter(household=household, status__in=OPEN_STATUSES)
+        .exclude(pk__in=busy)
+        .select_related("category")
+    )
+
+
+def colleagues(*, actor: Membership) -> QuerySet:
+    from partners.models import User
+
+    return User.objects.filter(
+        Q(memberships__organisation_id=actor.organisation_id)
+        & Q(memberships__ended_at__isnull=True)
+    ).distinct()

@@ -1,0 +1,129 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import selectors, selectors_referrals, services
+from cases.forms_referrals import (
+    ReferralCompleteForm,
+    ReferralDeclineForm,
+    ReferralSendForm,
+    ReferralVersionForm,
+)
+from cases.views import corporation_worker_required
+from partners.actor import actor_required
+from partners.models import Membership
+
+worker_required = actor_required(Membership.Role.MEDEWERKER)
+
+
+@require_http_methods(["GET", "POST"])
+@corporation_worker_required
+def referral_send(request, household_pk):
+    household = selectors.household_for_change(actor=request.actor, pk=household_pk)
+    form = ReferralSendForm(
+        request.POST or None,
+        partners=selectors_referrals.referral_partners(actor=request.actor),
+        signals=selectors_referrals.referable_signals(actor=request.actor, household=household),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_send(
+                actor=request.actor,
+                household=household,
+                to_organisation=form.cleaned_data["to_organisation"],
+                signals=list(form.cleaned_data["signals"]),
+                message=form.cleaned_data["message"],
+                preconditions=form.preconditions(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The referral is sent."))
+            return redirect("referrals:detail", pk=referral.pk)
+    selectors.household_shown(actor=request.actor, household=household)
+    return render(request, "cases/referral_form.html", {"household": household, "form": form})
+
+
+@require_GET
+@worker_required
+def referral_inbox(request):
+    box = request.GET.get("lijst", "nieuw")
+    box = box if box in selectors_referrals.INBOXES else "nieuw"
+    referrals = selectors_referrals.referral_inbox(actor=request.actor, box=box)
+    return render(request, "cases/referral_inbox.html", {"referrals": referrals, "box": box})
+
+
+@require_GET
+@worker_required
+def referral_outbox(request):
+    referrals = selectors_referrals.referral_outbox(actor=request.actor)
+    return render(request, "cases/referral_outbox.html", {"referrals": referrals})
+
+
+def _detail(request, referral, *, forms=None, status=200):
+    forms = forms or {}
+    context = {
+        "referral": referral,
+        "signals": selectors_referrals.referral_signals(referral=referral),
+        "receiving": referral.to_organisation_id == request.actor.organisation_id,
+        "decline_form": forms.get("decline")
+        or ReferralDeclineForm(initial={"version": referral.version}),
+        "complete_form": forms.get("complete")
+        or ReferralCompleteForm(initial={"version": referral.version}),
+        "version_form": ReferralVersionForm(initial={"version": referral.version}),
+        "errors": [
+            error
+            for name in ("accept", "withdraw")
+            if name in forms
+            for error in forms[name].non_field_errors()
+        ],
+    }
+    return render(request, "cases/referral_detail.html", context, status=status)
+
+
+@require_GET
+@worker_required
+def referral_detail(request, pk):
+    referral = selectors_referrals.referral_get(actor=request.actor, pk=pk)
+    return _detail(request, referral)
+
+
+ACTIONS = {
+    "accepteren": (ReferralVersionForm, "accept", _("You accepted the referral.")),
+    "afwijzen": (ReferralDeclineForm, "decline", _("You declined the referral.")),
+    "afronden": (ReferralCompleteForm, "complete", _("The referral is completed.")),
+    "intrekken": (ReferralVersionForm, "withdraw", _("The referral is withdrawn.")),
+}
+
+
+@require_POST
+@worker_required
+def referral_act(request, pk, action):
+    if action not in ACTIONS:
+        raise Http404
+    form_class, name, done = ACTIONS[action]
+    referral = selectors_referrals.referral_get(actor=request.actor, pk=pk, log=False)
+    form = form_class(request.POST)
+    if form.is_valid() and form.cleaned_data["version"] != referral.version:
+        form.add_error(None, _stale_message(referral))
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            getattr(services, f"referral_{name}")(actor=request.actor, referral=referral, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, done)
+            return redirect("referrals:detail", pk=referral.pk)
+    return _detail(request, referral, forms={name: form}, status=200)
+
+
+def _stale_message(referral) -> str:
+    who = referral.responded_by or referral.closed_by
+    return _("Meanwhile this referral changed: it is now ‘%(status)s’%(who)s. Check it again.") % {
+        "status": referral.get_status_display(),
+        "who": _(" (by %(name)s)") % {"name": who.name} if who else "",
+    }

@@ -1,0 +1,190 @@
+"""The referral pages: who sees what (an authorization matrix), the actions, stale forms."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services
+from cases.models import AccessLog, Referral
+from tests.cases.test_referrals import agree
+from tests.factories import SignalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sent(corporation, welfare, corporation_worker, household, categories):
+    lonely = categories[0]
+    agree(corporation, welfare, lonely)
+    consent = services.consent_record(
+        actor=corporation_worker,
+        household=household,
+        receiving_organisation=welfare,
+        purpose="Eenzaamheid",
+        categories=[lonely],
+        given_how="schriftelijk",
+        given_on=timezone.localdate(),
+    )
+    signal = SignalFactory(household=household, category=lonely, description="Zit veel alleen")
+    other = SignalFactory(household=household, category=lonely, description="Geheim signaal")
+    referral = services.referral_send(
+        actor=corporation_worker, household=household, to_organisation=welfare, signals=[signal]
+    )
+    return {"referral": referral, "consent": consent, "other": other}
+
+
+def detail(referral):
+    return reverse("referrals:detail", args=[referral.pk])
+
+
+def act(referral, action):
+    return reverse("referrals:act", args=[referral.pk, action])
+
+
+def test_the_corporation_sends_from_the_household(
+    login, corporation_worker, household, corporation, welfare, categories
+):
+    lonely = categories[0]
+    agree(corporation, welfare, lonely)
+    services.consent_record(
+        actor=corporation_worker,
+        household=household,
+        receiving_organisation=welfare,
+        purpose="x",
+        categories=[lonely],
+        given_how="mondeling",
+        given_on=timezone.localdate(),
+    )
+    signal = SignalFactory(household=household, category=lonely)
+    client = login(corporation_worker)
+    url = reverse("referrals:send", args=[household.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"to_organisation": welfare.pk, "signals": [signal.pk], "message": "Graag contact"}
+    )
+    assert response.status_code == 302
+    assert Referral.objects.get().message == "Graag contact"
+
+
+def test_without_consent_the_form_says_why_and_keeps_the_message(
+    login, corporation_worker, household, corporation, welfare, categories
+):
+    agree(corporation, welfare, categories[0])
+    signal = SignalFactory(household=household, category=categories[0])
+    response = login(corporation_worker).post(
+        reverse("referrals:send", args=[household.pk]),
+        {"to_organisation": welfare.pk, "signals": [signal.pk], "message": "Bewaar mij"},
+    )
+    assert response.status_code == 200
+    assert "toestemming" in str(response.context["form"].non_field_errors())
+    assert "Bewaar mij" in response.content.decode()
+    assert Referral.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("cast", "sees"),
+    [
+        ("corporation_worker", True),  # the sender
+        ("welfare_worker", True),  # the receiver
+        ("care_worker", False),  # a third organisation
+        ("outsider", False),  # another corporation
+    ],
+)
+def test_who_sees_the_referral(login, request, sent, cast, sees):
+    client = login(request.getfixturevalue(cast))
+    response = client.get(detail(sent["referral"]))
+    assert response.status_code == (200 if sees else 404)
+    listed = client.get(reverse("referrals:inbox"), {"lijst": "alle"}).context["referrals"]
+    outbox = client.get(reverse("referrals:outbox")).context["referrals"]
+    assert (sent["referral"] in listed + outbox) is sees
+    if sees:
+        html = response.content.decode()
+        assert "Zit veel alleen" in html
+        assert "Geheim signaal" not in html, "the receiver sees only the referred signals"
+
+
+@pytest.mark.parametrize("cast", ["manager", "admin", "privacy_officer"])
+def test_the_referral_pages_are_for_workers(login, request, sent, cast):
+    client = login(request.getfixturevalue(cast))
+    assert client.get(reverse("referrals:inbox")).status_code == 403
+    assert client.get(detail(sent["referral"])).status_code == 403
+
+
+def test_after_withdrawn_consent_or_the_period_the_receiver_sees_it_no_longer_on_the_household(
+    login, sent, corporation_worker, welfare_worker, household, settings
+):
+    from cases.models import Household
+
+    referral = sent["referral"]
+    services.referral_accept(actor=welfare_worker, referral=referral)
+    services.referral_complete(actor=welfare_worker, referral=referral, outcome="geholpen")
+    assert Household.objects.visible_to(welfare_worker).filter(pk=household.pk).exists()
+    Referral.objects.filter(pk=referral.pk).update(
+        closed_at=timezone.now()
+        - datetime.timedelta(days=settings.REFERRAL_ACCESS_DAYS_AFTER_CLOSE + 1)
+    )
+    assert not Household.objects.visible_to(welfare_worker).filter(pk=household.pk).exists()
+    # The referral itself stays in the receiver's list as a record of their work.
+    assert login(welfare_worker).get(detail(referral)).status_code == 200
+
+
+def test_accept_decline_complete_and_withdraw_from_the_page(
+    login, sent, welfare_worker, corporation_worker
+):
+    referral = sent["referral"]
+    client = login(welfare_worker)
+    response = client.post(act(referral, "afwijzen"), {"version": referral.version, "reason": ""})
+    assert "reason" in response.context["decline_form"].errors
+    assert (
+        client.post(act(referral, "accepteren"), {"version": referral.version}).status_code == 302
+    )
+    referral.refresh_from_db()
+    response = client.post(act(referral, "afronden"), {"version": referral.version})
+    assert "outcome" in response.context["complete_form"].errors
+    response = client.post(
+        act(referral, "afronden"),
+        {"version": referral.version, "outcome": "geholpen", "note": "Naar de soos"},
+    )
+    assert response.status_code == 302
+    page = login(corporation_worker).get(detail(referral)).content.decode()
+    assert "Geholpen" in page and "Naar de soos" in page
+
+
+def test_a_stale_form_says_who_changed_it(login, sent, welfare_worker, welfare):
+    from tests.factories import MembershipFactory
+
+    referral = sent["referral"]
+    old_version = referral.version
+    colleague = MembershipFactory(organisation=welfare, user__name="Karin Collega")
+    services.referral_accept(actor=colleague, referral=referral)
+    response = login(welfare_worker).post(
+        act(referral, "afwijzen"), {"version": old_version, "reason": "Geen plek"}
+    )
+    assert response.status_code == 200
+    assert "Karin Collega" in response.content.decode()
+    assert (
+        'value="Geen plek"' in response.content.decode() or "Geen plek" in response.content.decode()
+    )
+    referral.refresh_from_db()
+    assert referral.status == "geaccepteerd"
+
+
+def test_wrong_methods_and_unknown_actions(login, sent, welfare_worker):
+    client = login(welfare_worker)
+    assert client.post(reverse("referrals:inbox")).status_code == 405
+    assert client.get(act(sent["referral"], "accepteren")).status_code == 405
+    assert client.post(act(sent["referral"], "opeten"), {"version": 1}).status_code == 404
+
+
+def test_lists_and_pages_are_logged_on_the_referrals_basis(login, sent, welfare_worker):
+    client = login(welfare_worker)
+    client.get(reverse("referrals:inbox"))
+    client.get(detail(sent["referral"]))
+    rows = list(AccessLog.objects.filter(user=welfare_worker.user).order_by("id"))
+    assert [(r.action, r.legal_basis) for r in rows] == [
+        ("search", "toestemming"),
+        ("view", "toestemming"),
+    ]
+    assert rows[0].detail["households"] == [sent["referral"].household_id]
