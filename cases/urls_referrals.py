@@ -1,5 +1,6 @@
 from django.urls import path
 
+from cases import views_agreements
 from cases import views_referrals as views
 
 app_name = "referrals"
@@ -14,4 +15,7 @@ urlpatterns = [
         name="act",
     ),
     path("huishoudens/<int:household_pk>/verwijzen/", views.referral_send, name="send"),
+    path("beheer/afspraken/", views_agreements.agreement_list, name="agreements"),
+    path("beheer/afspraken/nieuw/", views_agreements.agreement_edit, name="agreement_create"),
+    path("beheer/afspraken/<int:pk>/", views_agreements.agreement_edit, name="agreement_edit"),
 ]

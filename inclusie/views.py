@@ -75,7 +75,11 @@ START_TASKS = {
             _("Upload the export of your rental system; re-importing updates, never doubles."),
             "imports:upload",
         ),
-        Task(_("Agreements"), _("Agreements with partner organisations about referrals.")),
+        Task(
+            _("Agreements"),
+            _("Agreements with partner organisations about referrals."),
+            "referrals:agreements",
+        ),
         Task(
             _("Signal categories"),
             _("The categories home visits use for signals."),

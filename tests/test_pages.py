@@ -17,7 +17,12 @@ AVAILABLE = {
     "corporation_worker": {"/huishoudens/", "/signalen/", "/verwijzingen/verstuurd/"},
     "welfare_worker": {"/verwijzingen/"},
     "care_worker": {"/verwijzingen/"},
-    "admin": {"/organisatie/leden/", "/beheer/signaalcategorieen/", "/huishoudens/import/"},
+    "admin": {
+        "/organisatie/leden/",
+        "/beheer/signaalcategorieen/",
+        "/huishoudens/import/",
+        "/beheer/afspraken/",
+    },
 }
 
 

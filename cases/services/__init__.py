@@ -1,6 +1,7 @@
 """Every write of the cases app, one module per subject; import from here."""
 
 from cases.services.referrals import (
+    agreement_save,
     consent_record,
     consent_withdraw,
     referral_accept,
@@ -18,6 +19,7 @@ from cases.services.visits import (
 )
 
 __all__ = [
+    "agreement_save",
     "SignalInput",
     "consent_record",
     "consent_withdraw",

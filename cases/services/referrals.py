@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -446,3 +447,53 @@ def referral_assign(*, actor: Membership, referral: Referral, user) -> Referral:
     referral.save(update_fields=["assigned_to", "version"])
     _log_change(actor, referral)
     return referral
+
+
+# --- agreements ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_save(
+    *,
+    actor: Membership,
+    agreement: Agreement | None = None,
+    partner: Organisation,
+    categories: list[SignalCategory],
+    response_days: int,
+    valid_from: date,
+    valid_until: date | None = None,
+) -> Agreement:
+    """Make or change an agreement with a partner (administrators of the organisation that made
+    it; the partner's administrators see it)."""
+    if actor.role != Membership.Role.BEHEERDER:
+        raise ValidationError(_("Only an administrator may make agreements."))
+    if agreement is not None and agreement.first_id != actor.organisation_id:
+        raise ValidationError(_("Only the organisation that made the agreement may change it."))
+    if partner.pk == actor.organisation_id:
+        raise ValidationError({"partner": _("An agreement is with another organisation.")})
+    if not categories:
+        raise ValidationError({"categories": _("Choose the categories that may be referred.")})
+    if not 1 <= response_days <= 60:
+        raise ValidationError({"response_days": _("Give a deadline of 1 to 60 working days.")})
+    if valid_until and valid_until < valid_from:
+        raise ValidationError({"valid_until": _("The end cannot be before the start.")})
+    overlapping = Agreement.objects.between(actor.organisation_id, partner.pk).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from)
+    )
+    if valid_until:
+        overlapping = overlapping.filter(valid_from__lte=valid_until)
+    if agreement is not None:
+        overlapping = overlapping.exclude(pk=agreement.pk)
+    if overlapping.exists():
+        raise ValidationError(
+            _("There is already an agreement with %(partner)s in this period: change or end it.")
+            % {"partner": partner.name}
+        )
+    agreement = agreement or Agreement(first_id=actor.organisation_id, created_by_id=actor.user_id)
+    agreement.second = partner
+    agreement.response_days = response_days
+    agreement.valid_from = valid_from
+    agreement.valid_until = valid_until
+    agreement.save()
+    agreement.categories.set(categories)
+    return agreement
