@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import selectors, selectors_referrals, services
+from cases.forms_agreements import AssignForm
 from cases.forms_referrals import (
     ReferralCompleteForm,
     ReferralDeclineForm,
@@ -74,9 +75,14 @@ def _detail(request, referral, *, forms=None, status=200):
         "complete_form": forms.get("complete")
         or ReferralCompleteForm(initial={"version": referral.version}),
         "version_form": ReferralVersionForm(initial={"version": referral.version}),
+        "assign_form": forms.get("assign")
+        or AssignForm(
+            initial={"version": referral.version, "user": referral.assigned_to_id},
+            colleagues=selectors_referrals.colleagues(actor=request.actor),
+        ),
         "errors": [
             error
-            for name in ("accept", "withdraw")
+            for name in ("accept", "withdraw", "assign")
             if name in forms
             for error in forms[name].non_field_errors()
         ],
@@ -91,11 +97,16 @@ def referral_detail(request, pk):
     return _detail(request, referral)
 
 
+def _assign_form(data, actor):
+    return AssignForm(data, colleagues=selectors_referrals.colleagues(actor=actor))
+
+
 ACTIONS = {
     "accepteren": (ReferralVersionForm, "accept", _("You accepted the referral.")),
     "afwijzen": (ReferralDeclineForm, "decline", _("You declined the referral.")),
     "afronden": (ReferralCompleteForm, "complete", _("The referral is completed.")),
     "intrekken": (ReferralVersionForm, "withdraw", _("The referral is withdrawn.")),
+    "toewijzen": (_assign_form, "assign", _("The referral is assigned.")),
 }
 
 
@@ -106,7 +117,10 @@ def referral_act(request, pk, action):
         raise Http404
     form_class, name, done = ACTIONS[action]
     referral = selectors_referrals.referral_get(actor=request.actor, pk=pk, log=False)
-    form = form_class(request.POST)
+    if action == "toewijzen":
+        form = form_class(request.POST, request.actor)
+    else:
+        form = form_class(request.POST)
     if form.is_valid() and form.cleaned_data["version"] != referral.version:
         form.add_error(None, _stale_message(referral))
     if form.is_valid():

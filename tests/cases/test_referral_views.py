@@ -188,3 +188,23 @@ def test_lists_and_pages_are_logged_on_the_referrals_basis(login, sent, welfare_
         ("view", "toestemming"),
     ]
     assert rows[0].detail["households"] == [sent["referral"].household_id]
+
+
+def test_the_receiver_assigns_a_colleague(login, sent, welfare_worker, welfare, care_worker):
+    from tests.factories import MembershipFactory
+
+    referral = sent["referral"]
+    colleague = MembershipFactory(organisation=welfare, user__name="Karin Collega")
+    client = login(welfare_worker)
+    response = client.post(
+        act(referral, "toewijzen"), {"version": referral.version, "user": colleague.user_id}
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.assigned_to == colleague.user
+    refused = client.post(
+        act(referral, "toewijzen"), {"version": referral.version, "user": care_worker.user_id}
+    )
+    assert refused.status_code == 200, "only colleagues of the own organisation"
+    mine = login(colleague).get(reverse("referrals:inbox"), {"lijst": "mijn"})
+    assert referral in mine.context["referrals"]
