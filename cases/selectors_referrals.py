@@ -7,11 +7,23 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cases.access_log import log_access
-from cases.models import AccessLog, Agreement, Referral, Signal
+from cases.models import AccessLog, Agreement, Household, Referral, Signal
 from cases.workflow import OPEN_STATUSES, ReferralStatus
 from partners.models import Membership, Organisation
 
 INBOXES = ("nieuw", "mijn", "te-laat", "alle")
+
+
+def _mark_visible(actor: Membership, referrals: list[Referral]) -> list[Referral]:
+    """Mark which referrals may still show their household: a receiver loses the household's
+    data when the sharing ends (period passed, consent withdrawn); the referral stays listed."""
+    ids = {r.household_id for r in referrals}
+    visible = set(
+        Household.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    for referral in referrals:
+        referral.household_visible = referral.household_id in visible
+    return referrals
 
 
 def _base(actor: Membership) -> QuerySet:
@@ -31,15 +43,20 @@ def referral_inbox(*, actor: Membership, box: str) -> list[Referral]:
         referrals = referrals.filter(
             status=ReferralStatus.VERZONDEN, deadline__lt=timezone.localdate()
         )
-    result = list(referrals.order_by("deadline", "pk")[:200])
+    result = _mark_visible(actor, list(referrals.order_by("deadline", "pk")[:200]))
     _log_list(actor, result, box)
     return result
 
 
 def referral_outbox(*, actor: Membership) -> list[Referral]:
     """Referrals the actor's organisation sent, newest first."""
-    result = list(
-        _base(actor).filter(from_organisation_id=actor.organisation_id).order_by("-sent_at")[:200]
+    result = _mark_visible(
+        actor,
+        list(
+            _base(actor)
+            .filter(from_organisation_id=actor.organisation_id)
+            .order_by("-sent_at")[:200]
+        ),
     )
     _log_list(actor, result, "verstuurd")
     return result
@@ -47,13 +64,17 @@ def referral_outbox(*, actor: Membership) -> list[Referral]:
 
 def _log_list(actor, referrals, box) -> None:
     """One row for a list of referrals, naming the households it showed and on which basis."""
-    households = sorted({r.household_id for r in referrals})
+    households = sorted({r.household_id for r in referrals if r.household_visible})
     if not households:
         basis = AccessLog.LegalBasis.NONE
-    elif any(r.household.corporation_id == actor.organisation_id for r in referrals):
+    elif any(
+        r.household.corporation_id == actor.organisation_id
+        for r in referrals
+        if r.household_visible
+    ):
         basis = AccessLog.LegalBasis.OWN_TENANT
     else:
-        basis = referrals[0].legal_basis
+        basis = next(r.legal_basis for r in referrals if r.household_visible)
     log_access(
         actor=actor,
         action=AccessLog.Action.SEARCH,
@@ -65,14 +86,16 @@ def _log_list(actor, referrals, box) -> None:
 def referral_get(*, actor: Membership, pk: int, log: bool = True) -> Referral:
     """One referral the actor's organisation sent or received (404 otherwise)."""
     referral = get_object_or_404(_base(actor).select_related("consent"), pk=pk)
+    _mark_visible(actor, [referral])
     if log:
         own = referral.household.corporation_id == actor.organisation_id
+        shown = referral.household_visible
         log_access(
             actor=actor,
             action=AccessLog.Action.VIEW,
-            household=referral.household,
+            household=referral.household if shown else None,
             obj=referral,
-            legal_basis=None if own else referral.legal_basis,
+            legal_basis=(None if own else referral.legal_basis) if shown else None,
         )
     return referral
 

@@ -68,7 +68,9 @@ def _detail(request, referral, *, forms=None, status=200):
     forms = forms or {}
     context = {
         "referral": referral,
-        "signals": selectors_referrals.referral_signals(referral=referral),
+        "signals": selectors_referrals.referral_signals(referral=referral)
+        if referral.household_visible
+        else [],
         "receiving": referral.to_organisation_id == request.actor.organisation_id,
         "decline_form": forms.get("decline")
         or ReferralDeclineForm(initial={"version": referral.version}),

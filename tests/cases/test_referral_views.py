@@ -126,8 +126,16 @@ def test_after_withdrawn_consent_or_the_period_the_receiver_sees_it_no_longer_on
         - datetime.timedelta(days=settings.REFERRAL_ACCESS_DAYS_AFTER_CLOSE + 1)
     )
     assert not Household.objects.visible_to(welfare_worker).filter(pk=household.pk).exists()
-    # The referral itself stays in the receiver's list as a record of their work.
-    assert login(welfare_worker).get(detail(referral)).status_code == 200
+    # The referral stays in the receiver's list as a record of their work, without the household.
+    client = login(welfare_worker)
+    page = client.get(detail(referral))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert household.street not in html and "Zit veel alleen" not in html
+    listed = client.get(reverse("referrals:inbox"), {"lijst": "alle"}).content.decode()
+    assert household.street not in listed
+    rows = AccessLog.objects.filter(user=welfare_worker.user, action__in=["view", "search"])
+    assert all(row.household_id is None for row in rows.order_by("-id")[:2])
 
 
 def test_accept_decline_complete_and_withdraw_from_the_page(
