@@ -1,5 +1,6 @@
 """Fictional demo data: one town, its four organisations, neighbourhoods and an account per
-role, then about 200 households of the corporation with home visits and signals (cases.demo).
+role, then about 200 households of the corporation with home visits and signals (cases.demo),
+and the agreements, consents and referrals between the organisations (cases.demo.referrals).
 It lives in inclusie because it wires partners and cases (partners never imports cases).
 
 Safe to run twice: it finds what is there and adds what is missing."""
@@ -7,8 +8,10 @@ Safe to run twice: it finds what is there and adds what is missing."""
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from cases.demo import assign_neighbourhoods, build_demo_cases
+from cases.demo.referrals import build_demo_referrals
 from partners.models import Membership, Neighbourhood, Organisation, User
 
 DEFAULT_PASSWORD = "Inclusie-demo-2026"  # noqa: S105 - printed, refused when DEBUG is off
@@ -62,6 +65,17 @@ PEOPLE = [
     ),
 ]
 
+# Who does the demo referrals: (key for build_demo_referrals, e-mail local part, organisation).
+REFERRAL_WORKERS = [
+    ("woonconsulent", "woonconsulent", "corporatie"),
+    ("wijkbeheerder", "wijkbeheerder", "corporatie"),
+    ("beheerder", "beheerder.corporatie", "corporatie"),
+    ("welzijn", "welzijnswerker", "welzijn"),
+    ("welzijn.samenlevingsondersteuner", "samenlevingsondersteuner", "welzijn"),
+    ("zorg", "zorgmedewerker", "zorg"),
+    ("gemeente", "schuldhulp.gemeente", "gemeente"),
+]
+
 # The corporation's workers and their "my neighbourhoods"; they log the demo home visits.
 WORKER_NEIGHBOURHOODS = {
     "woonconsulent": ["BU99010101", "BU99010102"],
@@ -73,7 +87,7 @@ WORKER_NEIGHBOURHOODS = {
 class Command(BaseCommand):
     help = (
         "Create fictional demo organisations, neighbourhoods, one account for every role and "
-        "about 200 households with home visits and signals."
+        "about 200 households with home visits and signals, agreements, consents and referrals."
     )
 
     def add_arguments(self, parser):
@@ -136,7 +150,20 @@ class Command(BaseCommand):
             )
             assign_neighbourhoods(membership, codes)
             workers.append(membership)
-        cases = build_demo_cases(corporation=corporation, workers=workers)
+        today = timezone.localdate()
+        cases = build_demo_cases(corporation=corporation, workers=workers, today=today)
+        referrals = build_demo_referrals(
+            organisations=organisations,
+            workers={
+                key: Membership.objects.get(
+                    user__email=f"{local}@{DOMAIN}",
+                    organisation=organisations[org_key],
+                    ended_at=None,
+                )
+                for key, local, org_key in REFERRAL_WORKERS
+            },
+            today=today,
+        )
 
         self.stdout.write(self.style.SUCCESS(f"Demo data for {TOWN} is ready."))
         self.stdout.write("Demo accounts (log in at http://127.0.0.1:8000/):")
@@ -147,4 +174,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo cases of {corporation.name} ({'added' if cases.created else 'already there'}): "
             f"{cases}."
+        )
+        self.stdout.write(
+            f"Demo referrals ({'added' if referrals.created else 'already there'}): {referrals}."
         )
