@@ -3,7 +3,7 @@ goes through here, inside the request's transaction (ATOMIC_REQUESTS)."""
 
 from collections.abc import Iterable
 
-from cases.models import AccessLog, Household, Referral
+from cases.models import AccessLog, CaseParticipant, Household, Referral
 from partners.models import Membership
 
 Action = AccessLog.Action
@@ -23,9 +23,15 @@ def legal_basis_for(*, actor: Membership, household: Household | None) -> str:
         .order_by("-sent_at")
         .first()
     )
-    if referral is None:
-        raise PermissionError("no legal basis for this household")  # visible_to() prevents this
-    return referral.legal_basis
+    if referral is not None:
+        return referral.legal_basis
+    if (
+        CaseParticipant.objects.on_consent_in_force(actor.organisation_id)
+        .filter(case__household=household)
+        .exists()
+    ):
+        return LegalBasis.CONSENT
+    raise PermissionError("no legal basis for this household")  # visible_to() prevents this
 
 
 def _row(*, actor, action, household=None, obj=None, detail=None, legal_basis=None) -> AccessLog:

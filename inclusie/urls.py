@@ -30,4 +30,5 @@ urlpatterns = [
     path("huishoudens/<int:household_pk>/toestemming/", include("cases.urls_consent")),
     path("", include("cases.urls")),
     path("", include("cases.urls_referrals")),
+    path("", include("cases.urls_joint_cases")),
 ]

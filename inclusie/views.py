@@ -56,7 +56,11 @@ PARTNER_WORK = [
         _("New referrals to your organisation, yours and overdue ones."),
         "referrals:inbox",
     ),
-    Task(_("Joint cases"), _("Households you work for together with other organisations.")),
+    Task(
+        _("Joint cases"),
+        _("Households you work for together with other organisations."),
+        "joint_cases:list",
+    ),
 ]
 START_TASKS = {
     Role.MEDEWERKER: None,  # depends on the kind of organisation, see tasks_for()

@@ -15,8 +15,8 @@ EXPECTED = {
 
 AVAILABLE = {
     "corporation_worker": {"/huishoudens/", "/signalen/", "/verwijzingen/verstuurd/"},
-    "welfare_worker": {"/verwijzingen/"},
-    "care_worker": {"/verwijzingen/"},
+    "welfare_worker": {"/verwijzingen/", "/casussen/"},
+    "care_worker": {"/verwijzingen/", "/casussen/"},
     "admin": {
         "/organisatie/leden/",
         "/beheer/signaalcategorieen/",

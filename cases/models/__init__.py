@@ -4,6 +4,7 @@ from cases.models.access import AccessLog
 from cases.models.history import HouseholdEvent
 from cases.models.households import Complex, Household, Resident
 from cases.models.imports import HouseholdImport
+from cases.models.joint_cases import CaseAction, CaseNote, CaseParticipant, JointCase
 from cases.models.referrals import Agreement, Consent, Referral
 from cases.models.signals import HomeVisit, Signal, SignalCategory
 
@@ -12,6 +13,10 @@ __all__ = [
     "Consent",
     "Referral",
     "AccessLog",
+    "CaseAction",
+    "CaseNote",
+    "CaseParticipant",
+    "JointCase",
     "Complex",
     "HomeVisit",
     "Household",

@@ -25,6 +25,13 @@ class HouseholdEvent(models.Model):
         REFERRAL_DECLINED = "referral_declined", _("referral declined")
         REFERRAL_COMPLETED = "referral_completed", _("referral completed")
         REFERRAL_WITHDRAWN = "referral_withdrawn", _("referral withdrawn")
+        CASE_OPENED = "case_opened", _("joint case opened")
+        CASE_CLOSED = "case_closed", _("joint case closed")
+        CASE_PARTICIPANT_ADDED = "case_participant_added", _("organisation joined the case")
+        CASE_COORDINATOR_CHANGED = "case_coordinator_changed", _("case coordinator changed")
+        CASE_ACTION_ADDED = "case_action_added", _("action added to the plan")
+        CASE_ACTION_DONE = "case_action_done", _("action done")
+        CASE_NOTE_ADDED = "case_note_added", _("case note added")
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

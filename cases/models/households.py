@@ -38,15 +38,19 @@ class Complex(models.Model):
 
 class HouseholdQuerySet(models.QuerySet):
     def visible_to(self, actor: Membership):
-        """The one door to households: the corporation's own members, and an organisation that
+        """The one door to households: the corporation's own members; an organisation that
         received a referral, while it is open and for REFERRAL_ACCESS_DAYS_AFTER_CLOSE days
-        after, as long as its legal basis holds (withdrawn consent closes the door at once)."""
+        after, as long as its legal basis holds; and an organisation taking part in an open
+        joint case on a consent in force. Withdrawn consent closes the door at once."""
         if actor is None:
             return self.none()
+        from cases.models.joint_cases import CaseParticipant
         from cases.models.referrals import Referral
 
-        shared = Referral.objects.shared_with(actor.organisation_id).values("household_id")
-        return self.filter(Q(corporation_id=actor.organisation_id) | Q(pk__in=shared))
+        org = actor.organisation_id
+        shared = Referral.objects.shared_with(org).values("household_id")
+        on_consent = CaseParticipant.objects.on_consent_in_force(org).values("case__household_id")
+        return self.filter(Q(corporation_id=org) | Q(pk__in=shared) | Q(pk__in=on_consent))
 
 
 class Household(models.Model):
