@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.demo import assign_neighbourhoods, build_demo_cases
+from cases.demo.joint_cases import build_demo_joint_cases
 from cases.demo.referrals import build_demo_referrals
 from partners.models import Membership, Neighbourhood, Organisation, User
 
@@ -152,17 +153,19 @@ class Command(BaseCommand):
             workers.append(membership)
         today = timezone.localdate()
         cases = build_demo_cases(corporation=corporation, workers=workers, today=today)
+        referral_workers = {
+            key: Membership.objects.get(
+                user__email=f"{local}@{DOMAIN}",
+                organisation=organisations[org_key],
+                ended_at=None,
+            )
+            for key, local, org_key in REFERRAL_WORKERS
+        }
         referrals = build_demo_referrals(
-            organisations=organisations,
-            workers={
-                key: Membership.objects.get(
-                    user__email=f"{local}@{DOMAIN}",
-                    organisation=organisations[org_key],
-                    ended_at=None,
-                )
-                for key, local, org_key in REFERRAL_WORKERS
-            },
-            today=today,
+            organisations=organisations, workers=referral_workers, today=today
+        )
+        joint_cases = build_demo_joint_cases(
+            organisations=organisations, workers=referral_workers, today=today
         )
 
         self.stdout.write(self.style.SUCCESS(f"Demo data for {TOWN} is ready."))
@@ -171,6 +174,8 @@ class Command(BaseCommand):
         for email, organisation, role in rows:
             self.stdout.write(f"  {email:<{width}}  {organisation} — {role}")
         self.stdout.write(f"Password for every demo account: {password}")
+        if joint_cases:
+            self.stdout.write(f"Demo joint cases added: {joint_cases}.")
         self.stdout.write(
             f"Demo cases of {corporation.name} ({'added' if cases.created else 'already there'}): "
             f"{cases}."
