@@ -1,0 +1,131 @@
+"""The authorization matrix of issue 4: every page of households, referrals, consents and joint
+cases, for each situation a partner can be in, with zero leaks of the household's data."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services
+from cases.models import Referral
+from tests.cases.test_referrals import agree
+from tests.factories import MembershipFactory, SignalFactory
+
+pytestmark = pytest.mark.django_db
+STREET = "Lindelaan"  # the household's street (conftest), searched for
+ADDRESS = "Lindelaan 12-a"  # what a page shows of it (the search field echoes only the street)
+SECRET = "Signaal dat niet gedeeld is"
+
+
+@pytest.fixture
+def world(corporation, welfare, corporation_worker, household, categories):
+    lonely = categories[0]
+    agree(corporation, welfare, lonely)
+    consent = services.consent_record(
+        actor=corporation_worker,
+        household=household,
+        receiving_organisation=welfare,
+        purpose="Eenzaamheid",
+        categories=[lonely],
+        given_how="mondeling",
+        given_on=timezone.localdate(),
+    )
+    shared = SignalFactory(household=household, category=lonely, description="Gedeeld signaal")
+    SignalFactory(household=household, category=categories[1], description=SECRET)
+    referral = services.referral_send(
+        actor=corporation_worker, household=household, to_organisation=welfare, signals=[shared]
+    )
+    return {"referral": referral, "consent": consent}
+
+
+def pages(household, referral):
+    return [
+        reverse("cases:household_list") + f"?q={STREET}",
+        reverse("cases:household_detail", args=[household.pk]),
+        reverse("cases:signal_list") + "?lijst=alle",
+        reverse("cases:visit_create", args=[household.pk]),
+        reverse("consents:create", args=[household.pk]),
+        reverse("referrals:inbox") + "?lijst=alle",
+        reverse("referrals:outbox"),
+        reverse("referrals:detail", args=[referral.pk]),
+        reverse("referrals:send", args=[household.pk]),
+        reverse("joint_cases:list"),
+        reverse("joint_cases:open", args=[household.pk]),
+    ]
+
+
+def leaks(client, household, referral):
+    """Pages that showed the household's street or its unshared signal."""
+    found = []
+    for url in pages(household, referral):
+        response = client.get(url)
+        html = response.content.decode() if response.status_code == 200 else ""
+        if ADDRESS in html or SECRET in html:
+            found.append((url, "address" if ADDRESS in html else "secret"))
+    return found
+
+
+def situation(name, world, welfare_worker, corporation_worker, settings):
+    referral = world["referral"]
+    if name == "closed_and_period_passed":
+        services.referral_accept(actor=welfare_worker, referral=referral)
+        services.referral_complete(actor=welfare_worker, referral=referral, outcome="geholpen")
+        Referral.objects.filter(pk=referral.pk).update(
+            closed_at=timezone.now()
+            - datetime.timedelta(days=settings.REFERRAL_ACCESS_DAYS_AFTER_CLOSE + 1)
+        )
+    elif name == "consent_withdrawn":
+        services.referral_accept(actor=welfare_worker, referral=referral)
+        services.consent_withdraw(
+            actor=corporation_worker, consent=world["consent"], withdrawn_on=timezone.localdate()
+        )
+
+
+@pytest.mark.parametrize("name", ["open_referral", "closed_and_period_passed", "consent_withdrawn"])
+@pytest.mark.parametrize("role", ["medewerker", "manager", "beheerder", "privacyfunctionaris"])
+def test_a_partner_sees_only_what_the_referral_shares(
+    login, world, welfare, welfare_worker, corporation_worker, household, settings, name, role
+):
+    situation(name, world, welfare_worker, corporation_worker, settings)
+    member = (
+        welfare_worker
+        if role == "medewerker"
+        else MembershipFactory(organisation=welfare, role=role)
+    )
+    found = leaks(login(member), household, world["referral"])
+    if name == "open_referral" and role == "medewerker":
+        # The inbox, the referral page and opening a joint case show the household's address;
+        # the household's own pages stay the corporation's, the unshared signal shows nowhere.
+        assert found == [
+            (reverse("referrals:inbox") + "?lijst=alle", "address"),
+            (reverse("referrals:detail", args=[world["referral"].pk]), "address"),
+            (reverse("joint_cases:open", args=[household.pk]), "address"),
+        ]
+    else:
+        assert found == []
+
+
+@pytest.mark.parametrize("role", ["medewerker", "manager", "beheerder", "privacyfunctionaris"])
+def test_a_third_organisation_sees_nothing(login, world, care, household, role):
+    member = MembershipFactory(organisation=care, role=role)
+    assert leaks(login(member), household, world["referral"]) == []
+
+
+def test_another_corporation_sees_nothing(login, world, outsider, household):
+    assert leaks(login(outsider), household, world["referral"]) == []
+
+
+@pytest.mark.parametrize("role", ["manager", "beheerder", "privacyfunctionaris"])
+def test_the_corporations_other_roles_see_no_household_pages(
+    login, world, corporation, household, role
+):
+    member = MembershipFactory(organisation=corporation, role=role)
+    assert leaks(login(member), household, world["referral"]) == []
+
+
+def test_the_corporations_worker_sees_its_own_household(
+    login, world, corporation_worker, household
+):
+    found = dict(leaks(login(corporation_worker), household, world["referral"]))
+    assert reverse("cases:household_detail", args=[household.pk]) in found
