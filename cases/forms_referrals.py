@@ -12,6 +12,12 @@ class ReferralSendForm(forms.Form):
     signals = forms.ModelMultipleChoiceField(
         label=_("Signals"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
+    to_person = forms.ModelChoiceField(
+        label=_("To a named colleague there (optional)"),
+        queryset=None,
+        required=False,
+        empty_label=_("Anyone who handles referrals"),
+    )
     message = forms.CharField(
         label=_("Message"),
         required=False,
@@ -32,11 +38,19 @@ class ReferralSendForm(forms.Form):
     )
     no_objection = forms.BooleanField(label=_("The tenant did not object"), required=False)
 
-    def __init__(self, *args, partners, signals, **kwargs):
+    def __init__(self, *args, partners, signals, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_organisation"].queryset = partners
+        self.fields["to_person"].queryset = people
+        self.fields["to_person"].label_from_instance = lambda m: (
+            f"{m.user.name} — {m.organisation.name}"
+        )
         self.fields["signals"].queryset = signals
         self.fields["signals"].label_from_instance = lambda s: f"{s.category.name}: {s.description}"
+
+    def clean_to_person(self):
+        membership = self.cleaned_data.get("to_person")
+        return membership.user if membership else None
 
     def preconditions(self) -> dict | None:
         if not self.cleaned_data.get("vroegsignalering"):

@@ -38,7 +38,10 @@ def referral_inbox(*, actor: Membership, box: str) -> list[Referral]:
     if box == "nieuw":
         referrals = referrals.filter(status=ReferralStatus.VERZONDEN)
     elif box == "mijn":
-        referrals = referrals.open().filter(assigned_to_id=actor.user_id)
+        referrals = referrals.open().filter(
+            Q(assigned_to_id=actor.user_id)
+            | Q(to_person_id=actor.user_id, assigned_to__isnull=True)
+        )
     elif box == "te-laat":
         referrals = referrals.filter(
             status=ReferralStatus.VERZONDEN, deadline__lt=timezone.localdate()
@@ -111,6 +114,16 @@ def referral_partners(*, actor: Membership) -> QuerySet:
     ids = {pk for pair in agreements.values_list("first_id", "second_id") for pk in pair}
     ids.discard(actor.organisation_id)
     return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def referral_people(*, actor: Membership) -> QuerySet:
+    """Workers of the organisations the actor may refer to, to name one as the receiver."""
+    return (
+        Membership.objects.active()
+        .filter(organisation__in=referral_partners(actor=actor), role=Membership.Role.MEDEWERKER)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__name")
+    )
 
 
 def referable_signals(*, actor: Membership, household) -> QuerySet:

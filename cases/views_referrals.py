@@ -28,6 +28,7 @@ def referral_send(request, household_pk):
         request.POST or None,
         partners=selectors_referrals.referral_partners(actor=request.actor),
         signals=selectors_referrals.referable_signals(actor=request.actor, household=household),
+        people=selectors_referrals.referral_people(actor=request.actor),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -37,6 +38,7 @@ def referral_send(request, household_pk):
                 to_organisation=form.cleaned_data["to_organisation"],
                 signals=list(form.cleaned_data["signals"]),
                 message=form.cleaned_data["message"],
+                to_person=form.cleaned_data["to_person"],
                 preconditions=form.preconditions(),
             )
         except ValidationError as exc:

@@ -216,3 +216,40 @@ def test_the_receiver_assigns_a_colleague(login, sent, welfare_worker, welfare, 
     assert refused.status_code == 200, "only colleagues of the own organisation"
     mine = login(colleague).get(reverse("referrals:inbox"), {"lijst": "mijn"})
     assert referral in mine.context["referrals"]
+
+
+def test_a_referral_to_a_named_colleague(
+    login,
+    corporation_worker,
+    household,
+    corporation,
+    welfare,
+    welfare_worker,
+    care_worker,
+    categories,
+):
+    lonely = categories[0]
+    agree(corporation, welfare, lonely)
+    services.consent_record(
+        actor=corporation_worker,
+        household=household,
+        receiving_organisation=welfare,
+        purpose="x",
+        categories=[lonely],
+        given_how="mondeling",
+        given_on=timezone.localdate(),
+    )
+    signal = SignalFactory(household=household, category=lonely)
+    client = login(corporation_worker)
+    url = reverse("referrals:send", args=[household.pk])
+    wrong = client.post(
+        url, {"to_organisation": welfare.pk, "signals": [signal.pk], "to_person": care_worker.pk}
+    )
+    assert "to_person" in wrong.context["form"].errors, "only people of the partners listed"
+    client.post(
+        url, {"to_organisation": welfare.pk, "signals": [signal.pk], "to_person": welfare_worker.pk}
+    )
+    referral = Referral.objects.get()
+    assert referral.to_person == welfare_worker.user
+    mine = login(welfare_worker).get(reverse("referrals:inbox"), {"lijst": "mijn"})
+    assert referral in mine.context["referrals"], "addressed to them by name"
