@@ -153,3 +153,73 @@ def test_the_home_visit_pages_meet_wcag_aa(
         found[name] = violations(page)
     context.close()
     assert {name: v for name, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, NARROW_PHONE], ids=["desktop", "phone-360"])
+def test_the_referral_and_case_pages_meet_wcag_aa(
+    browser,
+    live_server,
+    corporation,
+    welfare,
+    corporation_worker,
+    welfare_worker,
+    admin,
+    household,
+    categories,
+    password,
+    viewport,
+):
+    from django.utils import timezone
+
+    from cases import services
+    from tests.cases.test_referrals import agree
+    from tests.factories import SignalFactory
+
+    lonely = categories[0]
+    agree(corporation, welfare, lonely)
+    services.consent_record(
+        actor=corporation_worker,
+        household=household,
+        receiving_organisation=welfare,
+        purpose="Contact",
+        categories=[lonely],
+        given_how="mondeling",
+        given_on=timezone.localdate(),
+    )
+    signal = SignalFactory(household=household, category=lonely)
+    referral = services.referral_send(
+        actor=corporation_worker, household=household, to_organisation=welfare, signals=[signal]
+    )
+    found = {}
+    for member, paths in [
+        (
+            corporation_worker,
+            [
+                ("household with consents", f"/huishoudens/{household.pk}/"),
+                ("refer", f"/huishoudens/{household.pk}/verwijzen/"),
+                ("consent form", f"/huishoudens/{household.pk}/toestemming/"),
+                ("outbox", "/verwijzingen/verstuurd/"),
+                ("open a case", f"/huishoudens/{household.pk}/casus/"),
+            ],
+        ),
+        (
+            welfare_worker,
+            [
+                ("inbox", "/verwijzingen/?lijst=alle"),
+                ("referral", f"/verwijzingen/{referral.pk}/"),
+                ("cases", "/casussen/"),
+            ],
+        ),
+        (
+            admin,
+            [("agreements", "/beheer/afspraken/"), ("agreement form", "/beheer/afspraken/nieuw/")],
+        ),
+    ]:
+        context = launch_context(browser, viewport, bypass_csp=True)
+        page = context.new_page()
+        log_in(page, live_server.url, member.user.email, password)
+        for name, path in paths:
+            page.goto(live_server.url + path)
+            found[name] = violations(page)
+        context.close()
+    assert {name: v for name, v in found.items() if v} == {}
