@@ -293,9 +293,10 @@ def test_every_household_visit_signal_and_status_change_is_in_the_history(demo):
         assert status == signal.status
         assert moment == signal.status_changed_at
     assert moved == events.filter(kind=Event.SIGNAL_STATUS_CHANGED).count() > 0
-    # Only the referral demo acts through services (consents, referrals) and so is logged.
-    assert not AccessLog.objects.exclude(
-        object_type__in=("cases.consent", "cases.referral")
+    # The visits-and-signals demo is history nobody read; only the referral and joint-case
+    # demos act through services, which log their steps.
+    assert not AccessLog.objects.filter(
+        object_type__in=("cases.household", "cases.homevisit", "cases.signal")
     ).exists()
 
 
@@ -352,7 +353,8 @@ def test_seed_demo_adds_the_cases_once(capsys):
     assert "Demo cases of Woonstichting Lindenhoven (added)" in out
     assert "(already there)" in out
     assert f"{first[0]} households" in out
-    # Only the referral demo acts through services (consents, referrals) and so is logged.
-    assert not AccessLog.objects.exclude(
-        object_type__in=("cases.consent", "cases.referral")
+    # The visits-and-signals demo is history nobody read; only the referral and joint-case
+    # demos act through services, which log their steps.
+    assert not AccessLog.objects.filter(
+        object_type__in=("cases.household", "cases.homevisit", "cases.signal")
     ).exists()
