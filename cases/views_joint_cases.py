@@ -2,125 +2,21 @@
 
 (The forms live here while cases/forms.py is being split; they move with it.)"""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import selectors, selectors_joint_cases
-from cases.models import CaseNote, JointCase
+from cases.forms_joint_cases import FORMS, CaseOpenForm, form_for
+from cases.models import JointCase
 from cases.services import joint_cases as services
 from partners.actor import actor_required
-from partners.models import Membership, Organisation
+from partners.models import Membership
 
 worker_required = actor_required(Membership.Role.MEDEWERKER)
-
-
-def _organisations(items) -> QuerySet:
-    return Organisation.objects.filter(pk__in=[o.pk for o in items]).order_by("name")
-
-
-class CaseOpenForm(forms.Form):
-    coordinator_organisation = forms.ModelChoiceField(
-        label=gettext_lazy("Coordinating organisation"), queryset=Organisation.objects.none()
-    )
-
-    def __init__(self, *args, household, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = selectors_joint_cases.possible_coordinators(household=household)
-        self.fields["coordinator_organisation"].queryset = _organisations(choices)
-
-
-class ParticipantForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        label=gettext_lazy("Organisation"), queryset=Organisation.objects.none()
-    )
-
-    def __init__(self, *args, case, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = selectors_joint_cases.joinable_organisations(case=case)
-        self.fields["organisation"].queryset = _organisations(choices)
-
-
-class CoordinatorForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        label=gettext_lazy("Coordinating organisation"), queryset=Organisation.objects.none()
-    )
-    coordinator = forms.ModelChoiceField(
-        label=gettext_lazy("Coordinator"), queryset=None, required=False
-    )
-
-    def __init__(self, *args, case, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = selectors_joint_cases.participating_organisations(
-            case=case
-        )
-        self.fields["coordinator"].queryset = selectors_joint_cases.participating_people(case=case)
-        self.fields["coordinator"].label_from_instance = lambda user: user.name
-
-
-class ActionForm(forms.Form):
-    description = forms.CharField(label=gettext_lazy("Action"), max_length=500, required=False)
-    owner_organisation = forms.ModelChoiceField(
-        label=gettext_lazy("Organisation"), queryset=Organisation.objects.none()
-    )
-    owner_person = forms.ModelChoiceField(
-        label=gettext_lazy("Person"), queryset=None, required=False
-    )
-    due_on = forms.DateField(
-        label=gettext_lazy("Due date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args, case, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields[
-            "owner_organisation"
-        ].queryset = selectors_joint_cases.participating_organisations(case=case)
-        self.fields["owner_person"].queryset = selectors_joint_cases.participating_people(case=case)
-        self.fields["owner_person"].label_from_instance = lambda user: user.name
-
-
-class NoteForm(forms.Form):
-    text = forms.CharField(
-        label=gettext_lazy("Note"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    visibility = forms.ChoiceField(
-        label=gettext_lazy("Visible to"),
-        choices=CaseNote.Visibility.choices,
-        initial=CaseNote.Visibility.OWN,
-        widget=forms.RadioSelect,
-    )
-
-
-class CloseForm(forms.Form):
-    summary = forms.CharField(
-        label=gettext_lazy("Closing summary"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-FORMS = {
-    "participant": ParticipantForm,
-    "coordinator": CoordinatorForm,
-    "action": ActionForm,
-    "note": NoteForm,
-    "close": CloseForm,
-}
-NEEDS_CASE = {"participant", "coordinator", "action"}
-
-
-def _form(name, case, data=None):
-    kwargs = {"case": case} if name in NEEDS_CASE else {}
-    return FORMS[name](data, **kwargs)
 
 
 @require_GET
@@ -169,7 +65,7 @@ def _detail(request, pk, *, bound=None, status=200):
         "coordinating": case.coordinator_organisation_id == request.actor.organisation_id,
     }
     for name in FORMS:
-        context[f"{name}_form"] = bound if bound and bound.name == name else _form(name, case)
+        context[f"{name}_form"] = bound if bound and bound.name == name else form_for(name, case)
     return render(request, "cases/joint_case_detail.html", context, status=status)
 
 
@@ -190,7 +86,7 @@ CALLS = {
 
 def _act(request, pk, name):
     case = selectors_joint_cases.case_get(actor=request.actor, pk=pk, log=False)
-    form = _form(name, case, request.POST)
+    form = form_for(name, case, request.POST)
     form.name = name
     if form.is_valid():
         call, done = CALLS[name]
