@@ -16,3 +16,12 @@ def household_import(import_id: int) -> None:
 def household_imports_sweep() -> None:
     """Queue imports again whose task was lost; empty files not imported within 7 days."""
     imports.household_imports_sweep()
+
+
+@shared_task
+def deadlines_check() -> int:
+    """Hourly: referral deadlines near or passed (escalation) and case actions past due. Safe to
+    run twice: each reminder has a key that lets a person get it once."""
+    from cases.services import notices
+
+    return notices.deadlines_check()

@@ -219,6 +219,7 @@ CELERY_BEAT_SCHEDULE = {
 # queued again by the sweep; a delivery task holds its row this long before another may try.
 NOTIFICATION_SWEEP_AFTER = env_int("NOTIFICATION_SWEEP_AFTER", 120, minimum=1)
 NOTIFICATION_CLAIM_SECONDS = env_int("NOTIFICATION_CLAIM_SECONDS", 120, minimum=1)
+NOTIFICATION_POLL_SECONDS = env_int("NOTIFICATION_POLL_SECONDS", 30, minimum=2)  # the bell
 
 # --- People, login and MFA ----------------------------------------------------------------------
 

@@ -39,6 +39,14 @@ class MembershipForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The neighbourhoods this person works in: their signal lists start there."),
     )
+    receives_referrals = forms.BooleanField(
+        label=_("Intake: receives referrals"),
+        required=False,
+        help_text=_(
+            "Hears of every new referral to the organisation. Where nobody is intake, all "
+            "workers hear."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

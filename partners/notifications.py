@@ -45,7 +45,7 @@ class KindSpec:
 
 KINDS: dict[str, KindSpec] = {
     Kind.REFERRAL_NEW: KindSpec(_("New referral from %(sender)s"), Email.DIRECT),
-    Kind.REFERRAL_UPDATE: KindSpec(_("%(partner)s: your referral was %(status)s"), Email.DIGEST),
+    Kind.REFERRAL_UPDATE: KindSpec(_("%(partner)s: referral %(status)s"), Email.DIGEST),
     Kind.DEADLINE_NEAR: KindSpec(
         _("A referral from %(sender)s must be answered by %(deadline)s"), Email.DIRECT
     ),
@@ -94,7 +94,7 @@ def text_of(notification: Notification) -> str:
     return str(KINDS[notification.kind].text) % values
 
 
-# The referral statuses as the sentence "your referral was …" needs them (cases owns the
+# The referral statuses as the sentence "…: referral accepted" needs them (cases owns the
 # workflow; partners never imports cases, so the words are repeated here).
 REFERRAL_STATUS_TEXT = {
     "geaccepteerd": _("accepted"),
