@@ -215,7 +215,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
 }
-# Notifications (ADR 0009): a row still undelivered this many seconds after it was written is
+# Notifications (ADR 0011): a row still undelivered this many seconds after it was written is
 # queued again by the sweep; a delivery task holds its row this long before another may try.
 NOTIFICATION_SWEEP_AFTER = env_int("NOTIFICATION_SWEEP_AFTER", 120, minimum=1)
 NOTIFICATION_CLAIM_SECONDS = env_int("NOTIFICATION_CLAIM_SECONDS", 120, minimum=1)

@@ -1,4 +1,4 @@
-"""Notifications that are never lost (ARCHITECTURE.md, ADR 0009): the outbox and its delivery.
+"""Notifications that are never lost (ARCHITECTURE.md, ADR 0011): the outbox and its delivery.
 
 A service that must tell people something calls `notify()` inside its own transaction: the rows
 are written with the event or not at all. After commit one Celery task per row delivers it: the
