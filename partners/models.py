@@ -278,9 +278,9 @@ class Notification(models.Model):
         DIGEST = "digest", _("daily digest")
 
     class Email(models.TextChoices):
-        DIRECT = "direct", _("e-mail at once")
-        DIGEST = "digest", _("in the daily digest")
-        OFF = "off", _("no e-mail (only in Inclusie)")
+        DIRECT = "direct", _("E-mail at once")
+        DIGEST = "digest", _("In the daily digest")
+        OFF = "off", _("No e-mail (only in Inclusie)")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"

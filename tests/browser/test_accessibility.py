@@ -208,6 +208,8 @@ def test_the_referral_and_case_pages_meet_wcag_aa(
                 ("inbox", "/verwijzingen/?lijst=alle"),
                 ("referral", f"/verwijzingen/{referral.pk}/"),
                 ("cases", "/casussen/"),
+                ("notifications", "/meldingen/"),
+                ("notification choices", "/meldingen/voorkeuren/"),
             ],
         ),
         (
