@@ -338,3 +338,15 @@ def test_an_administrator_sets_the_neighbourhoods_a_member_works_in(
     )
     assert response.status_code == 302
     assert list(corporation_worker.neighbourhoods.all()) == [neighbourhood]
+
+
+def test_an_administrator_marks_a_member_as_intake_and_back(admin, corporation_worker, login):
+    client = login(admin)
+    url = reverse("partners:member_edit", args=[corporation_worker.pk])
+    client.post(url, {"role": Role.MEDEWERKER, "receives_referrals": "on"})
+    corporation_worker.refresh_from_db()
+    assert corporation_worker.receives_referrals is True
+    assert client.get(url).context["form"].initial["receives_referrals"] is True
+    client.post(url, {"role": Role.MEDEWERKER})
+    corporation_worker.refresh_from_db()
+    assert corporation_worker.receives_referrals is False
