@@ -16,7 +16,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=
 	CACHE_KEY_PREFIX=test-$(CHECKOUT_ID) \
 	CELERY_TASK_ALWAYS_EAGER=true DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: run test lint messages clean
+.PHONY: run test lint messages clean worker beat
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ test: $(STAMP)
 	$(PY) -m ruff check .
 	$(TEST_ENV) DATABASE_URL=sqlite:///:memory: $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+## make worker / make beat: a Celery worker and beat against REDIS_URL (see README.md)
+worker: $(STAMP)
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (and DATABASE_URL) first; see README.md."; exit 2; }
+	CELERY_TASK_ALWAYS_EAGER=false $(VENV)/bin/celery -A inclusie worker -l info
+
+beat: $(STAMP)
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (and DATABASE_URL) first; see README.md."; exit 2; }
+	$(VENV)/bin/celery -A inclusie beat -l info --schedule /tmp/celerybeat-schedule
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

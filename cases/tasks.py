@@ -19,6 +19,15 @@ def household_imports_sweep() -> None:
 
 
 @shared_task
+def deadlines_check() -> int:
+    """Hourly: referral deadlines near or passed (escalation) and case actions past due. Safe to
+    run twice: each reminder has a key that lets a person get it once."""
+    from cases.services import notices
+
+    return notices.deadlines_check()
+
+
+@shared_task
 def retention_run() -> None:
     """Anonymise what is past its retention term; remove access-log rows past theirs. A second
     run the same night finds nothing left to do."""

@@ -202,6 +202,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.household_imports_sweep",
         "schedule": 10 * 60,
     },
+    "notifications-sweep": {
+        "task": "partners.tasks.notifications_sweep",
+        "schedule": 60,
+    },
+    "referral-deadlines": {
+        "task": "cases.tasks.deadlines_check",
+        "schedule": crontab(minute=5),
+    },
+    "notifications-digest": {
+        "task": "partners.tasks.digests_send",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Both are safe to run twice (ADR 0010); at night, when nobody works.
     "retention-run": {
         "task": "cases.tasks.retention_run",
@@ -212,6 +224,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
     },
 }
+# Notifications (ADR 0011): a row still undelivered this many seconds after it was written is
+# queued again by the sweep; a delivery task holds its row this long before another may try.
+NOTIFICATION_SWEEP_AFTER = env_int("NOTIFICATION_SWEEP_AFTER", 120, minimum=1)
+NOTIFICATION_CLAIM_SECONDS = env_int("NOTIFICATION_CLAIM_SECONDS", 120, minimum=1)
+NOTIFICATION_POLL_SECONDS = env_int("NOTIFICATION_POLL_SECONDS", 30, minimum=2)  # the bell
 
 # --- People, login and MFA ----------------------------------------------------------------------
 
@@ -364,6 +381,7 @@ if EMAIL_HOST:
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 else:
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", "") or None  # for the file-based backend
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Inclusie <noreply@inclusie.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("account/2fa/", include("allauth.mfa.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("partners.urls")),
+    path("meldingen/", include("partners.urls_notifications")),
     path("huishoudens/import/", include("cases.urls_import")),
     path("huishoudens/<int:household_pk>/toestemming/", include("cases.urls_consent")),
     path("", include("cases.urls")),

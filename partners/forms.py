@@ -2,9 +2,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Membership, Neighbourhood
+from partners.models import Membership, Neighbourhood, Notification
 
 
 def _helper(submit_label) -> FormHelper:
@@ -38,6 +39,14 @@ class MembershipForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The neighbourhoods this person works in: their signal lists start there."),
     )
+    receives_referrals = forms.BooleanField(
+        label=_("Intake: receives referrals"),
+        required=False,
+        help_text=_(
+            "Hears of every new referral to the organisation. Where nobody is intake, all "
+            "workers hear."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,3 +76,26 @@ class InvitationAcceptForm(forms.Form):
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return cleaned
+
+
+class NotificationPreferencesForm(forms.Form):
+    """Per kind of notification: e-mail at once, in the daily digest, or not at all. Escalations
+    are always e-mailed at once and are shown, not offered."""
+
+    def __init__(self, *args, current: dict[str, str], **kwargs):
+        from partners.notifications import KINDS
+
+        super().__init__(*args, **kwargs)
+        self.mandatory = []
+        for kind, choice in current.items():
+            label = capfirst(Notification.Kind(kind).label)
+            if KINDS[kind].mandatory:
+                self.mandatory.append(label)
+                continue
+            self.fields[kind] = forms.ChoiceField(
+                label=label,
+                choices=Notification.Email.choices,
+                initial=choice,
+                widget=forms.RadioSelect,
+            )
+        self.helper = _helper(_("Save choices"))

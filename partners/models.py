@@ -184,6 +184,11 @@ class Membership(models.Model):
         related_name="+",
         help_text=_("The neighbourhoods this person works in: their signal lists start there."),
     )
+    receives_referrals = models.BooleanField(
+        _("receives referrals"),
+        default=False,
+        help_text=_("Intake: hears of every new referral to the organisation."),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -250,3 +255,105 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+class Notification(models.Model):
+    """One thing a person should hear of, written in the same transaction as the event (the
+    outbox). In-app it is this row; e-mail follows the person's choice for its kind. The text is
+    made from `kind` and `data` when shown, in the reader's language; it carries no personal
+    details, only organisation names and the page to open (partners.notifications)."""
+
+    class Kind(models.TextChoices):
+        REFERRAL_NEW = "referral_new", _("new referral")
+        REFERRAL_UPDATE = "referral_update", _("answer to a referral")
+        DEADLINE_NEAR = "deadline_near", _("referral deadline near")
+        DEADLINE_PASSED = "deadline_passed", _("referral deadline passed")
+        SIGNAL_ACUTE = "signal_acute", _("acute signal in your neighbourhood")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("consent withdrawn")
+        CASE_NOTE = "case_note", _("note in a joint case")
+        CASE_ACTION = "case_action", _("action in a joint case")
+        ACTION_OVERDUE = "action_overdue", _("action past its due date")
+        EMERGENCY_ACCESS = "emergency_access", _("emergency access")
+        ACCESS_REPORT = "access_report", _("report of unusual access")
+        DIGEST = "digest", _("daily digest")
+
+    class Email(models.TextChoices):
+        DIRECT = "direct", _("e-mail at once")
+        DIGEST = "digest", _("in the daily digest")
+        OFF = "off", _("no e-mail (only in Inclusie)")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
+    )
+    # The organisation the recipient acts for to open the page (none for a digest).
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    url = models.CharField(max_length=300)
+    data = models.JSONField(default=dict, blank=True)
+    dedupe_key = models.CharField(max_length=120, blank=True, default="")
+    email = models.CharField(max_length=10, choices=Email.choices)
+    # Goes into the next daily digest: chosen so, or the recipient is a shared worker.
+    in_digest = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Delivery: a task claims the row until `claimed_until`, e-mails if asked and sets
+    # `delivered_at`; a row unclaimed and undelivered is re-queued by the sweep.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    digested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_once_per_key",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_at"],
+                name="notification_unread",
+                condition=Q(read_at__isnull=True),
+            ),
+            models.Index(fields=["recipient", "-created_at"], name="notification_list"),
+            models.Index(
+                fields=["created_at"],
+                name="notification_undelivered",
+                condition=Q(delivered_at__isnull=True),
+            ),
+            models.Index(
+                fields=["recipient", "created_at"],
+                name="notification_for_digest",
+                condition=Q(in_digest=True, digested_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient_id}"
+
+
+class NotificationPreference(models.Model):
+    """A person's choice of e-mail for one kind of notification; without a row the kind's
+    default applies (partners.notifications.KINDS)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=30, choices=Notification.Kind.choices)
+    email = models.CharField(max_length=10, choices=Notification.Email.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="preference_once_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind}: {self.email}"

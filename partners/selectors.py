@@ -4,7 +4,14 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from partners.models import Invitation, Membership, User, token_hash
+from partners.models import (
+    Invitation,
+    Membership,
+    Notification,
+    NotificationPreference,
+    User,
+    token_hash,
+)
 
 
 def membership_list(*, actor: Membership, status: str = "active", query: str = "") -> QuerySet:
@@ -62,3 +69,29 @@ def invitation_get_open(*, token: str) -> Invitation | None:
 def invitation_has_account(*, invitation: Invitation) -> bool:
     """Whether the invited address already logs in to Inclusie."""
     return User.objects.filter(email__iexact=invitation.email).exists()
+
+
+def notifications_of(*, user: User) -> QuerySet:
+    """A person's own notifications, newest first; the digest is an e-mail, not a list item."""
+    return (
+        Notification.objects.filter(recipient=user)
+        .exclude(kind=Notification.Kind.DIGEST)
+        .select_related("organisation")
+        .order_by("-created_at", "-id")
+    )
+
+
+def notifications_unread_count(*, user: User) -> int:
+    return (
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .exclude(kind=Notification.Kind.DIGEST)
+        .count()
+    )
+
+
+def notification_choices(*, user: User) -> dict[str, str]:
+    """The person's e-mail choice for every kind, defaults filled in."""
+    from partners.notifications import CHOOSABLE, email_choice
+
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
+    return {kind: email_choice(user_id=user.pk, kind=kind, chosen=chosen) for kind in CHOOSABLE}

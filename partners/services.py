@@ -177,11 +177,19 @@ def membership_change_role(*, actor: Membership, membership: Membership, role: s
 
 @transaction.atomic
 def membership_update(
-    *, actor: Membership, membership: Membership, role: str, neighbourhoods
+    *,
+    actor: Membership,
+    membership: Membership,
+    role: str,
+    neighbourhoods,
+    receives_referrals: bool = False,
 ) -> Membership:
-    """Change a member's role and the neighbourhoods they work in."""
+    """Change a member's role, the neighbourhoods they work in and whether they are intake."""
     membership = membership_change_role(actor=actor, membership=membership, role=role)
     membership.neighbourhoods.set(neighbourhoods)
+    if membership.receives_referrals != receives_referrals:
+        membership.receives_referrals = receives_referrals
+        membership.save(update_fields=["receives_referrals"])
     return membership
 
 

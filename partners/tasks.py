@@ -25,3 +25,33 @@ def sessions_clear_expired() -> None:
     from partners.sessions import SessionStore
 
     SessionStore.clear_expired()
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=10,
+    retry_backoff_max=10 * 60,
+    max_retries=10,
+    acks_late=True,
+)
+def notification_deliver(notification_id: int) -> bool:
+    """Deliver one notification; a second run finds it claimed or delivered and does nothing."""
+    from partners import notifications
+
+    return notifications.notification_deliver(notification_id=notification_id)
+
+
+@shared_task
+def notifications_sweep() -> int:
+    """Queue again the notifications still undelivered a few minutes after they were written."""
+    from partners import notifications
+
+    return notifications.notifications_sweep()
+
+
+@shared_task
+def digests_send() -> int:
+    """The daily digest at 07:00 (Europe/Amsterdam); safe to run twice the same day."""
+    from partners import notifications
+
+    return notifications.digests_create()

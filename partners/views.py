@@ -102,7 +102,11 @@ def member_invite(request):
 @actor_required(BEHEERDER)
 def member_edit(request, pk):
     membership = selectors.membership_get(actor=request.actor, pk=pk)
-    initial = {"role": membership.role, "neighbourhoods": membership.neighbourhoods.all()}
+    initial = {
+        "role": membership.role,
+        "neighbourhoods": membership.neighbourhoods.all(),
+        "receives_referrals": membership.receives_referrals,
+    }
     form = MembershipForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -34,7 +34,7 @@ from cases.models import (
 )
 from cases.services.notify_privacy import privacy_officers_notify
 from cases.workflow import OPEN_STATUSES
-from partners.models import Membership
+from partners.models import Membership, Notification
 
 Finding = AccessReport.Finding
 Action = AccessLog.Action
@@ -184,9 +184,9 @@ def access_report_save(*, organisation_id: int, day: date, findings: list[dict])
     if created:
         privacy_officers_notify(
             organisation_id=organisation_id,
-            kind="access_report",
+            kind=Notification.Kind.ACCESS_REPORT,
             url=reverse("privacy:report_detail", args=[report.pk]),
-            data={"access_report": report.pk, "findings": len(findings)},
+            data={"access_report": report.pk, "count": len(findings)},
             dedupe_key=f"access_report:{organisation_id}:{day.isoformat()}",
         )
     return report

@@ -24,6 +24,7 @@ from cases.models import (
     JointCase,
     Referral,
 )
+from cases.services import notices
 from cases.workflow import ReferralStatus
 from partners.models import Membership, Organisation
 
@@ -284,6 +285,7 @@ def action_add(
         due_on=due_on.isoformat(),
     )
     _log(actor=actor, case=case, obj=action)
+    notices.case_action_added(action, by_user_id=actor.user_id)
     return action
 
 
@@ -328,6 +330,7 @@ def note_add(*, actor: Membership, case: JointCase, text: str, visibility: str) 
     # The text stays out of the history: an 'own' note must not reach the other participants.
     _event(actor=actor, case=case, kind=Kind.CASE_NOTE_ADDED, note=note.pk, visibility=visibility)
     _log(actor=actor, case=case, obj=note, action=AccessLog.Action.CREATE)
+    notices.case_note_added(note)
     return note
 
 

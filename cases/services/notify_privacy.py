@@ -2,7 +2,8 @@
 privacy officers (partners.notifications, the outbox). Notifications carry no personal details:
 no names, only ids in `data`; the url leads to the page that shows what its reader may see."""
 
-from partners.models import Membership, User
+from partners.models import Membership, Organisation, User
+from partners.notifications import notify
 
 
 def privacy_officers(organisation_id: int):

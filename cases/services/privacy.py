@@ -40,7 +40,7 @@ from cases.services.retention import (
     strip_event_text,
 )
 from cases.workflow import LegalBasis
-from partners.models import Membership
+from partners.models import Membership, Notification
 
 Kind = HouseholdEvent.Kind
 Role = Membership.Role
@@ -324,9 +324,9 @@ def emergency_access_open(
     for organisation_id in dict.fromkeys([actor.organisation_id, household.corporation_id]):
         privacy_officers_notify(
             organisation_id=organisation_id,
-            kind="emergency_access",
+            kind=Notification.Kind.EMERGENCY_ACCESS,
             url=url,
-            data={"emergency_access": access.pk},
+            data={"emergency_access": access.pk, "organisation": actor.organisation.name},
             dedupe_key=f"emergency_access:{access.pk}:{organisation_id}",
         )
     return access

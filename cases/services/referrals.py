@@ -21,6 +21,7 @@ from cases.models import (
     Signal,
     SignalCategory,
 )
+from cases.services import notices
 from cases.workdays import add_working_days
 from cases.workflow import (
     OPEN_STATUSES,
@@ -126,6 +127,7 @@ def consent_withdraw(*, actor: Membership, consent: Consent, withdrawn_on: date)
     log_access(
         actor=actor, action=AccessLog.Action.UPDATE, household=consent.household, obj=consent
     )
+    notices.consent_withdrawn(consent)
     return consent
 
 
@@ -304,6 +306,7 @@ def referral_send(
         basis=basis,
     )
     log_access(actor=actor, action=AccessLog.Action.CREATE, household=household, obj=referral)
+    notices.referral_sent(referral)
     return referral
 
 
@@ -346,6 +349,7 @@ def _move(*, actor, referral: Referral, new: str, kind: str, **data) -> Referral
     referral.save()
     _event(actor=actor, household=referral.household, kind=kind, referral=referral, **data)
     _log_change(actor, referral)
+    notices.referral_moved(referral)
     return referral
 
 

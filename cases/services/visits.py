@@ -19,6 +19,7 @@ from cases.models import (
     Signal,
     SignalCategory,
 )
+from cases.services import notices
 from cases.workflow import (
     REASON_REQUIRED,
     Severity,
@@ -134,6 +135,7 @@ def home_visit_log(
         )
     HouseholdEvent.objects.bulk_create(events)
     log_access(actor=actor, action=AccessLog.Action.CREATE, household=household, obj=visit)
+    notices.acute_signals_logged(visit, [item.severity for item in signals])
     return visit
 
 

@@ -13,3 +13,10 @@ class FailingTwiceBackend(EmailBackend):
         if FailingTwiceBackend.attempts <= 2:
             raise smtplib.SMTPServerDisconnected("the mail server is not answering")
         return super().send_messages(messages)
+
+
+class FailingBackend(EmailBackend):
+    """A mail server that does not answer at all."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("the mail server is not answering")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from cases.demo import assign_neighbourhoods, build_demo_cases
 from cases.demo.joint_cases import build_demo_joint_cases
 from cases.demo.referrals import build_demo_referrals
-from partners.models import Membership, Neighbourhood, Organisation, User
+from partners.models import Membership, Neighbourhood, Notification, Organisation, User
 
 DEFAULT_PASSWORD = "Inclusie-demo-2026"  # noqa: S105 - printed, refused when DEBUG is off
 TOWN = "Lindenhoven"
@@ -77,6 +77,9 @@ REFERRAL_WORKERS = [
     ("gemeente", "schuldhulp.gemeente", "gemeente"),
 ]
 
+# Intake of the partners: they hear of every new referral to their organisation.
+INTAKE = ["welzijnswerker", "zorgmedewerker", "schuldhulp.gemeente"]
+
 # The corporation's workers and their "my neighbourhoods"; they log the demo home visits.
 WORKER_NEIGHBOURHOODS = {
     "woonconsulent": ["BU99010101", "BU99010102"],
@@ -110,6 +113,7 @@ class Command(BaseCommand):
         if len(password) < 12:
             raise CommandError("--password: use at least 12 characters.")
 
+        started = timezone.now()
         organisations = {
             key: Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
             for key, (name, kind) in ORGANISATIONS.items()
@@ -143,6 +147,11 @@ class Command(BaseCommand):
                 )
                 rows.append((user.email, organisations[org_key].name, role.label))
 
+        # The partners' intake hears of every new referral (the others hear of their own).
+        Membership.objects.active().filter(
+            user__email__in=[f"{local}@{DOMAIN}" for local in INTAKE], role=Role.MEDEWERKER
+        ).exclude(organisation__kind=Organisation.Kind.CORPORATIE).update(receives_referrals=True)
+
         corporation = organisations["corporatie"]
         workers = []
         for local, codes in WORKER_NEIGHBOURHOODS.items():
@@ -166,6 +175,11 @@ class Command(BaseCommand):
         )
         joint_cases = build_demo_joint_cases(
             organisations=organisations, workers=referral_workers, today=today
+        )
+
+        # The demo's past is in everyone's bell, but is not e-mailed.
+        Notification.objects.filter(created_at__gte=started, delivered_at__isnull=True).update(
+            delivered_at=timezone.now()
         )
 
         self.stdout.write(self.style.SUCCESS(f"Demo data for {TOWN} is ready."))

@@ -1,0 +1,366 @@
+"""Notifications that are never lost (ARCHITECTURE.md, ADR 0011): the outbox and its delivery.
+
+A service that must tell people something calls `notify()` inside its own transaction: the rows
+are written with the event or not at all. After commit one Celery task per row delivers it: the
+in-app notification is the row itself; an e-mail goes out when the person chose "at once" for
+that kind. Delivery claims the row with a guarded update, so a second run of the same task, a
+re-queue by the sweep or a redelivery after a lost worker finds nothing to do. The sweep queues
+again what is still undelivered after NOTIFICATION_SWEEP_AFTER seconds, so a Redis outage delays
+notifications but loses none.
+
+E-mails carry no personal details: the kind of event, organisation names and a link; the reader
+logs in to see more."""
+
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Membership, Notification, NotificationPreference, Organisation, User
+
+logger = logging.getLogger(__name__)
+
+Kind = Notification.Kind
+Email = Notification.Email
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    text: Promise  # with %(name)s placeholders filled from the notification's data
+    default: str  # the e-mail choice of people who chose nothing
+    mandatory: bool = False  # escalations: always in-app and e-mailed at once
+
+
+KINDS: dict[str, KindSpec] = {
+    Kind.REFERRAL_NEW: KindSpec(_("New referral from %(sender)s"), Email.DIRECT),
+    Kind.REFERRAL_UPDATE: KindSpec(_("%(partner)s: referral %(status)s"), Email.DIGEST),
+    Kind.DEADLINE_NEAR: KindSpec(
+        _("A referral from %(sender)s must be answered by %(deadline)s"), Email.DIRECT
+    ),
+    Kind.DEADLINE_PASSED: KindSpec(
+        _("A referral from %(sender)s is past its deadline of %(deadline)s"),
+        Email.DIRECT,
+        mandatory=True,
+    ),
+    Kind.SIGNAL_ACUTE: KindSpec(_("Acute signal logged in %(neighbourhood)s"), Email.DIRECT),
+    Kind.CONSENT_WITHDRAWN: KindSpec(
+        _("A household withdrew its consent for %(partner)s: that access has ended"),
+        Email.DIRECT,
+    ),
+    Kind.CASE_NOTE: KindSpec(_("New note by %(author)s in a joint case"), Email.DIGEST),
+    Kind.CASE_ACTION: KindSpec(
+        _("New action for %(owner)s in a joint case, due %(due)s"), Email.DIGEST
+    ),
+    Kind.ACTION_OVERDUE: KindSpec(
+        _("An action for %(owner)s in a joint case was due %(due)s"), Email.DIRECT
+    ),
+    Kind.EMERGENCY_ACCESS: KindSpec(
+        _("Emergency access to a household by someone of %(organisation)s"),
+        Email.DIRECT,
+        mandatory=True,
+    ),
+    Kind.ACCESS_REPORT: KindSpec(
+        _("Report of unusual access: %(count)s findings"), Email.DIRECT, mandatory=True
+    ),
+    Kind.DIGEST: KindSpec(_("Your daily digest: %(count)s notifications"), Email.DIRECT),
+}
+# What a person may choose for: every kind but the digest itself.
+CHOOSABLE = [kind for kind in Kind if kind != Kind.DIGEST]
+DATE_KEYS = {"deadline", "due"}
+
+
+def text_of(notification: Notification) -> str:
+    """The notification's sentence in the active language."""
+    values = defaultdict(str)
+    for key, value in (notification.data or {}).items():
+        if key in DATE_KEYS and isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = formats.date_format(date.fromisoformat(value), "j F Y")
+        if key == "status":
+            value = str(REFERRAL_STATUS_TEXT.get(value, value))
+        values[key] = value
+    return str(KINDS[notification.kind].text) % values
+
+
+# The referral statuses as the sentence "…: referral accepted" needs them (cases owns the
+# workflow; partners never imports cases, so the words are repeated here).
+REFERRAL_STATUS_TEXT = {
+    "geaccepteerd": _("accepted"),
+    "afgewezen": _("declined"),
+    "afgerond": _("completed"),
+    "ingetrokken": _("withdrawn"),
+}
+
+
+def email_choice(*, user_id: int, kind: str, chosen: dict[str, str] | None = None) -> str:
+    spec = KINDS[kind]
+    if spec.mandatory:
+        return Email.DIRECT
+    if chosen is None:
+        chosen = dict(
+            NotificationPreference.objects.filter(user_id=user_id).values_list("kind", "email")
+        )
+    return chosen.get(kind, spec.default)
+
+
+def shared_worker_ids(user_ids: Iterable[int]) -> set[int]:
+    """The samenlevingsondersteuners among these people: active in more than one organisation."""
+    return set(
+        Membership.objects.active()
+        .filter(user_id__in=list(user_ids))
+        .values("user_id")
+        .annotate(organisations=Count("organisation_id", distinct=True))
+        .filter(organisations__gt=1)
+        .values_list("user_id", flat=True)
+    )
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    organisation: Organisation | None,
+    url: str,
+    data: dict | None = None,
+    dedupe_key: str = "",
+) -> list[Notification]:
+    """Write one notification per active recipient in the caller's transaction and queue its
+    delivery after commit. With a dedupe_key a person gets it once, however often this runs."""
+    people = {user.pk: user for user in recipients if user is not None and user.is_active}
+    if not people:
+        return []
+    if dedupe_key:
+        had = Notification.objects.filter(recipient_id__in=people, dedupe_key=dedupe_key)
+        for user_id in had.values_list("recipient_id", flat=True):
+            people.pop(user_id, None)
+    chosen = defaultdict(dict)
+    for user_id, pref_kind, choice in NotificationPreference.objects.filter(
+        user_id__in=people, kind=kind
+    ).values_list("user_id", "kind", "email"):
+        chosen[user_id][pref_kind] = choice
+    shared = shared_worker_ids(people)
+    now = timezone.now()
+    created = []
+    for user_id in people:
+        choice = email_choice(user_id=user_id, kind=kind, chosen=chosen[user_id])
+        row = Notification(
+            recipient_id=user_id,
+            organisation=organisation,
+            kind=kind,
+            url=url,
+            data=data or {},
+            dedupe_key=dedupe_key,
+            email=choice,
+            in_digest=choice == Email.DIGEST or user_id in shared,
+            created_at=now,
+        )
+        try:
+            with transaction.atomic():  # a savepoint: a twin written at this moment is no error
+                row.save()
+        except IntegrityError:
+            continue
+        created.append(row)
+    ids = [row.pk for row in created]
+    if ids:
+        transaction.on_commit(lambda: queue(ids))
+    return created
+
+
+def queue(ids: list[int]) -> None:
+    """Hand the rows to Celery. When the broker cannot be reached the rows wait for the sweep."""
+    from partners.tasks import notification_deliver
+
+    for pk in ids:
+        try:
+            notification_deliver.apply_async((pk,), retry=False)
+        except Exception:  # the broker is down (or, eagerly, the mail server): the sweep retries
+            logger.exception("Notification %s not delivered yet; the sweep retries.", pk)
+
+
+def _claim(notification_id: int) -> timezone.datetime | None:
+    """Take the row for one delivery attempt: only one worker at a time gets it."""
+    now = timezone.now()
+    until = now + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS)
+    taken = (
+        Notification.objects.filter(pk=notification_id, delivered_at__isnull=True)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=until, attempts=F("attempts") + 1)
+    )
+    return until if taken else None
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Deliver one notification; False when there was nothing (left) to do."""
+    until = _claim(notification_id)
+    if until is None:
+        return False
+    notification = Notification.objects.select_related("recipient", "organisation").get(
+        pk=notification_id
+    )
+    emailed = None
+    if notification.email == Email.DIRECT and notification.recipient.is_active:
+        try:
+            _send_email(notification)
+        except Exception:
+            # Give the row back at once so the task's retry may claim it.
+            Notification.objects.filter(pk=notification_id, claimed_until=until).update(
+                claimed_until=None
+            )
+            raise
+        emailed = timezone.now()
+    done = Notification.objects.filter(pk=notification_id, claimed_until=until).update(
+        delivered_at=timezone.now(), emailed_at=emailed, claimed_until=None
+    )
+    return bool(done)
+
+
+def absolute(url: str) -> str:
+    return settings.SITE_URL + url
+
+
+def _send_email(notification: Notification) -> None:
+    """Always Dutch first, like the invitations: the reader has not chosen a language here."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "text": text_of(notification),
+            "link": absolute(reverse("notifications:open", args=[notification.pk])),
+            "preferences": absolute(reverse("notifications:preferences")),
+            "organisation": notification.organisation,
+        }
+        if notification.kind == Kind.DIGEST:
+            context["groups"] = digest_groups(notification)
+            template = "emails/digest"
+        else:
+            template = "emails/notification"
+        subject = render_to_string("emails/notification_subject.txt", context).strip()
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string(f"{template}.txt", context),
+            to=[notification.recipient.email],
+            headers={"Message-ID": f"<notification-{notification.pk}@inclusie>"},
+        )
+        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    message.send()
+
+
+def notifications_sweep(*, limit: int = 1000) -> int:
+    """Queue again what is still undelivered a while after it was written. Returns how many."""
+    now = timezone.now()
+    ids = list(
+        Notification.objects.filter(
+            delivered_at__isnull=True,
+            created_at__lt=now - timedelta(seconds=settings.NOTIFICATION_SWEEP_AFTER),
+        )
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    queue(ids)
+    return len(ids)
+
+
+# --- the daily digest -------------------------------------------------------------------------
+
+
+def digest_groups(digest: Notification) -> list[tuple[str, list[Notification]]]:
+    """The digest's notifications grouped per organisation, each with its sentence and link."""
+    included = (
+        Notification.objects.filter(pk__in=digest.data.get("ids", []))
+        .select_related("organisation")
+        .order_by("organisation__name", "created_at")
+    )
+    groups: dict[str, list] = {}
+    for item in included:
+        item.text = text_of(item)
+        item.link = absolute(reverse("notifications:open", args=[item.pk]))
+        name = item.organisation.name if item.organisation else str(_("Inclusie"))
+        groups.setdefault(name, []).append(item)
+    return list(groups.items())
+
+
+def digests_create(*, on: date | None = None) -> int:
+    """Write today's digest for everyone with notifications waiting for it: those who chose the
+    digest, and shared workers for everything that concerned them. Safe to run twice: a digest
+    is written once per person per day, and what it holds is marked as digested with it."""
+    on = on or timezone.localdate()
+    waiting = (
+        Notification.objects.filter(in_digest=True, digested_at__isnull=True)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    made = 0
+    for user_id in list(waiting):
+        with transaction.atomic():
+            made += _digest_for(user_id=user_id, on=on)
+    return made
+
+
+def _digest_for(*, user_id: int, on: date) -> int:
+    user = User.objects.select_for_update().get(pk=user_id)  # one digest writer per person
+    key = f"digest:{on.isoformat()}"
+    if Notification.objects.filter(recipient=user, dedupe_key=key).exists():
+        return 0
+    now = timezone.now()
+    rows = Notification.objects.filter(
+        recipient=user, in_digest=True, digested_at__isnull=True, created_at__lte=now
+    )
+    ids = list(rows.order_by("created_at").values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Notification.objects.filter(pk__in=ids).update(digested_at=now)
+    digest = notify(
+        recipients=[user],
+        kind=Kind.DIGEST,
+        organisation=None,
+        url=reverse("notifications:list"),
+        data={"ids": ids, "count": len(ids), "on": on.isoformat()},
+        dedupe_key=key,
+    )
+    if digest:  # the digest is an e-mail; in the app its parts are already in the list
+        Notification.objects.filter(pk=digest[0].pk).update(read_at=now)
+    return len(digest)
+
+
+# --- reading and choosing ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_open(*, user: User, notification: Notification) -> Notification:
+    """Mark one of the person's notifications as read."""
+    if notification.recipient_id != user.pk:
+        raise PermissionError("not the recipient")
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+    return notification
+
+
+@transaction.atomic
+def notifications_read_all(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def preferences_save(*, user: User, choices: dict[str, str]) -> None:
+    """Store the person's e-mail choice per kind; escalations cannot be switched off."""
+    for kind, choice in choices.items():
+        if kind not in CHOOSABLE or choice not in Email.values or KINDS[kind].mandatory:
+            continue
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"email": choice}
+        )

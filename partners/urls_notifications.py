@@ -1,0 +1,14 @@
+from django.urls import path
+
+from partners import views_notifications as views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("teller/", views.notification_bell, name="bell"),
+    path("alles-gelezen/", views.notification_read_all, name="read_all"),
+    path("voorkeuren/", views.notification_preferences, name="preferences"),
+    path("<int:pk>/", views.notification_open, name="open"),
+    path("<int:pk>/gelezen/", views.notification_read, name="read"),
+]

@@ -1,0 +1,109 @@
+"""The bell, the list of notifications and the e-mail choices; a person sees only their own."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from partners import notifications, selectors
+from partners.actor import actor_set
+from partners.forms import NotificationPreferencesForm
+from partners.models import Notification
+
+CHANGED = "notifications-changed"  # the htmx event that makes the bell ask again
+
+
+def logged_in(view):
+    """Notifications belong to the person, whichever organisation they act for (or none yet)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _own(request, pk: int) -> Notification:
+    return get_object_or_404(selectors.notifications_of(user=request.user), pk=pk)
+
+
+@require_GET
+@logged_in
+def notification_list(request):
+    page = Paginator(selectors.notifications_of(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    for item in page:
+        item.text = notifications.text_of(item)
+    return render(request, "partners/notifications/list.html", {"page": page})
+
+
+@require_GET
+@logged_in
+def notification_bell(request):
+    unread = selectors.notifications_unread_count(user=request.user)
+    return render(request, "partners/notifications/_bell.html", {"unread": unread})
+
+
+@require_GET
+@logged_in
+def notification_open(request, pk):
+    """Follow a notification: mark it read and act for its organisation, then go to its page."""
+    notification = _own(request, pk)
+    notifications.notification_open(user=request.user, notification=notification)
+    membership = next(
+        (m for m in request.memberships if m.organisation_id == notification.organisation_id),
+        None,
+    )
+    if membership is not None and membership != request.actor:
+        actor_set(request, membership)
+        messages.info(
+            request,
+            _("You now act for %(organisation)s.") % {"organisation": membership.organisation},
+        )
+    target = notification.url
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "notifications:list"
+    return redirect(target)
+
+
+@require_POST
+@logged_in
+def notification_read(request, pk):
+    notification = _own(request, pk)
+    notifications.notification_open(user=request.user, notification=notification)
+    if request.headers.get("HX-Request") == "true":
+        notification.refresh_from_db()
+        notification.text = notifications.text_of(notification)
+        response = render(request, "partners/notifications/_item.html", {"item": notification})
+        response["HX-Trigger"] = CHANGED
+        return response
+    return redirect("notifications:list")
+
+
+@require_POST
+@logged_in
+def notification_read_all(request):
+    count = notifications.notifications_read_all(user=request.user)
+    messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
+    return redirect("notifications:list")
+
+
+@require_http_methods(["GET", "POST"])
+@logged_in
+def notification_preferences(request):
+    form = NotificationPreferencesForm(
+        request.POST or None, current=selectors.notification_choices(user=request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        notifications.preferences_save(user=request.user, choices=form.cleaned_data)
+        messages.success(request, _("Your choices are saved."))
+        return redirect("notifications:preferences")
+    return render(request, "partners/notifications/preferences.html", {"form": form})
