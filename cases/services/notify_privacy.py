@@ -18,11 +18,8 @@ def privacy_officers(organisation_id: int):
 def privacy_officers_notify(
     *, organisation_id: int, kind: str, url: str, data: dict, dedupe_key: str
 ) -> list:
-    """Notify the organisation's privacy officers, in the caller's transaction."""
-    from partners.notifications import notify
-
-    from partners.models import Organisation
-
+    """Notify the organisation's privacy officers, in the caller's transaction (the outbox;
+    with a dedupe_key nobody is told twice)."""
     return notify(
         recipients=list(privacy_officers(organisation_id)),
         kind=kind,

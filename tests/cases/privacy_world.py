@@ -149,7 +149,9 @@ def build(
         started_at=timezone.now() - datetime.timedelta(hours=30),
         ends_at=timezone.now() - datetime.timedelta(hours=6),
     )
-    return World(household=household, referrals=[declined, completed], case=case, emergency=emergency)
+    return World(
+        household=household, referrals=[declined, completed], case=case, emergency=emergency
+    )
 
 
 def text_columns() -> list[tuple[str, str]]:
