@@ -23,6 +23,7 @@ from partners.models import Membership, Organisation, User
 
 Action = AccessLog.Action
 PAGE_SIZE = 50
+DEFAULT_DAYS = 31  # the period of a search by action or basis alone
 CURSOR = re.compile(r"^(\d{4}-\d\d-\d\dT[\d:.]+[+-]\d\d:\d\d)_(\d+)$")
 
 
@@ -75,6 +76,7 @@ class AccessLogFilters:
     date_to: date | None = None
     action: str = ""
     legal_basis: str = ""
+    period_defaulted: bool = False
 
     def as_log(self) -> dict:
         return {
@@ -141,13 +143,26 @@ def access_log_page(
 ) -> AccessLogPage:
     """One page of the log, newest first, from `cursor` on (keyset pagination: no count, no
     offset, so a page costs the same on the millionth row). Two index scans, merged: the
-    organisation's own people's rows, and others' rows about its households."""
+    organisation's own people's rows, and others' rows about its households; or, filtered to a
+    person or a household, one scan of that index. A search by action or basis alone covers
+    the last DEFAULT_DAYS days unless a period is chosen (bench/RESULTS.md)."""
     org = actor.organisation_id
-    own = AccessLog.objects.filter(organisation_id=org)
-    others = AccessLog.objects.filter(household_corporation_id=org).exclude(organisation_id=org)
+    if filters.person or filters.household_query:
+        # The person's or the household's own index finds their rows; one query.
+        scans = [AccessLog.objects.filter(Q(organisation_id=org) | Q(household_corporation_id=org))]
+    else:
+        scans = [
+            AccessLog.objects.filter(organisation_id=org),
+            AccessLog.objects.filter(household_corporation_id=org).exclude(organisation_id=org),
+        ]
+        if (filters.action or filters.legal_basis) and not (filters.date_from or filters.date_to):
+            # A rare action or basis could mean reading the whole index: the last month only,
+            # unless a period is chosen.
+            filters.date_from = timezone.localdate() - timedelta(days=DEFAULT_DAYS)
+            filters.period_defaulted = True
     position = _parse_cursor(cursor)
     rows = []
-    for queryset in (own, others):
+    for queryset in scans:
         queryset = _filtered(queryset, filters)
         if position:
             at, pk = position
@@ -312,6 +327,7 @@ class ReportLine:
     household_id: int | None
     count: int | None = None
     usual: float | None = None
+    emergency: int | None = None
 
 
 def access_report_page(*, actor: Membership, pk: int) -> tuple[AccessReport, list[ReportLine]]:
@@ -346,6 +362,7 @@ def access_report_page(*, actor: Membership, pk: int) -> tuple[AccessReport, lis
                 household_id=finding.get("household"),
                 count=finding.get("count"),
                 usual=finding.get("usual"),
+                emergency=finding.get("emergency"),
             )
         )
     _audit(

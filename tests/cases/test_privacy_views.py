@@ -292,14 +292,34 @@ def test_the_page_the_document_and_the_json_file_are_each_logged(
 def test_a_section_shows_a_hundred_rows_and_says_how_many_more(
     login, privacy_officer, household, corporation_worker
 ):
+    for _ in range(105):
+        SignalFactory(household=household)
+    response = login(privacy_officer).get(url("avg_overview", household.pk))
+    signals = next(s for s in response.context["overview"].sections if s.key == "signals")
+    assert (len(signals.rows), signals.more) == (100, 5)
+    assert "En nog 5 in het document en het JSON-bestand." in response.content.decode()
+
+
+def test_who_accessed_the_household_is_given_per_day_without_names(
+    login, privacy_officer, household, corporation_worker
+):
     from cases.access_log import log_access
 
-    for _ in range(105):
+    for _ in range(3):
         log_access(actor=corporation_worker, action="view", household=household, obj=household)
-    response = login(privacy_officer).get(url("avg_overview", household.pk))
-    accesses = next(s for s in response.context["overview"].sections if s.key == "accesses")
-    assert (len(accesses.rows), accesses.more) == (100, 5)
-    assert "En nog 5 in het document en het JSON-bestand." in response.content.decode()
+    data = json.loads(login(privacy_officer).get(url("avg_export", household.pk)).content)
+    accesses = next(s for s in data["sections"] if s["key"] == "accesses")
+    assert accesses["rows"] == [
+        {
+            "day": timezone.localdate().isoformat(),
+            "organisation": "Woonstichting Testdorp",
+            "role": "medewerker",
+            "action": "bekeken",
+            "legal_basis": "eigen huurder (huurovereenkomst)",
+            "times": 3,
+        }
+    ]
+    assert "Sanne Test" not in json.dumps(accesses)
 
 
 def test_correcting_data_through_the_form(login, privacy_officer, household):
