@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cases.access_log import log_access, query_digest
-from cases.models import AccessLog, AccessReport, EmergencyAccess, Household, RetentionTerm
+from cases.models import AccessLog, AccessReport, Household, RetentionTerm
 from cases.retention import COVERED, DEFAULT_MONTHS, months_before
 from cases.selectors import POSTCODE_QUERY, _bare
 from partners.models import Membership, Organisation, User
@@ -30,7 +30,7 @@ CURSOR = re.compile(r"^(\d{4}-\d\d-\d\dT[\d:.]+[+-]\d\d:\d\d)_(\d+)$")
 # --- whom and which households a page may name ---------------------------------------------
 
 
-def _labels(actor: Membership, household_ids) -> dict[int, Household]:
+def visible_households(actor: Membership, household_ids) -> dict[int, Household]:
     """The households among these that the actor's organisation may see, to show by address."""
     ids = {pk for pk in household_ids if pk}
     if not ids:
@@ -38,7 +38,7 @@ def _labels(actor: Membership, household_ids) -> dict[int, Household]:
     return {h.pk: h for h in Household.objects.visible_to(actor).filter(pk__in=ids)}
 
 
-def _audit(actor: Membership, *, what: str, detail: dict, households, household=None) -> None:
+def audit_read(actor: Membership, *, what: str, detail: dict, households, household=None) -> None:
     log_access(
         actor=actor,
         action=Action.AUDIT,
@@ -173,7 +173,7 @@ def access_log_page(
     rows.sort(key=lambda row: (row.at, row.pk), reverse=True)
     more = len(rows) > per_page
     rows = rows[:per_page]
-    shown = _labels(actor, [row.household_id for row in rows])
+    shown = visible_households(actor, [row.household_id for row in rows])
     entries = [
         LogEntry(
             row=row,
@@ -183,7 +183,7 @@ def access_log_page(
         for row in rows
     ]
     single = filters.households[0] if len(filters.households) == 1 else None
-    _audit(
+    audit_read(
         actor,
         what="access_log",
         detail={"filters": filters.as_log(), "cursor": cursor or ""},
@@ -201,110 +201,6 @@ def access_log_people(*, actor: Membership) -> QuerySet:
         User.objects.filter(memberships__organisation_id=actor.organisation_id)
         .distinct()
         .order_by("name")
-    )
-
-
-# --- emergency accesses ----------------------------------------------------------------------
-
-
-@dataclass
-class EmergencyEntry:
-    access: EmergencyAccess
-    person: str
-    household: Household | None
-
-
-def emergency_accesses(*, actor: Membership, limit: int = 100) -> list[EmergencyEntry]:
-    """The latest emergency accesses by the organisation's people or to its households."""
-    org = actor.organisation_id
-    accesses = list(
-        EmergencyAccess.objects.filter(Q(organisation_id=org) | Q(household__corporation_id=org))
-        .select_related("user", "organisation")
-        .order_by("-started_at", "-pk")[:limit]
-    )
-    shown = _labels(actor, [a.household_id for a in accesses])
-    _audit(actor, what="emergency", detail={}, households=[a.household_id for a in accesses])
-    return [
-        EmergencyEntry(
-            access=access,
-            person=access.user.name if access.organisation_id == org else "",
-            household=shown.get(access.household_id),
-        )
-        for access in accesses
-    ]
-
-
-def emergency_access_get(*, actor: Membership, pk: int) -> EmergencyAccess:
-    """The worker's own emergency access (404 for anyone else's). Not logged: its page is."""
-    return get_object_or_404(
-        EmergencyAccess.objects.select_related("household"),
-        pk=pk,
-        user_id=actor.user_id,
-        organisation_id=actor.organisation_id,
-    )
-
-
-def emergency_household_at(*, postcode: str, house_number: int, addition: str) -> list[Household]:
-    """Every household at the address, whichever corporation's: emergency access is the one
-    door outside visible_to. Nothing of the household is shown before the access is opened
-    (with its reason and its log row)."""
-    households = Household.objects.filter(
-        postcode=postcode, house_number=house_number, anonymised_at__isnull=True
-    )
-    if addition:
-        wanted = _bare(addition)
-        return [h for h in households if _bare(h.house_number_addition) == wanted]
-    return list(households)
-
-
-@dataclass
-class EmergencyPage:
-    access: EmergencyAccess
-    open: bool
-    household: Household | None = None
-    residents: list = field(default_factory=list)
-    open_signals: list = field(default_factory=list)
-    partners: list = field(default_factory=list)
-
-
-def emergency_page(*, actor: Membership, pk: int) -> EmergencyPage:
-    """What an emergency access shows while its window is open: the address, contact data,
-    residents, open signals and who works with the household; one access-log row."""
-    from cases.models import JointCase, Referral, Signal
-
-    access = emergency_access_get(actor=actor, pk=pk)
-    household = (
-        Household.objects.visible_to(actor)
-        .select_related("corporation", "neighbourhood")
-        .filter(pk=access.household_id)
-        .first()
-    )
-    if not access.is_open or household is None:
-        return EmergencyPage(access=access, open=False)
-    log_access(
-        actor=actor,
-        action=Action.VIEW,
-        household=household,
-        obj=access,
-        legal_basis=AccessLog.LegalBasis.EMERGENCY,
-    )
-    referrals = Referral.objects.open().filter(household=household)
-    partners = {household.corporation.name}
-    partners |= set(referrals.values_list("to_organisation__name", flat=True))
-    partners |= set(
-        JointCase.objects.open()
-        .filter(household=household)
-        .values_list("participants__organisation__name", flat=True)
-    )
-    return EmergencyPage(
-        access=access,
-        open=True,
-        household=household,
-        residents=list(household.residents.all()),
-        open_signals=list(
-            Signal.objects.open().filter(household=household).select_related("category")
-        ),
-        partners=sorted(name for name in partners if name),
     )
 
 
@@ -346,7 +242,7 @@ def access_report_page(*, actor: Membership, pk: int) -> tuple[AccessReport, lis
             "pk", "name"
         )
     )
-    shown = _labels(actor, [f.get("household") for f in findings])
+    shown = visible_households(actor, [f.get("household") for f in findings])
     lines = []
     for finding in findings:
         member = people.get((finding["user"], finding["organisation"]))
@@ -365,7 +261,7 @@ def access_report_page(*, actor: Membership, pk: int) -> tuple[AccessReport, lis
                 emergency=finding.get("emergency"),
             )
         )
-    _audit(
+    audit_read(
         actor,
         what="access_report",
         detail={"report": report.pk},

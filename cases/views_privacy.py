@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import selectors_avg, selectors_privacy, services
+from cases import selectors_avg, selectors_emergency, selectors_privacy, services
 from cases.forms_privacy import (
     AccessLogFilterForm,
     AvgFindForm,
@@ -72,7 +72,7 @@ def access_log(request):
 @require_GET
 @officer_required
 def emergency_list(request):
-    entries = selectors_privacy.emergency_accesses(actor=request.actor)
+    entries = selectors_emergency.emergency_accesses(actor=request.actor)
     return render(request, "cases/emergency_list.html", {"entries": entries})
 
 
@@ -217,7 +217,7 @@ def emergency_open(request):
     form = EmergencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         postcode, number, addition = form.address()
-        found = selectors_privacy.emergency_household_at(
+        found = selectors_emergency.emergency_household_at(
             postcode=postcode, house_number=number, addition=addition
         )
         if not found:
@@ -240,5 +240,5 @@ def emergency_open(request):
 @require_GET
 @worker_required
 def emergency_detail(request, pk):
-    page = selectors_privacy.emergency_page(actor=request.actor, pk=pk)
+    page = selectors_emergency.emergency_page(actor=request.actor, pk=pk)
     return render(request, "cases/emergency_detail.html", {"view": page})

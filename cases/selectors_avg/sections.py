@@ -1,27 +1,13 @@
-"""The household's overview under the AVG (art. 15): everything the organisation holds about a
-household, as a list of sections, each made by one function. A new kind of data (support
-packages, for example) is one more function in SECTIONS.
-
-What a section shows follows the organisation's view: the corporation holds all of its own
-household's data; a partner holds the records of its own work (referrals, cases, notes for it,
-consents to it) and the household's data only while it is shared (ADR 0008). Who accessed the
-household is given by organisation, role, action, basis and date, not by the person's name
-(ADR 0010). The page, the printable document and the JSON file are each one access-log row on
-the basis 'request of the data subject'."""
+"""The sections of the AVG overview, one function each; SECTIONS is their order. A new kind of
+data (support packages, for example) is one more function here and one more line in SECTIONS."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.access_log import log_access, query_digest
 from cases.labels import change_label
 from cases.models import (
     AccessLog,
@@ -30,98 +16,14 @@ from cases.models import (
     Consent,
     EmergencyAccess,
     HomeVisit,
-    Household,
     HouseholdEvent,
     JointCase,
     Referral,
     Signal,
 )
 from cases.models.history import FREE_TEXT_KEYS
-from cases.selectors_privacy import households_at
+from cases.selectors_avg.base import Context, Section, _f, _labels, _section
 from partners.models import Membership
-
-AVG = AccessLog.LegalBasis.AVG_REQUEST
-
-
-@dataclass
-class Context:
-    actor: Membership
-    household: Household
-    own: bool  # the household is the organisation's own tenant
-    visible: bool  # the organisation may see the household's data now
-    limit: int | None  # rows per section on the page; None: all (the export)
-
-
-@dataclass
-class Section:
-    key: str
-    title: str
-    fields: list[tuple[str, str]]  # (key, label) of each column
-    rows: list[dict]
-    total: int = 0
-    note: str = ""
-
-    @property
-    def more(self) -> int:
-        return self.total - len(self.rows)
-
-    @property
-    def table(self) -> list[list[tuple[str, str]]]:
-        """Each row as (label, text) per column, formatted once here: a document of tens of
-        thousands of rows renders without a template filter per cell."""
-        labels = [label for _key, label in self.fields]
-        keys = [key for key, _label in self.fields]
-        return [
-            list(zip(labels, (display(row.get(key)) for key in keys), strict=True))
-            for row in self.rows
-        ]
-
-    def as_data(self) -> dict:
-        return {
-            "key": self.key,
-            "title": self.title,
-            "fields": dict(self.fields),
-            "rows": self.rows,
-            "note": self.note,
-        }
-
-
-def display(value) -> str:
-    """A value as a person reads it: dates in words, yes or no, nothing for nothing."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), "j F Y H:i")
-    if isinstance(value, date):
-        return date_format(value, "j F Y")
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return str(value)
-
-
-def _rows(context: Context, queryset, build: Callable) -> tuple[list[dict], int]:
-    total = queryset.count()
-    items = queryset if context.limit is None else queryset[: context.limit]
-    return [build(item) for item in items], total
-
-
-def _section(key, title, fields, context, queryset, build, note="") -> Section:
-    rows, total = _rows(context, queryset, build)
-    return Section(key=key, title=str(title), fields=fields, rows=rows, total=total, note=note)
-
-
-def _f(*pairs) -> list[tuple[str, str]]:
-    return [(key, str(label)) for key, label in pairs]
-
-
-def _labels(field) -> Callable[[str], str]:
-    """A field's choice labels, translated once per section (get_FOO_display() per row costs
-    seconds on a long history)."""
-    labels = {value: str(label) for value, label in field.choices}
-    return lambda value: labels.get(value, value or "")
-
-
-# --- the sections --------------------------------------------------------------------------
 
 
 def household_section(context: Context) -> Section:
@@ -510,90 +412,3 @@ SECTIONS: list[Callable[[Context], Section | None]] = [
     emergency_section,
     accesses_section,
 ]
-
-
-# --- reading the overview --------------------------------------------------------------------
-
-
-@dataclass
-class Overview:
-    household: Household
-    organisation: str
-    own: bool
-    visible: bool
-    generated_at: object
-    sections: list[Section] = field(default_factory=list)
-
-    def as_data(self) -> dict:
-        return {
-            "about": "AVG art. 15",
-            "organisation": self.organisation,
-            "household": self.household.pk,
-            "generated_at": self.generated_at,
-            "sections": [section.as_data() for section in self.sections],
-        }
-
-
-def avg_household_find(*, actor: Membership, query: str) -> list[Household] | None:
-    """The households at a typed address that the organisation holds records of (None when
-    the text is not an address). Logged as a search, the address as a digest."""
-    households = households_at(actor=actor, query=query)
-    if households is None:
-        return None
-    log_access(
-        actor=actor,
-        action=AccessLog.Action.SEARCH,
-        detail={"avg": query_digest(query), "households": [h.pk for h in households]},
-        legal_basis=AVG if households else AccessLog.LegalBasis.NONE,
-    )
-    return households
-
-
-def avg_household_get(*, actor: Membership, pk: int) -> Household:
-    """A household the organisation holds records of (404 otherwise). Not logged: the
-    overview that shows it is."""
-    return get_object_or_404(
-        Household.objects.held_by(actor.organisation_id).select_related(
-            "neighbourhood", "corporation"
-        ),
-        pk=pk,
-    )
-
-
-def avg_overview(
-    *, actor: Membership, pk: int, limit: int | None = None, export: str = ""
-) -> Overview:
-    """Every section for the household; one access-log row: a view for the page, an export
-    (with its format) for the document and the JSON file."""
-    household = avg_household_get(actor=actor, pk=pk)
-    own = household.corporation_id == actor.organisation_id
-    visible = own or Household.objects.visible_to(actor).filter(pk=household.pk).exists()
-    context = Context(actor=actor, household=household, own=own, visible=visible, limit=limit)
-    overview = Overview(
-        household=household,
-        organisation=actor.organisation.name,
-        own=own,
-        visible=visible,
-        generated_at=timezone.now(),
-        sections=[s for s in (make(context) for make in SECTIONS) if s is not None],
-    )
-    log_access(
-        actor=actor,
-        action=AccessLog.Action.EXPORT if export else AccessLog.Action.VIEW,
-        household=household,
-        obj=household,
-        detail={"avg": export or "page"},
-        legal_basis=AVG,
-    )
-    return overview
-
-
-def avg_household_shown(*, actor: Membership, household: Household) -> None:
-    """Log that a form page (correction, erasure) showed the household."""
-    log_access(
-        actor=actor,
-        action=AccessLog.Action.VIEW,
-        household=household,
-        obj=household,
-        legal_basis=AVG,
-    )
