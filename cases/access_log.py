@@ -3,7 +3,9 @@ goes through here, inside the request's transaction (ATOMIC_REQUESTS)."""
 
 from collections.abc import Iterable
 
-from cases.models import AccessLog, CaseParticipant, Household, Referral
+from django.utils.crypto import salted_hmac
+
+from cases.models import AccessLog, CaseParticipant, EmergencyAccess, Household, Referral
 from partners.models import Membership
 
 Action = AccessLog.Action
@@ -31,7 +33,19 @@ def legal_basis_for(*, actor: Membership, household: Household | None) -> str:
         .exists()
     ):
         return LegalBasis.CONSENT
+    if EmergencyAccess.objects.active_for(actor).filter(household=household).exists():
+        return LegalBasis.EMERGENCY
     raise PermissionError("no legal basis for this household")  # visible_to() prevents this
+
+
+def query_digest(query: str) -> str:
+    """What the log keeps of a typed search: a keyed digest, never the text, so a name or an
+    address searched for does not outlive the household's erasure in an append-only table. The
+    same words (in any case or spacing) give the same digest (ADR 0010)."""
+    normalised = " ".join(query.lower().split())
+    if not normalised:
+        return ""
+    return salted_hmac("cases.access_log.query", normalised).hexdigest()[:32]
 
 
 def _row(*, actor, action, household=None, obj=None, detail=None, legal_basis=None) -> AccessLog:
@@ -40,6 +54,7 @@ def _row(*, actor, action, household=None, obj=None, detail=None, legal_basis=No
         role=actor.role,
         organisation_id=actor.organisation_id,
         household=household,
+        household_corporation_id=household.corporation_id if household is not None else None,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from cases import imports
+from cases import imports, services
 
 
 @shared_task(acks_late=True)
@@ -25,3 +25,16 @@ def deadlines_check() -> int:
     from cases.services import notices
 
     return notices.deadlines_check()
+
+
+@shared_task
+def retention_run() -> None:
+    """Anonymise what is past its retention term; remove access-log rows past theirs. A second
+    run the same night finds nothing left to do."""
+    services.retention_run()
+
+
+@shared_task
+def access_reports_daily() -> None:
+    """Yesterday's report of unusual access per organisation; a second run adds nothing."""
+    services.access_reports_daily()

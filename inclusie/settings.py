@@ -214,6 +214,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.digests_send",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Both are safe to run twice (ADR 0010); at night, when nobody works.
+    "retention-run": {
+        "task": "cases.tasks.retention_run",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "access-reports-daily": {
+        "task": "cases.tasks.access_reports_daily",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 # Notifications (ADR 0011): a row still undelivered this many seconds after it was written is
 # queued again by the sweep; a delivery task holds its row this long before another may try.
@@ -279,6 +288,8 @@ MFA_REQUIRED = env_bool("MFA_REQUIRED", not DEBUG)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
 # How long a receiving organisation still sees a household after its referral closed.
 REFERRAL_ACCESS_DAYS_AFTER_CLOSE = env_int("REFERRAL_ACCESS_DAYS_AFTER_CLOSE", 30)
+# How long an emergency access (noodtoegang) lets its worker see the household (ADR 0010).
+EMERGENCY_ACCESS_HOURS = env_int("EMERGENCY_ACCESS_HOURS", 24, minimum=1)
 
 # --- Sessions: in the database, 30 minutes idle, 12 hours at most --------------------------------
 

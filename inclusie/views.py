@@ -50,6 +50,11 @@ CORPORATION_WORK = [
         "referrals:outbox",
     ),
 ]
+EMERGENCY = Task(
+    _("Emergency access"),
+    _("Only in an emergency: open a household outside your view. It is reported at once."),
+    "privacy:emergency_open",
+)
 PARTNER_WORK = [
     Task(
         _("Referral inbox"),
@@ -89,11 +94,38 @@ START_TASKS = {
             _("The categories home visits use for signals."),
             "cases:category_list",
         ),
+        Task(
+            _("Retention terms"),
+            _("How long data is kept before it is anonymised."),
+            "privacy:retention_terms",
+        ),
     ],
     Role.PRIVACYFUNCTIONARIS: [
-        Task(_("Access log"), _("Who looked at which household, on whose behalf.")),
-        Task(_("Household overview (GDPR)"), _("Everything held about a household, to export.")),
-        Task(_("Retention"), _("Retention terms and what will be anonymised next.")),
+        Task(
+            _("Access log"),
+            _("Who looked at which household, on whose behalf."),
+            "privacy:access_log",
+        ),
+        Task(
+            _("Household overview (GDPR)"),
+            _("Everything held about a household, to export."),
+            "privacy:avg_find",
+        ),
+        Task(
+            _("Retention"),
+            _("Retention terms and what will be anonymised next."),
+            "privacy:retention",
+        ),
+        Task(
+            _("Unusual access"),
+            _("The daily report: many households opened, no open relation, emergency access."),
+            "privacy:report_list",
+        ),
+        Task(
+            _("Emergency accesses"),
+            _("Who opened a household in an emergency, and why."),
+            "privacy:emergency_list",
+        ),
     ],
 }
 
@@ -101,7 +133,7 @@ START_TASKS = {
 def tasks_for(actor: Membership) -> list[Task]:
     is_corporation = actor.organisation.kind == Kind.CORPORATIE
     if actor.role == Role.MEDEWERKER:
-        return CORPORATION_WORK if is_corporation else PARTNER_WORK
+        return [*(CORPORATION_WORK if is_corporation else PARTNER_WORK), EMERGENCY]
     if actor.role == Role.BEHEERDER and not is_corporation:
         return [task for task in START_TASKS[actor.role] if task.url_name != "imports:upload"]
     return START_TASKS[actor.role]

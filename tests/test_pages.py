@@ -8,20 +8,38 @@ EXPECTED = {
     "welfare_worker": ["Verwijzingen ontvangen", "Gezamenlijke casussen"],
     "care_worker": ["Verwijzingen ontvangen"],
     "manager": ["Dashboard", "Kosten en baten"],
-    "admin": ["Leden en uitnodigingen", "Samenwerkingsafspraken", "Signaalcategorieën"],
+    "admin": [
+        "Leden en uitnodigingen",
+        "Samenwerkingsafspraken",
+        "Signaalcategorieën",
+        "Bewaartermijnen",
+    ],
     "privacy_officer": ["Toegangslog", "AVG-overzicht per huishouden", "Bewaartermijnen"],
 }
 
 
 AVAILABLE = {
-    "corporation_worker": {"/huishoudens/", "/signalen/", "/verwijzingen/verstuurd/"},
-    "welfare_worker": {"/verwijzingen/", "/casussen/"},
-    "care_worker": {"/verwijzingen/", "/casussen/"},
+    "corporation_worker": {
+        "/huishoudens/",
+        "/signalen/",
+        "/verwijzingen/verstuurd/",
+        "/noodtoegang/",
+    },
+    "welfare_worker": {"/verwijzingen/", "/casussen/", "/noodtoegang/"},
+    "care_worker": {"/verwijzingen/", "/casussen/", "/noodtoegang/"},
     "admin": {
         "/organisatie/leden/",
         "/beheer/signaalcategorieen/",
         "/huishoudens/import/",
         "/beheer/afspraken/",
+        "/beheer/bewaartermijnen/",
+    },
+    "privacy_officer": {
+        "/privacy/toegangslog/",
+        "/privacy/avg/",
+        "/privacy/bewaartermijnen/",
+        "/privacy/meldingen/",
+        "/privacy/noodtoegang/",
     },
 }
 

@@ -1,10 +1,11 @@
-"""WHAT: households, home visits, signals, their history and the access log."""
+"""WHAT: households, home visits, signals, their history, the access log and privacy."""
 
 from cases.models.access import AccessLog
 from cases.models.history import HouseholdEvent
 from cases.models.households import Complex, Household, Resident
 from cases.models.imports import HouseholdImport
 from cases.models.joint_cases import CaseAction, CaseNote, CaseParticipant, JointCase
+from cases.models.privacy import AccessReport, EmergencyAccess, RetentionTerm
 from cases.models.referrals import Agreement, Consent, Referral
 from cases.models.signals import HomeVisit, Signal, SignalCategory
 
@@ -13,6 +14,9 @@ __all__ = [
     "Consent",
     "Referral",
     "AccessLog",
+    "AccessReport",
+    "EmergencyAccess",
+    "RetentionTerm",
     "CaseAction",
     "CaseNote",
     "CaseParticipant",

@@ -10,7 +10,8 @@ class AccessLog(models.Model):
     """One row per read, search, export and change of household data (NEN 7513): who, when, on
     behalf of which organisation, which household, what, on which legal basis, from where.
 
-    Append-only: a database trigger refuses UPDATE and DELETE (migration 0002)."""
+    Append-only: a database trigger refuses UPDATE, and DELETE of every row younger than the
+    access log's retention term (migrations 0002 and 0007, ADR 0010)."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("viewed")
@@ -19,12 +20,17 @@ class AccessLog(models.Model):
         CREATE = "create", _("created")
         UPDATE = "update", _("changed")
         IMPORT = "import", _("imported")
+        EMERGENCY = "emergency", _("opened in an emergency")
+        ERASE = "erase", _("erased on request")
+        AUDIT = "audit", _("read the access log")
 
     class LegalBasis(models.TextChoices):
         OWN_TENANT = "eigen_huurder", _("own tenant (tenancy agreement)")
         CONSENT = "toestemming", _("consent")
         VROEGSIGNALERING = "vroegsignalering", _("early warning of debts (Wgs)")
         EMERGENCY = "noodtoegang", _("emergency access")
+        AVG_REQUEST = "avg_verzoek", _("request of the data subject (GDPR)")
+        SUPERVISION = "toezicht", _("supervision by the privacy officer")
         NONE = "geen", _("no household data")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -33,6 +39,11 @@ class AccessLog(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey(
         "cases.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The household's corporation, so its privacy officer reads the log of its households from
+    # one index, without a join over millions of rows (the viewer, ADR 0010).
+    household_corporation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(max_length=10, choices=Action.choices)
     object_type = models.CharField(max_length=50, blank=True)
@@ -49,6 +60,7 @@ class AccessLog(models.Model):
             models.Index(fields=["household", "-at"], name="accesslog_household_at"),
             models.Index(fields=["organisation", "-at"], name="accesslog_organisation_at"),
             models.Index(fields=["user", "-at"], name="accesslog_user_at"),
+            models.Index(fields=["household_corporation", "-at"], name="accesslog_corporation_at"),
         ]
 
     def __str__(self):

@@ -9,7 +9,8 @@ from partners.models import Organisation
 
 class HouseholdEvent(models.Model):
     """The household's append-only history, from which its timeline is drawn. Services add
-    events; nothing updates or deletes them."""
+    events; nothing deletes them. Free text lives only under FREE_TEXT_KEYS of `data`, which
+    erasure and retention remove (ADR 0010)."""
 
     class Kind(models.TextChoices):
         HOUSEHOLD_CREATED = "household_created", _("household registered")
@@ -32,6 +33,9 @@ class HouseholdEvent(models.Model):
         CASE_ACTION_ADDED = "case_action_added", _("action added to the plan")
         CASE_ACTION_DONE = "case_action_done", _("action done")
         CASE_NOTE_ADDED = "case_note_added", _("case note added")
+        EMERGENCY_ACCESS = "emergency_access", _("opened in an emergency")
+        DATA_ERASED = "data_erased", _("data erased on request")
+        DATA_ANONYMISED = "data_anonymised", _("data anonymised after the retention term")
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -61,3 +65,8 @@ class HouseholdEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+# Keys of HouseholdEvent.data that may hold what a person typed (or a corrected value); the
+# rest are codes, ids, dates and organisation names.
+FREE_TEXT_KEYS = ("reason", "description", "changes", "text", "message", "summary")

@@ -40,17 +40,47 @@ class HouseholdQuerySet(models.QuerySet):
     def visible_to(self, actor: Membership):
         """The one door to households: the corporation's own members; an organisation that
         received a referral, while it is open and for REFERRAL_ACCESS_DAYS_AFTER_CLOSE days
-        after, as long as its legal basis holds; and an organisation taking part in an open
-        joint case on a consent in force. Withdrawn consent closes the door at once."""
+        after, as long as its legal basis holds; an organisation taking part in an open
+        joint case on a consent in force; and, for the window of an emergency access, the one
+        person who opened it, acting for that organisation (not their colleagues). Withdrawn
+        consent closes the door at once, and so does the end of the emergency window."""
         if actor is None:
             return self.none()
         from cases.models.joint_cases import CaseParticipant
+        from cases.models.privacy import EmergencyAccess
         from cases.models.referrals import Referral
 
         org = actor.organisation_id
         shared = Referral.objects.shared_with(org).values("household_id")
         on_consent = CaseParticipant.objects.on_consent_in_force(org).values("case__household_id")
-        return self.filter(Q(corporation_id=org) | Q(pk__in=shared) | Q(pk__in=on_consent))
+        emergency = EmergencyAccess.objects.active_for(actor).values("household_id")
+        return self.filter(
+            Q(corporation_id=org) | Q(pk__in=shared) | Q(pk__in=on_consent) | Q(pk__in=emergency)
+        )
+
+    def held_by(self, organisation_id: int):
+        """Households the organisation holds any record about, for its privacy officer (AVG
+        art. 15): its own tenants, and those it referred, was referred, took part in a case
+        for, received consent for, or opened in an emergency. What of them it may still read
+        is decided per section (cases.selectors_avg)."""
+        from cases.models.joint_cases import CaseParticipant
+        from cases.models.privacy import EmergencyAccess
+        from cases.models.referrals import Consent, Referral
+
+        org = organisation_id
+        referred = Referral.objects.filter(
+            Q(from_organisation_id=org) | Q(to_organisation_id=org)
+        ).values("household_id")
+        in_case = CaseParticipant.objects.filter(organisation_id=org).values("case__household_id")
+        consented = Consent.objects.filter(receiving_organisation_id=org).values("household_id")
+        opened = EmergencyAccess.objects.filter(organisation_id=org).values("household_id")
+        return self.filter(
+            Q(corporation_id=org)
+            | Q(pk__in=referred)
+            | Q(pk__in=in_case)
+            | Q(pk__in=consented)
+            | Q(pk__in=opened)
+        )
 
 
 class Household(models.Model):
@@ -82,6 +112,9 @@ class Household(models.Model):
     email = models.EmailField(_("e-mail address"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Set when the household's data was erased on request (ADR 0010): names, contact data and
+    # free text are gone, the counts stay.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     objects = HouseholdQuerySet.as_manager()
 

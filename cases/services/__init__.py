@@ -1,5 +1,13 @@
 """Every write of the cases app, one module per subject; import from here."""
 
+from cases.services.access_reports import access_report_save, access_reports_daily
+from cases.services.privacy import (
+    ResidentCorrection,
+    emergency_access_open,
+    erasure_refusals,
+    household_erase,
+    household_rectify,
+)
 from cases.services.referrals import (
     agreement_save,
     consent_record,
@@ -11,6 +19,7 @@ from cases.services.referrals import (
     referral_send,
     referral_withdraw,
 )
+from cases.services.retention import retention_run, retention_terms_save
 from cases.services.visits import (
     SignalInput,
     home_visit_log,
@@ -19,6 +28,15 @@ from cases.services.visits import (
 )
 
 __all__ = [
+    "ResidentCorrection",
+    "access_report_save",
+    "access_reports_daily",
+    "emergency_access_open",
+    "erasure_refusals",
+    "household_erase",
+    "household_rectify",
+    "retention_run",
+    "retention_terms_save",
     "agreement_save",
     "SignalInput",
     "consent_record",

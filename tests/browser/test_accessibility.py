@@ -225,3 +225,97 @@ def test_the_referral_and_case_pages_meet_wcag_aa(
             found[name] = violations(page)
         context.close()
     assert {name: v for name, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, NARROW_PHONE], ids=["desktop", "phone-360"])
+def test_the_privacy_pages_meet_wcag_aa(
+    browser,
+    live_server,
+    corporation,
+    care_worker,
+    corporation_worker,
+    privacy_officer,
+    admin,
+    household,
+    categories,
+    password,
+    viewport,
+):
+    from django.utils import timezone
+
+    from cases import services
+    from cases.access_log import log_access
+    from cases.models import AccessReport
+    from tests.factories import SignalFactory
+
+    SignalFactory(household=household, category=categories[0], description="Trap is te steil")
+    log_access(actor=corporation_worker, action="view", household=household, obj=household)
+    access = services.emergency_access_open(
+        actor=care_worker, household=household, reason="Buren horen al twee dagen niets."
+    )
+    report = AccessReport.objects.create(
+        organisation=corporation,
+        day=timezone.localdate(),
+        findings=[
+            {
+                "kind": "emergency",
+                "user": care_worker.user_id,
+                "organisation": care_worker.organisation_id,
+                "household": household.pk,
+                "corporation": corporation.pk,
+                "emergency": access.pk,
+            }
+        ],
+    )
+    found = {}
+    for member, paths in [
+        (
+            privacy_officer,
+            [
+                ("access log", "/privacy/toegangslog/"),
+                ("access log filtered", "/privacy/toegangslog/?adres=Lindelaan&actie=view"),
+                ("reports", "/privacy/meldingen/"),
+                ("report", f"/privacy/meldingen/{report.pk}/"),
+                ("emergency accesses", "/privacy/noodtoegang/"),
+                ("avg find", "/privacy/avg/"),
+                ("avg find, nothing", "/privacy/avg/?adres=9901AB+99"),
+                ("avg overview", f"/privacy/avg/{household.pk}/"),
+                ("avg document", f"/privacy/avg/{household.pk}/document/"),
+                ("rectify", f"/privacy/avg/{household.pk}/corrigeren/"),
+                ("erase", f"/privacy/avg/{household.pk}/wissen/"),
+                ("retention", "/privacy/bewaartermijnen/"),
+            ],
+        ),
+        (admin, [("retention terms", "/beheer/bewaartermijnen/")]),
+        (
+            care_worker,
+            [
+                ("emergency form", "/noodtoegang/"),
+                ("emergency household", f"/noodtoegang/{access.pk}/"),
+            ],
+        ),
+    ]:
+        context = launch_context(browser, viewport, bypass_csp=True)
+        page = context.new_page()
+        log_in(page, live_server.url, member.user.email, password)
+        for name, path in paths:
+            page.goto(live_server.url + path)
+            found[name] = violations(page)
+        if member == privacy_officer:
+            page.goto(live_server.url + f"/privacy/avg/{household.pk}/corrigeren/")
+            page.get_by_label("Telefoon").fill("bel me")
+            page.get_by_role("button", name="Correcties opslaan").click()
+            page.wait_for_load_state()
+            found["rectify with errors"] = violations(page)
+        if member == admin:
+            page.get_by_label("Toegangslog").fill("3")
+            page.get_by_role("button", name="Bewaartermijnen opslaan").click()
+            page.wait_for_load_state()
+            found["retention terms with errors"] = violations(page)
+        if member == care_worker:
+            page.goto(live_server.url + "/noodtoegang/")
+            page.get_by_role("button", name="Openen met noodtoegang").click()
+            page.wait_for_load_state()
+            found["emergency form with errors"] = violations(page)
+        context.close()
+    assert {name: v for name, v in found.items() if v} == {}

@@ -129,3 +129,66 @@ def test_the_corporations_worker_sees_its_own_household(
 ):
     found = dict(leaks(login(corporation_worker), household, world["referral"]))
     assert reverse("cases:household_detail", args=[household.pk]) in found
+
+
+# --- the privacy officer's pages (issue 7) ----------------------------------------------------
+
+
+def avg_pages(household):
+    return [
+        reverse(f"privacy:{name}", args=[household.pk])
+        for name in ("avg_overview", "avg_document", "avg_export")
+    ]
+
+
+def avg_leaks(client, household):
+    """(status, shows the address, shows the unshared signal) per AVG page, and whether the
+    access-log viewer shows the address."""
+    found = []
+    for url in avg_pages(household):
+        response = client.get(url)
+        body = response.content.decode() if response.status_code == 200 else ""
+        # The JSON file gives the street and number in one field.
+        found.append((response.status_code, ADDRESS in body or STREET in body, SECRET in body))
+    log = client.get(reverse("privacy:access_log"))
+    return found, log.status_code == 200 and ADDRESS in log.content.decode()
+
+
+@pytest.mark.parametrize("name", ["open_referral", "closed_and_period_passed", "consent_withdrawn"])
+@pytest.mark.parametrize("role", ["medewerker", "manager", "beheerder", "privacyfunctionaris"])
+def test_a_partner_reaches_the_avg_overview_as_privacy_officer_only_and_sees_what_it_holds(
+    login, world, welfare, welfare_worker, corporation_worker, household, settings, name, role
+):
+    situation(name, world, welfare_worker, corporation_worker, settings)
+    if name == "open_referral":
+        # Welfare accepts, so its log has a row about the household in every situation.
+        services.referral_accept(actor=welfare_worker, referral=world["referral"])
+    member = MembershipFactory(organisation=welfare, role=role)
+    pages, log_shows_address = avg_leaks(login(member), household)
+    if role != "privacyfunctionaris":
+        assert [status for status, *_ in pages] == [403, 403, 403]
+        return
+    shared = name == "open_referral"
+    assert pages == [(200, shared, False)] * 3, (
+        "the unshared signal never; the address while shared"
+    )
+    assert log_shows_address is shared, "the viewer names the household while it is shared"
+
+
+@pytest.mark.parametrize("role", ["medewerker", "manager", "beheerder", "privacyfunctionaris"])
+def test_a_third_organisation_and_another_corporation_hold_nothing_of_the_household(
+    login, world, care, third_corporation, household, role
+):
+    for organisation in (care, third_corporation):
+        member = MembershipFactory(organisation=organisation, role=role)
+        pages, log_shows_address = avg_leaks(login(member), household)
+        expected = 404 if role == "privacyfunctionaris" else 403
+        assert [status for status, *_ in pages] == [expected] * 3
+        assert log_shows_address is False
+
+
+def test_the_corporations_privacy_officer_sees_its_household_whole(
+    login, world, privacy_officer, household
+):
+    pages, log_shows_address = avg_leaks(login(privacy_officer), household)
+    assert pages == [(200, True, True)] * 3

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.access_log import query_digest
 from cases.models import AccessLog, HomeVisit, Signal
 from tests.factories import HouseholdFactory, ResidentFactory, SignalFactory
 
@@ -93,7 +94,9 @@ def test_one_access_row_per_read_and_per_search(login, corporation_worker, house
     rows = list(AccessLog.objects.order_by("id").values_list("action", "household_id"))
     assert rows == [("view", household.pk), ("search", None), ("search", None), ("search", None)]
     searches = list(AccessLog.objects.filter(action="search").order_by("id"))
-    assert searches[0].detail["query"] == "9901AB 12"
+    # What was typed is kept as a keyed digest, never as text (ADR 0010).
+    assert searches[0].detail["query"] == query_digest("9901ab  12")
+    assert "9901AB" not in str(searches[0].detail)
     assert searches[0].detail["households"] == [household.pk], "the log names who was shown"
     assert searches[1].detail["households"] == [household.pk]
     assert searches[0].legal_basis == "eigen_huurder"

@@ -111,3 +111,76 @@ def test_every_page_of_a_logged_in_person_is_private_and_has_no_inline_code(
         assert not re.search(r'\sstyle="', html), name
         assert not re.search(r"\son[a-z]+=", html), name
         assert not re.search(r'(?:src|href)="(?:https?:)?//', html), name
+
+
+# --- the privacy pages, walked by whom they are for (issue 7) ---------------------------------
+
+PRIVACY = sorted((name, pattern) for name, pattern in ALL if name.startswith("privacy:"))
+
+
+def test_every_privacy_page_is_in_the_walk():
+    assert {name for name, _ in PRIVACY} >= {
+        "privacy:access_log",
+        "privacy:avg_overview",
+        "privacy:avg_export",
+        "privacy:erase",
+        "privacy:retention_terms",
+        "privacy:emergency_open",
+        "privacy:emergency_detail",
+    }
+
+
+@pytest.fixture
+def privacy_world(privacy_officer, admin, care_worker, household):
+    """Each privacy page's reader, logged in with a session that passed MFA, and the objects
+    its URL names."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from cases import services
+    from cases.models import AccessReport
+    from partners.actor import SESSION_KEY
+
+    clients = {}
+    for name, membership in [("officer", privacy_officer), ("admin", admin), ("care", care_worker)]:
+        TOTP.activate(membership.user, generate_totp_secret())
+        client = Client()
+        client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        session = client.session
+        session[SESSION_KEY] = membership.pk
+        session["account_authentication_methods"] = [
+            {"method": "password", "at": time.time()},
+            {"method": "mfa", "at": time.time(), "type": "totp"},
+        ]
+        session["account_authentication_methods_user"] = str(membership.user.pk)
+        session.save()
+        clients[name] = client
+    access = services.emergency_access_open(
+        actor=care_worker, household=household, reason="Bewoner reageert niet, buren bezorgd."
+    )
+    report = AccessReport.objects.create(
+        organisation=privacy_officer.organisation, day=timezone.localdate()
+    )
+    return clients, {"household": household.pk, "access": access.pk, "report": report.pk}
+
+
+@override_settings(MFA_REQUIRED=True)
+def test_every_privacy_page_of_its_reader_is_private_and_has_no_inline_code(privacy_world):
+    clients, ids = privacy_world
+    for name, pattern in PRIVACY:
+        reader = {"privacy:retention_terms": "admin"}.get(name, "officer")
+        if name.startswith("privacy:emergency_") and name != "privacy:emergency_list":
+            reader = "care"
+        sample = ids["access"] if reader == "care" else ids["household"]
+        if name == "privacy:report_detail":
+            sample = ids["report"]
+        path = re.sub(r"<int:\w+>", str(sample), "/" + pattern)
+        response = clients[reader].get(path)
+        assert response.status_code == 200, (name, path, response.status_code)
+        cache_control = response.get("Cache-Control", "")
+        assert "no-store" in cache_control and "private" in cache_control, name
+        if response["Content-Type"].startswith("text/html"):
+            html = response.content.decode()
+            assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), name
+            assert "<style" not in html and not re.search(r'\sstyle="', html), name
+            assert not re.search(r"\son[a-z]+=", html), name

@@ -1,6 +1,8 @@
 """Fictional demo data: one town, its four organisations, neighbourhoods and an account per
 role, then about 200 households of the corporation with home visits and signals (cases.demo),
-and the agreements, consents and referrals between the organisations (cases.demo.referrals).
+and the agreements, consents and referrals between the organisations (cases.demo.referrals),
+and for privacy older history near its retention term, a correction, an emergency access and
+the report about it (cases.demo.privacy).
 It lives in inclusie because it wires partners and cases (partners never imports cases).
 
 Safe to run twice: it finds what is there and adds what is missing."""
@@ -12,6 +14,7 @@ from django.utils import timezone
 
 from cases.demo import assign_neighbourhoods, build_demo_cases
 from cases.demo.joint_cases import build_demo_joint_cases
+from cases.demo.privacy import build_demo_privacy
 from cases.demo.referrals import build_demo_referrals
 from partners.models import Membership, Neighbourhood, Notification, Organisation, User
 
@@ -176,6 +179,12 @@ class Command(BaseCommand):
         joint_cases = build_demo_joint_cases(
             organisations=organisations, workers=referral_workers, today=today
         )
+        privacy_officer = Membership.objects.get(
+            user__email=f"privacy.corporatie@{DOMAIN}", organisation=corporation, ended_at=None
+        )
+        privacy = build_demo_privacy(
+            organisations=organisations, workers={**referral_workers, "privacy": privacy_officer}
+        )
 
         # The demo's past is in everyone's bell, but is not e-mailed.
         Notification.objects.filter(created_at__gte=started, delivered_at__isnull=True).update(
@@ -197,3 +206,4 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo referrals ({'added' if referrals.created else 'already there'}): {referrals}."
         )
+        self.stdout.write(f"Demo privacy added: {privacy}.")

@@ -1,0 +1,132 @@
+"""Privacy by design (ADR 0010): retention terms, emergency access and the daily report of
+unusual access."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.households import Household
+from partners.models import Membership, Organisation
+
+
+class RetentionTerm(models.Model):
+    """How many months after its moment a kind of data is anonymised (the access log: removed).
+    One set of terms for the installation, kept by administrators, like the signal categories
+    (ADR 0007). The access log's database trigger reads its term from this table."""
+
+    class Kind(models.TextChoices):
+        SIGNALS = "signals", _("closed signals")
+        VISITS = "visits", _("notes of home visits")
+        REFERRALS = "referrals", _("closed referrals")
+        CONSENTS = "consents", _("ended consents")
+        JOINT_CASES = "joint_cases", _("closed joint cases")
+        HISTORY = "history", _("household history")
+        EMERGENCY = "emergency", _("reasons for emergency access")
+        ACCESS_LOG = "access_log", _("access log")
+
+    kind = models.CharField(_("kind of data"), max_length=20, choices=Kind.choices, unique=True)
+    months = models.PositiveSmallIntegerField(_("months"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("retention term")
+        verbose_name_plural = _("retention terms")
+        ordering = ["kind"]
+        constraints = [
+            # The access log is the accountability of every organisation: never shorter than a
+            # year, whoever changes the term (the trigger reads this row).
+            models.CheckConstraint(
+                condition=~Q(kind="access_log") | Q(months__gte=12),
+                name="retention_access_log_at_least_a_year",
+            ),
+            models.CheckConstraint(condition=Q(months__gte=1), name="retention_at_least_a_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.months}"
+
+
+class EmergencyAccessQuerySet(models.QuerySet):
+    def active_for(self, actor: Membership):
+        """The actor's own emergency accesses whose window is open now: this person, acting for
+        this organisation; never their colleagues."""
+        if actor is None:
+            return self.none()
+        return self.filter(
+            user_id=actor.user_id,
+            organisation_id=actor.organisation_id,
+            ends_at__gt=timezone.now(),
+        )
+
+
+class EmergencyAccess(models.Model):
+    """Noodtoegang: a worker opened a household outside their view, with a reason, for a limited
+    time (EMERGENCY_ACCESS_HOURS). Reported to the privacy officers at once."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="emergency_accesses"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=30, choices=Membership.Role.choices)
+    reason = models.TextField(_("reason"))
+    started_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField()
+
+    objects = EmergencyAccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "organisation", "ends_at"], name="emergency_actor"),
+            models.Index(fields=["household", "-started_at"], name="emergency_household"),
+            models.Index(fields=["started_at"], name="emergency_started"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("started_at")), name="emergency_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household_id} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ends_at > timezone.now()
+
+
+class AccessReport(models.Model):
+    """The daily report of unusual access for one organisation's privacy officers: ids of people
+    and households only, never names (the page shows them to whom may see them)."""
+
+    class Finding(models.TextChoices):
+        MANY_HOUSEHOLDS = "many_households", _("opened many more households than usual")
+        NO_RELATION = "no_relation", _("opened a household without an open relation")
+        EMERGENCY = "emergency", _("emergency access")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("day"))
+    # [{"kind": Finding, "user": id, "organisation": id, "household": id|None, "count": n,
+    #   "usual": n, "emergency": id|None}]
+    findings = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report of unusual access")
+        verbose_name_plural = _("reports of unusual access")
+        ordering = ["-day", "-id"]
+        constraints = [
+            # The beat job may run twice: the second finds the report and adds nothing.
+            models.UniqueConstraint(fields=["organisation", "day"], name="access_report_one_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} {self.day}"

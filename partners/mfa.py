@@ -1,0 +1,35 @@
+"""Pages that need a session which passed MFA itself, not only an account that has it.
+
+MfaRequiredMiddleware makes every account set up an authenticator app; someone who set it up
+during this session has not yet given a code in it. allauth records each authentication step of
+the session (`allauth.account.authentication.get_authentication_records`): a step with method
+"mfa" is a code given at login or at reauthentication."""
+
+from functools import wraps
+
+from allauth.account.authentication import get_authentication_records
+from django.conf import settings
+from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+
+def session_passed_mfa(request: HttpRequest) -> bool:
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
+def mfa_session_required(view):
+    """With MFA_REQUIRED, let the view through only for a session that passed MFA; otherwise
+    ask for a code from the app (allauth's reauthentication) and come back. Put it after
+    actor_required, so a wrong role is still a 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if settings.MFA_REQUIRED and not session_passed_mfa(request):
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
+        return view(request, *args, **kwargs)
+
+    return wrapped

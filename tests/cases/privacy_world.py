@@ -1,0 +1,186 @@
+"""A household with every kind of data Inclusie holds, made through the services, each free
+text a recognisable fragment; and a walk over every text and JSON column of every table, for
+the tests of erasure, retention and the AVG export (ADR 0010)."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils import timezone
+
+from cases import services
+from cases.models import Household
+from cases.services import joint_cases
+from cases.services.privacy import ResidentCorrection
+from tests.cases.test_referrals import agree
+from tests.factories import HouseholdFactory, ResidentFactory
+
+NAME = "Anna Zonnebloem"
+OTHER_NAME = "Bert Zonnebloem"
+OLD_NAME = "Anna Zonebloem"  # the misspelling the rectification corrects
+PHONE = "06 9876 5432"
+OLD_PHONE = "06 1111 2222"
+EMAIL = "anna.zonnebloem@voorbeeld.example"
+STREET = "Klaprooslaan"
+TENANCY = "HC-ZONNE-77"
+# Free text typed somewhere, one fragment per place (all ASCII, so json columns match too).
+TEXTS = {
+    "visit_notes": "Fragment-bezoek-kraan lekt bij de keuken",
+    "signal_description": "Fragment-signaal-alleen sinds de verhuizing",
+    "signal_reason": "Fragment-reden-zoon woont weer thuis",
+    "consent_purpose": "Fragment-doel-ondersteuning bij eenzaamheid",
+    "referral_message": "Fragment-bericht-graag bellen na tienen",
+    "decline_reason": "Fragment-afwijzing-wachtlijst tot maart",
+    "outcome_note": "Fragment-uitkomst-wekelijks koffie in de buurtkamer",
+    "case_note": "Fragment-notitie-dochter helpt met post",
+    "case_action": "Fragment-actie-budgetcoach regelen",
+    "case_summary": "Fragment-samenvatting-zelfstandig verder",
+    "emergency_reason": "Fragment-noodreden-buren horen al twee dagen niets, deur dicht",
+    "rectify_reason": "Fragment-correctie-bewoner belde over tikfout",
+}
+ORIGINALS = [NAME, OTHER_NAME, OLD_NAME, PHONE, OLD_PHONE, EMAIL, TENANCY, *TEXTS.values()]
+
+
+@dataclass
+class World:
+    household: Household
+    referrals: list = field(default_factory=list)
+    case: object = None
+    emergency: object = None
+
+
+def build(
+    *,
+    corporation,
+    welfare,
+    care,
+    neighbourhood,
+    corporation_worker,
+    welfare_worker,
+    care_worker,
+    privacy_officer,
+    categories,
+) -> World:
+    """The household of ORIGINALS: residents, rectified contact data, a home visit with notes
+    and signals (one closed with a reason), consent, a declined and a completed referral, a
+    joint case with a note and an action, closed with a summary, an emergency access that has
+    ended. Nothing open remains, so the household may be erased."""
+    lonely, other = categories[0], categories[2]
+    household = HouseholdFactory(
+        corporation=corporation,
+        street=STREET,
+        house_number=7,
+        postcode="9901 ZB",
+        neighbourhood=neighbourhood,
+        tenancy_reference=TENANCY,
+        phone=OLD_PHONE,
+        email=EMAIL,
+    )
+    anna = ResidentFactory(household=household, name=OLD_NAME, birth_year=1950)
+    ResidentFactory(household=household, name=OTHER_NAME, birth_year=1949, is_main_tenant=False)
+    services.household_rectify(
+        actor=privacy_officer,
+        household=household,
+        phone=PHONE,
+        email=EMAIL,
+        residents=[ResidentCorrection(anna.pk, NAME, 1950)],
+        reason=TEXTS["rectify_reason"],
+    )
+    today = timezone.localdate()
+    services.home_visit_log(
+        actor=corporation_worker,
+        household=household,
+        visited_on=today,
+        kind="regulier",
+        outcome="signalen",
+        notes=TEXTS["visit_notes"],
+        signals=[
+            services.SignalInput(lonely, "midden", TEXTS["signal_description"]),
+            services.SignalInput(other, "laag", "Fragment-tweede-signaal"),
+        ],
+    )
+    first, second = household.signals.order_by("pk")
+    services.signal_change_status(
+        actor=corporation_worker, signal=second, status="gesloten", reason=TEXTS["signal_reason"]
+    )
+    agree(corporation, welfare, lonely)
+    services.consent_record(
+        actor=corporation_worker,
+        household=household,
+        receiving_organisation=welfare,
+        purpose=TEXTS["consent_purpose"],
+        categories=[lonely],
+        given_how="schriftelijk",
+        given_on=today,
+    )
+    declined = services.referral_send(
+        actor=corporation_worker,
+        household=household,
+        to_organisation=welfare,
+        signals=[first],
+        message=TEXTS["referral_message"],
+    )
+    services.referral_decline(
+        actor=welfare_worker, referral=declined, reason=TEXTS["decline_reason"]
+    )
+    completed = services.referral_send(
+        actor=corporation_worker, household=household, to_organisation=welfare, signals=[first]
+    )
+    services.referral_accept(actor=welfare_worker, referral=completed)
+    case = joint_cases.case_open(
+        actor=corporation_worker, household=household, coordinator_organisation=welfare
+    )
+    joint_cases.note_add(actor=welfare_worker, case=case, text=TEXTS["case_note"], visibility="all")
+    joint_cases.action_add(
+        actor=welfare_worker,
+        case=case,
+        description=TEXTS["case_action"],
+        owner_organisation=welfare,
+        due_on=today + datetime.timedelta(days=7),
+    )
+    services.referral_complete(
+        actor=welfare_worker, referral=completed, outcome="geholpen", note=TEXTS["outcome_note"]
+    )
+    joint_cases.case_close(actor=welfare_worker, case=case, summary=TEXTS["case_summary"])
+    emergency = services.emergency_access_open(
+        actor=care_worker, household=household, reason=TEXTS["emergency_reason"]
+    )
+    emergency.__class__.objects.filter(pk=emergency.pk).update(
+        started_at=timezone.now() - datetime.timedelta(hours=30),
+        ends_at=timezone.now() - datetime.timedelta(hours=6),
+    )
+    return World(
+        household=household, referrals=[declined, completed], case=case, emergency=emergency
+    )
+
+
+def text_columns() -> list[tuple[str, str]]:
+    """Every text, varchar and json column of every table in the database (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.table_name, c.column_name FROM information_schema.columns c
+            JOIN information_schema.tables t
+              ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+            WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
+              AND c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb')
+            ORDER BY c.table_name, c.column_name
+            """
+        )
+        return cursor.fetchall()
+
+
+def found_anywhere(fragments) -> list[tuple[str, str, str]]:
+    """(table, column, fragment) for each fragment still found in any text or json column."""
+    found = []
+    columns = text_columns()
+    with connection.cursor() as cursor:
+        for table, column in columns:
+            for fragment in fragments:
+                cursor.execute(
+                    f'SELECT 1 FROM "{table}" WHERE "{column}"::text ILIKE %s LIMIT 1',  # noqa: S608
+                    [f"%{fragment}%"],
+                )
+                if cursor.fetchone():
+                    found.append((table, column, fragment))
+    return found
