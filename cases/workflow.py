@@ -99,3 +99,28 @@ class ReferralOutcome(models.TextChoices):
 class LegalBasis(models.TextChoices):
     TOESTEMMING = "toestemming", _("consent")
     VROEGSIGNALERING = "vroegsignalering", _("early warning of debts (Wgs)")
+
+
+class PackageItem(models.TextChoices):
+    INRICHTING = "inrichting", _("furnishing")
+    WITGOED = "witgoed", _("white goods")
+    VLOERBEDEKKING = "vloerbedekking", _("floor covering")
+    BUDGETCOACHING = "budgetcoaching", _("budget coaching")
+    ANDERS = "anders", _("other")
+
+
+class PackageStatus(models.TextChoices):
+    AANGEVRAAGD = "aangevraagd", _("requested")
+    GOEDGEKEURD = "goedgekeurd", _("approved")
+    AFGEWEZEN = "afgewezen", _("declined")
+    GELEVERD = "geleverd", _("delivered")
+
+
+PACKAGE_TRANSITIONS: dict[str, set[str]] = {
+    PackageStatus.AANGEVRAAGD: {PackageStatus.GOEDGEKEURD, PackageStatus.AFGEWEZEN},
+    PackageStatus.GOEDGEKEURD: {PackageStatus.GELEVERD},
+}
+
+
+def package_can_move(current: str, new: str) -> bool:
+    return new in PACKAGE_TRANSITIONS.get(current, set())

@@ -6,22 +6,44 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     "corporation_worker": ["Huisbezoek registreren", "Signalen", "Huishoudens"],
     "welfare_worker": ["Verwijzingen ontvangen", "Gezamenlijke casussen"],
-    "care_worker": ["Verwijzingen ontvangen"],
-    "manager": ["Dashboard", "Kosten en baten"],
-    "admin": ["Leden en uitnodigingen", "Samenwerkingsafspraken", "Signaalcategorieën"],
+    "care_worker": ["Verwijzingen ontvangen", "Ondersteuningspakketten"],
+    "manager": ["Dashboard", "Kosten en baten", "Ondersteuningspakketten"],
+    "admin": [
+        "Leden en uitnodigingen",
+        "Samenwerkingsafspraken",
+        "Signaalcategorieën",
+        "Tarieven en schattingen",
+        "Uren van gedeelde medewerkers",
+    ],
     "privacy_officer": ["Toegangslog", "AVG-overzicht per huishouden", "Bewaartermijnen"],
+    "shared_worker": ["Huisbezoek registreren", "Mijn uren"],
 }
 
 
 AVAILABLE = {
-    "corporation_worker": {"/huishoudens/", "/signalen/", "/verwijzingen/verstuurd/"},
-    "welfare_worker": {"/verwijzingen/", "/casussen/"},
-    "care_worker": {"/verwijzingen/", "/casussen/"},
+    "corporation_worker": {
+        "/huishoudens/",
+        "/signalen/",
+        "/verwijzingen/verstuurd/",
+        "/ondersteuningspakketten/",
+    },
+    "welfare_worker": {"/verwijzingen/", "/casussen/", "/ondersteuningspakketten/"},
+    "care_worker": {"/verwijzingen/", "/casussen/", "/ondersteuningspakketten/"},
+    "manager": {"/kosten-en-baten/", "/ondersteuningspakketten/"},
     "admin": {
         "/organisatie/leden/",
         "/beheer/signaalcategorieen/",
         "/huishoudens/import/",
         "/beheer/afspraken/",
+        "/beheer/kosten/",
+        "/beheer/urenverdeling/",
+    },
+    "shared_worker": {
+        "/huishoudens/",
+        "/signalen/",
+        "/verwijzingen/verstuurd/",
+        "/ondersteuningspakketten/",
+        "/mijn-uren/",
     },
 }
 

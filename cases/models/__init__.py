@@ -5,14 +5,28 @@ from cases.models.history import HouseholdEvent
 from cases.models.households import Complex, Household, Resident
 from cases.models.imports import HouseholdImport
 from cases.models.joint_cases import CaseAction, CaseNote, CaseParticipant, JointCase
+from cases.models.ledger import (
+    AvoidedCost,
+    HourlyRate,
+    HoursSplit,
+    HoursSplitShare,
+    WorkedHours,
+)
 from cases.models.referrals import Agreement, Consent, Referral
 from cases.models.signals import HomeVisit, Signal, SignalCategory
+from cases.models.support import SupportPackage
 
 __all__ = [
     "Agreement",
     "Consent",
     "Referral",
     "AccessLog",
+    "AvoidedCost",
+    "HourlyRate",
+    "HoursSplit",
+    "HoursSplitShare",
+    "SupportPackage",
+    "WorkedHours",
     "CaseAction",
     "CaseNote",
     "CaseParticipant",

@@ -32,6 +32,10 @@ class HouseholdEvent(models.Model):
         CASE_ACTION_ADDED = "case_action_added", _("action added to the plan")
         CASE_ACTION_DONE = "case_action_done", _("action done")
         CASE_NOTE_ADDED = "case_note_added", _("case note added")
+        PACKAGE_REQUESTED = "package_requested", _("support package requested")
+        PACKAGE_APPROVED = "package_approved", _("support package approved")
+        PACKAGE_DECLINED = "package_declined", _("support package declined")
+        PACKAGE_DELIVERED = "package_delivered", _("support package delivered")
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

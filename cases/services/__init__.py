@@ -1,5 +1,11 @@
 """Every write of the cases app, one module per subject; import from here."""
 
+from cases.services.ledger import (
+    avoided_cost_save,
+    hourly_rate_set,
+    hours_split_save,
+    worked_hours_enter,
+)
 from cases.services.referrals import (
     agreement_save,
     consent_record,
@@ -11,6 +17,12 @@ from cases.services.referrals import (
     referral_send,
     referral_withdraw,
 )
+from cases.services.support import (
+    support_package_approve,
+    support_package_decline,
+    support_package_deliver,
+    support_package_request,
+)
 from cases.services.visits import (
     SignalInput,
     home_visit_log,
@@ -20,6 +32,14 @@ from cases.services.visits import (
 
 __all__ = [
     "agreement_save",
+    "avoided_cost_save",
+    "hourly_rate_set",
+    "hours_split_save",
+    "support_package_approve",
+    "support_package_decline",
+    "support_package_deliver",
+    "support_package_request",
+    "worked_hours_enter",
     "SignalInput",
     "consent_record",
     "consent_withdraw",

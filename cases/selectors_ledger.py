@@ -1,0 +1,547 @@
+"""The costs-and-savings ledger (wederkerigheid, ADR 0009) and the hours of shared workers.
+
+Per period: what the actor's organisation and each partner it has an agreement with invested
+(hours of shared workers × the organisation's hourly rate, and the support packages it paid that
+were delivered), and the costs each is estimated to avoid thanks to the other's work. Aggregates
+only, no household data, and a fixed number of queries whatever the number of signals."""
+
+from bisect import bisect_right
+from calendar import monthrange
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cases.models import (
+    Agreement,
+    AvoidedCost,
+    HourlyRate,
+    HoursSplit,
+    Referral,
+    Signal,
+    SignalCategory,
+    SupportPackage,
+    WorkedHours,
+)
+from cases.models.ledger import first_of_month
+from cases.workflow import PackageStatus, ReferralOutcome, ReferralStatus, SignalStatus
+from partners.models import Membership, Organisation, User
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
+# A count of another organisation's households under this shows as "<5" (PRODUCT.md).
+SMALL_COUNT = 5
+ENTERED, SPLIT = "entered", "split"
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months, from the first day of `first_month` to the last day of `last_month`."""
+
+    first_month: date
+    last_month: date
+    kind: str = "anders"
+
+    @property
+    def start(self) -> date:
+        return self.first_month
+
+    @property
+    def end(self) -> date:
+        return self.last_month.replace(
+            day=monthrange(self.last_month.year, self.last_month.month)[1]
+        )
+
+    def months(self) -> list[date]:
+        months, month = [], self.first_month
+        while month <= self.last_month:
+            months.append(month)
+            month = add_months(month, 1)
+        return months
+
+    @property
+    def label(self) -> str:
+        if self.kind == "jaar":
+            return str(self.first_month.year)
+        if self.kind == "kwartaal":
+            return _("quarter %(quarter)s of %(year)s") % {
+                "quarter": (self.first_month.month - 1) // 3 + 1,
+                "year": self.first_month.year,
+            }
+        if self.first_month == self.last_month:
+            return date_format(self.first_month, "F Y")
+        return f"{date_format(self.first_month, 'F Y')} – {date_format(self.last_month, 'F Y')}"
+
+
+def period_of_year(year: int, *, today: date | None = None) -> Period:
+    """A calendar year, up to and including the current month."""
+    today = today or timezone.localdate()
+    last = min(date(year, 12, 1), first_of_month(today))
+    return Period(date(year, 1, 1), last, "jaar")
+
+
+def _in_force(versions: list, month: date):
+    """The version (sorted by valid_from) that applies in a month, or None."""
+    index = bisect_right([v.valid_from for v in versions], month)
+    return versions[index - 1] if index else None
+
+
+def _versions(rows, key) -> dict:
+    grouped = defaultdict(list)
+    for row in sorted(rows, key=lambda r: r.valid_from):
+        grouped[key(row)].append(row)
+    return grouped
+
+
+# --- hours of shared workers ------------------------------------------------------------------
+
+
+def shared_hours(
+    *, months: list[date], user_id: int | None = None
+) -> dict[tuple[int, int, date], tuple[Decimal, str]]:
+    """(person, organisation, month) → (hours, "entered" or "split"). A month in which the person
+    entered hours takes those; another month takes the agreed split in force, for the
+    organisations the person was a member of in that month. Four queries."""
+    if not months:
+        return {}
+    entered = WorkedHours.objects.filter(month__in=months)
+    splits = HoursSplit.objects.filter(valid_from__lte=months[-1]).prefetch_related("shares")
+    if user_id is not None:
+        entered, splits = entered.filter(user_id=user_id), splits.filter(user_id=user_id)
+    result = {}
+    entered_months = set()
+    for row in entered:
+        result[(row.user_id, row.organisation_id, row.month)] = (row.hours, ENTERED)
+        entered_months.add((row.user_id, row.month))
+    by_user = _versions(list(splits), key=lambda s: s.user_id)
+    memberships = defaultdict(list)
+    for user, organisation, started, ended in Membership.objects.filter(
+        user_id__in=list(by_user)
+    ).values_list("user_id", "organisation_id", "started_at", "ended_at"):
+        memberships[(user, organisation)].append(
+            (timezone.localtime(started).date(), ended and timezone.localtime(ended).date())
+        )
+    for user, versions in by_user.items():
+        for month in months:
+            split = _in_force(versions, month)
+            if split is None or (user, month) in entered_months:
+                continue
+            month_end = add_months(month, 1) - timedelta(days=1)
+            per_month = split.hours_per_week * WEEKS_PER_MONTH
+            for share in split.shares.all():
+                member = any(
+                    started <= month_end and (ended is None or ended >= month)
+                    for started, ended in memberships[(user, share.organisation_id)]
+                )
+                if member:
+                    hours = (per_month * share.percent / 100).quantize(CENT)
+                    result[(user, share.organisation_id, month)] = (hours, SPLIT)
+    return result
+
+
+@dataclass
+class HoursMonth:
+    month: date
+    hours: list  # (organisation, hours or None) in the order of the page's organisations
+    source: str  # "entered", "split" or ""
+
+
+def hours_overview(*, user_id: int, organisations: list[Organisation], months: list[date]):
+    """A person's hours per month and organisation, newest month first, for their hours page."""
+    hours = shared_hours(months=months, user_id=user_id)
+    rows = []
+    for month in reversed(months):
+        cells = [hours.get((user_id, o.pk, month)) for o in organisations]
+        sources = {cell[1] for cell in cells if cell}
+        rows.append(
+            HoursMonth(
+                month=month,
+                hours=[
+                    (organisation, cell[0] if cell else None)
+                    for organisation, cell in zip(organisations, cells, strict=True)
+                ],
+                source=ENTERED if ENTERED in sources else (SPLIT if sources else ""),
+            )
+        )
+    return rows
+
+
+# --- the ledger -------------------------------------------------------------------------------
+
+
+@dataclass
+class Investment:
+    """What one organisation put in during the period."""
+
+    organisation: Organisation
+    hours: Decimal = ZERO
+    hours_cost: Decimal = ZERO
+    rates: set = field(default_factory=set)
+    missing_rate: bool = False
+    packages: Decimal = ZERO
+    package_count: int = 0
+
+    @property
+    def total(self) -> Decimal:
+        return self.hours_cost + self.packages
+
+    @property
+    def rate_list(self) -> list[Decimal]:
+        return sorted(self.rates)
+
+
+@dataclass
+class Pair:
+    """The reader's organisation and one partner: what each invested, and what each is estimated
+    to save thanks to the other's work."""
+
+    own: Investment
+    partner: Investment
+    partner_saves: Decimal = ZERO  # the partner saves thanks to the reader's organisation
+    own_saves: Decimal = ZERO  # the reader's organisation saves thanks to the partner
+
+    @property
+    def balance(self) -> Decimal:
+        """Above zero: the partner saves more thanks to the reader's organisation than the
+        other way round."""
+        return self.partner_saves - self.own_saves
+
+    @property
+    def balance_size(self) -> Decimal:
+        return abs(self.balance)
+
+
+@dataclass
+class Saving:
+    """Resolved signals of one category, one estimate: who saves (bears the avoided cost) and
+    thanks to whom (whose work resolved them)."""
+
+    category: SignalCategory
+    bearer: Organisation
+    resolver: Organisation
+    estimate: AvoidedCost
+    count: int = 0
+    others: int = 0  # of them, households of another organisation than the reader's
+
+    @property
+    def suppressed(self) -> bool:
+        return 0 < self.others < SMALL_COUNT
+
+    @property
+    def total(self) -> Decimal:
+        return (self.estimate.amount * self.count).quantize(CENT)
+
+
+@dataclass
+class Ledger:
+    organisation: Organisation
+    period: Period
+    investments: list[Investment]
+    pairs: list[Pair]
+    savings: list[Saving]
+
+    @property
+    def has_suppressed(self) -> bool:
+        return any(s.suppressed for s in self.savings)
+
+    @property
+    def has_missing_rates(self) -> bool:
+        return any(i.missing_rate for i in self.investments)
+
+    def invested_chart(self) -> dict:
+        return {
+            "type": "bar",
+            "horizontal": True,
+            "stacked": True,
+            "labels": [i.organisation.name for i in self.investments],
+            "datasets": [
+                {
+                    "label": _("Shared workers' hours"),
+                    "data": [float(i.hours_cost) for i in self.investments],
+                },
+                {
+                    "label": _("Support packages"),
+                    "data": [float(i.packages) for i in self.investments],
+                },
+            ],
+        }
+
+    def savings_chart(self) -> dict:
+        name = self.organisation.name
+        return {
+            "type": "bar",
+            "horizontal": True,
+            "labels": [p.partner.organisation.name for p in self.pairs],
+            "datasets": [
+                {
+                    "label": _("The partner saves thanks to %(organisation)s (estimate)")
+                    % {"organisation": name},
+                    "data": [float(p.partner_saves) for p in self.pairs],
+                },
+                {
+                    "label": _("%(organisation)s saves thanks to the partner (estimate)")
+                    % {"organisation": name},
+                    "data": [float(p.own_saves) for p in self.pairs],
+                },
+            ],
+        }
+
+
+def ledger_partners(*, organisation_id: int, period: Period) -> set[int]:
+    """Organisations with an agreement with this one during (part of) the period."""
+    pairs = (
+        Agreement.objects.filter(Q(first_id=organisation_id) | Q(second_id=organisation_id))
+        .filter(valid_from__lte=period.end)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=period.start))
+        .values_list("first_id", "second_id")
+    )
+    return {pk for pair in pairs for pk in pair} - {organisation_id}
+
+
+def _moment(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _resolved(period: Period, organisation_ids: set[int], category_ids: set[int]):
+    """Signals resolved in the period, counted per category, resolving organisation, the
+    household's corporation and month. The resolving organisation is the receiver of the
+    latest completed referral of the signal whose outcome was 'helped'; otherwise the
+    household's corporation, whose own workers resolved it."""
+    helped = (
+        Referral.objects.filter(
+            signals=OuterRef("pk"),
+            status=ReferralStatus.AFGEROND,
+            outcome=ReferralOutcome.GEHOLPEN,
+        )
+        .order_by("-closed_at", "-pk")
+        .values("to_organisation_id")[:1]
+    )
+    return (
+        Signal.objects.filter(
+            status=SignalStatus.OPGELOST,
+            status_changed_at__gte=_moment(period.start),
+            status_changed_at__lt=_moment(period.end + timedelta(days=1)),
+            category_id__in=category_ids,
+        )
+        .annotate(
+            resolver=Coalesce(
+                Subquery(helped, output_field=BigIntegerField()),
+                F("household__corporation_id"),
+                output_field=BigIntegerField(),
+            ),
+            month=TruncMonth("status_changed_at"),
+        )
+        .filter(resolver__in=organisation_ids)
+        .values("category_id", "resolver", "household__corporation_id", "month")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
+def ledger_for(*, actor: Membership, period: Period) -> Ledger:
+    """The ledger of the actor's organisation and its partners over a period (ten queries)."""
+    own_id = actor.organisation_id
+    ids = {own_id} | ledger_partners(organisation_id=own_id, period=period)
+    organisations = {o.pk: o for o in Organisation.objects.filter(pk__in=ids)}
+    investments = {pk: Investment(organisation=o) for pk, o in organisations.items()}
+    months = period.months()
+
+    rates = _versions(
+        HourlyRate.objects.filter(organisation_id__in=ids), key=lambda r: r.organisation_id
+    )
+    for (_user, organisation_id, month), (hours, _source) in shared_hours(months=months).items():
+        if organisation_id not in investments or not hours:
+            continue
+        investment = investments[organisation_id]
+        investment.hours += hours
+        rate = _in_force(rates.get(organisation_id, []), month)
+        if rate is None:
+            investment.missing_rate = True
+            continue
+        investment.rates.add(rate.amount)
+        investment.hours_cost += (hours * rate.amount).quantize(CENT)
+
+    for row in (
+        SupportPackage.objects.filter(
+            status=PackageStatus.GELEVERD,
+            paying_organisation_id__in=ids,
+            delivered_on__range=(period.start, period.end),
+        )
+        .values("paying_organisation_id")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+        .order_by()
+    ):
+        investment = investments[row["paying_organisation_id"]]
+        investment.packages, investment.package_count = row["total"], row["count"]
+
+    estimates = _versions(
+        AvoidedCost.objects.filter(organisation_id__in=ids).select_related("category"),
+        key=lambda e: (e.organisation_id, e.category_id),
+    )
+    savings: dict[tuple[int, int], Saving] = {}
+    categories = {category for _bearer, category in estimates}
+    for row in _resolved(period, ids, categories):
+        month = first_of_month(timezone.localtime(row["month"]).date())
+        resolver = row["resolver"]
+        for bearer in ids:
+            if bearer == resolver or own_id not in (bearer, resolver):
+                continue
+            estimate = _in_force(estimates.get((bearer, row["category_id"]), []), month)
+            if estimate is None or not estimate.amount:
+                continue
+            saving = savings.setdefault(
+                (estimate.pk, resolver),
+                Saving(
+                    category=estimate.category,
+                    bearer=organisations[bearer],
+                    resolver=organisations[resolver],
+                    estimate=estimate,
+                ),
+            )
+            saving.count += row["count"]
+            if row["household__corporation_id"] != own_id:
+                saving.others += row["count"]
+
+    own = investments[own_id]
+    pairs = []
+    for partner in sorted((i for pk, i in investments.items() if pk != own_id), key=_by_name):
+        pair = Pair(own=own, partner=partner)
+        for saving in savings.values():
+            if saving.bearer.pk == partner.organisation.pk and saving.resolver.pk == own_id:
+                pair.partner_saves += saving.total
+            elif saving.bearer.pk == own_id and saving.resolver.pk == partner.organisation.pk:
+                pair.own_saves += saving.total
+        pairs.append(pair)
+    return Ledger(
+        organisation=own.organisation,
+        period=period,
+        investments=[own, *(p.partner for p in pairs)],
+        pairs=pairs,
+        savings=sorted(
+            savings.values(),
+            key=lambda s: (
+                s.bearer.name,
+                s.category.position,
+                s.category.name,
+                s.resolver.name,
+                s.estimate.valid_from,
+            ),
+        ),
+    )
+
+
+def _by_name(investment: Investment) -> str:
+    return investment.organisation.name
+
+
+# --- what administrators set, and the shared workers ------------------------------------------
+
+
+def rates_of(*, actor: Membership) -> list[HourlyRate]:
+    """The hourly rates of the actor's organisation, newest first."""
+    return list(
+        HourlyRate.objects.filter(organisation_id=actor.organisation_id)
+        .select_related("set_by")
+        .order_by("-valid_from")
+    )
+
+
+def estimates_of(*, actor: Membership) -> list[AvoidedCost]:
+    """The actor's organisation's estimates of avoided costs, per category, newest first."""
+    return list(
+        AvoidedCost.objects.filter(organisation_id=actor.organisation_id)
+        .select_related("category", "set_by")
+        .order_by("category__position", "category__name", "-valid_from")
+    )
+
+
+def estimate_get(*, actor: Membership, pk: int) -> AvoidedCost:
+    """One estimate of the actor's organisation (404 for another organisation's)."""
+    return get_object_or_404(
+        AvoidedCost.objects.select_related("category"),
+        pk=pk,
+        organisation_id=actor.organisation_id,
+    )
+
+
+def organisations_of_person(*, user_id: int) -> list[Organisation]:
+    """The organisations a person is an active member of, by name."""
+    return list(
+        Organisation.objects.filter(
+            memberships__user_id=user_id,
+            memberships__ended_at__isnull=True,
+            memberships__user__is_active=True,
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def shared_workers(*, actor: Membership) -> list[User]:
+    """People of the actor's organisation who are also active members of another one, each with
+    `organisations` and the agreed split in force now (`split`, or None)."""
+    own = Membership.objects.active().filter(organisation_id=actor.organisation_id)
+    people = list(
+        User.objects.filter(pk__in=own.values("user_id"))
+        .annotate(
+            organisation_count=Count(
+                "memberships__organisation",
+                filter=Q(memberships__ended_at__isnull=True),
+                distinct=True,
+            )
+        )
+        .filter(organisation_count__gt=1)
+        .order_by("name")
+    )
+    this_month = first_of_month(timezone.localdate())
+    splits = _versions(
+        HoursSplit.objects.filter(user__in=people)
+        .select_related("recorded_by", "recorded_for")
+        .prefetch_related("shares__organisation"),
+        key=lambda s: s.user_id,
+    )
+    memberships = defaultdict(list)
+    for membership in (
+        Membership.objects.active()
+        .filter(user__in=people)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    ):
+        memberships[membership.user_id].append(membership.organisation)
+    for person in people:
+        person.organisations = memberships[person.pk]
+        versions = splits.get(person.pk, [])
+        person.split = _in_force(versions, this_month) or (versions[-1] if versions else None)
+    return people
+
+
+def shared_worker_get(*, actor: Membership, pk: int) -> User:
+    """A shared worker of the actor's organisation (404 for anyone else)."""
+    for person in shared_workers(actor=actor):
+        if person.pk == pk:
+            return person
+    raise Http404
+
+
+def hours_of_month(*, user_id: int, organisations: list[Organisation], month: date) -> dict:
+    """What a person's hours page fills in for a month: the hours entered, else the split."""
+    hours = shared_hours(months=[month], user_id=user_id)
+    return {
+        f"org_{o.pk}": hours[(user_id, o.pk, month)][0]
+        for o in organisations
+        if (user_id, o.pk, month) in hours
+    }
