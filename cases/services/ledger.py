@@ -33,7 +33,8 @@ def _administrator(actor: Membership) -> None:
 
 
 def in_quarters(hours: Decimal) -> bool:
-    return (hours * 4) == (hours * 4).to_integral_value()
+    quarters = Decimal(hours) * 4
+    return quarters == quarters.to_integral_value()
 
 
 def organisations_of(user_id: int) -> set[int]:
@@ -133,6 +134,7 @@ def worked_hours_enter(
         )
     if set(hours) != organisations:
         raise ValidationError(_("Give the hours for each of your organisations."))
+    hours = {pk: None if value is None else Decimal(value) for pk, value in hours.items()}
     errors = {}
     for organisation_id, value in hours.items():
         if value is None or value < 0 or value > MAX_MONTH_HOURS:
