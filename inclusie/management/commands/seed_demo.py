@@ -1,6 +1,7 @@
 """Fictional demo data: one town, its four organisations, neighbourhoods and an account per
 role, then about 200 households of the corporation with home visits and signals (cases.demo),
-and the agreements, consents and referrals between the organisations (cases.demo.referrals).
+the agreements, consents and referrals between the organisations (cases.demo.referrals), and
+the rates, estimates, shared worker's hours and support packages of the ledger (cases.demo.ledger).
 It lives in inclusie because it wires partners and cases (partners never imports cases).
 
 Safe to run twice: it finds what is there and adds what is missing."""
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from cases.demo import assign_neighbourhoods, build_demo_cases
 from cases.demo.joint_cases import build_demo_joint_cases
+from cases.demo.ledger import build_demo_ledger
 from cases.demo.referrals import build_demo_referrals
 from partners.models import Membership, Neighbourhood, Organisation, User
 
@@ -76,6 +78,21 @@ REFERRAL_WORKERS = [
     ("zorg", "zorgmedewerker", "zorg"),
     ("gemeente", "schuldhulp.gemeente", "gemeente"),
 ]
+
+# Who does what in the demo ledger: (key for build_demo_ledger, e-mail local part, organisation).
+LEDGER_PEOPLE = [
+    ("woonconsulent", "woonconsulent", "corporatie"),
+    ("manager.corporatie", "manager.corporatie", "corporatie"),
+    ("welzijn", "welzijnswerker", "welzijn"),
+    ("gemeente", "schuldhulp.gemeente", "gemeente"),
+    ("samenlevingsondersteuner", "samenlevingsondersteuner", "corporatie"),
+]
+ADMINISTRATORS = {
+    "corporatie": "beheerder.corporatie",
+    "welzijn": "beheerder.welzijn",
+    "zorg": "beheerder.zorg",
+    "gemeente": "beheerder.gemeente",
+}
 
 # The corporation's workers and their "my neighbourhoods"; they log the demo home visits.
 WORKER_NEIGHBOURHOODS = {
@@ -168,6 +185,18 @@ class Command(BaseCommand):
             organisations=organisations, workers=referral_workers, today=today
         )
 
+        def member(local, org_key):
+            return Membership.objects.get(
+                user__email=f"{local}@{DOMAIN}", organisation=organisations[org_key], ended_at=None
+            )
+
+        ledger = build_demo_ledger(
+            organisations=organisations,
+            workers={key: member(local, org) for key, local, org in LEDGER_PEOPLE},
+            admins={org: member(local, org) for org, local in ADMINISTRATORS.items()},
+            today=today,
+        )
+
         self.stdout.write(self.style.SUCCESS(f"Demo data for {TOWN} is ready."))
         self.stdout.write("Demo accounts (log in at http://127.0.0.1:8000/):")
         width = max(len(email) for email, *_ in rows)
@@ -182,4 +211,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Demo referrals ({'added' if referrals.created else 'already there'}): {referrals}."
+        )
+        self.stdout.write(
+            f"Demo costs and savings ({'added' if ledger.created else 'already there'}): {ledger}."
         )
