@@ -78,12 +78,22 @@ class HoursField(forms.Field):
 
 
 class MonthInput(forms.TextInput):
+    """The browser's month picker; a value it cannot hold (typed elsewhere, or in the URL) is
+    shown in a text box instead, so it stays visible next to its error."""
+
     input_type = "month"
 
     def format_value(self, value):
         if isinstance(value, date):
             return value.strftime("%Y-%m")
         return super().format_value(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        shown = context["widget"]["value"]
+        if shown and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(shown)):
+            context["widget"]["type"] = "text"
+        return context
 
 
 class MonthField(forms.Field):

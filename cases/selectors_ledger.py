@@ -10,7 +10,7 @@ from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
@@ -281,20 +281,18 @@ class Ledger:
         }
 
     def savings_chart(self) -> dict:
-        name = self.organisation.name
+        # Short labels: the legend of a chart on a phone does not wrap.
         return {
             "type": "bar",
             "horizontal": True,
             "labels": [p.partner.organisation.name for p in self.pairs],
             "datasets": [
                 {
-                    "label": _("The partner saves thanks to %(organisation)s (estimate)")
-                    % {"organisation": name},
+                    "label": _("Partner saves thanks to us (estimate)"),
                     "data": [float(p.partner_saves) for p in self.pairs],
                 },
                 {
-                    "label": _("%(organisation)s saves thanks to the partner (estimate)")
-                    % {"organisation": name},
+                    "label": _("We save thanks to the partner (estimate)"),
                     "data": [float(p.own_saves) for p in self.pairs],
                 },
             ],
@@ -538,10 +536,14 @@ def shared_worker_get(*, actor: Membership, pk: int) -> User:
 
 
 def hours_of_month(*, user_id: int, organisations: list[Organisation], month: date) -> dict:
-    """What a person's hours page fills in for a month: the hours entered, else the split."""
+    """What a person's hours page fills in for a month: the hours entered, else the split
+    rounded to quarters of an hour (so the form can be saved as it is)."""
     hours = shared_hours(months=[month], user_id=user_id)
-    return {
-        f"org_{o.pk}": hours[(user_id, o.pk, month)][0]
-        for o in organisations
-        if (user_id, o.pk, month) in hours
-    }
+    filled = {}
+    for organisation in organisations:
+        value, source = hours.get((user_id, organisation.pk, month), (None, ""))
+        if value is not None and source == SPLIT:
+            value = (value * 4).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 4
+        if value is not None:
+            filled[f"org_{organisation.pk}"] = value
+    return filled

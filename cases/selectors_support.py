@@ -40,6 +40,7 @@ def _mark(actor: Membership, packages: list, *, visible: set[int] | None = None)
             package.status == PackageStatus.AANGEVRAAGD
             and package.paying_organisation_id == org
             and actor.role in DECIDERS
+            and package.requested_by_id != actor.user_id
         )
         package.can_deliver = (
             package.status == PackageStatus.GOEDGEKEURD

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SignalStatus(models.TextChoices):
@@ -106,7 +107,7 @@ class PackageItem(models.TextChoices):
     WITGOED = "witgoed", _("white goods")
     VLOERBEDEKKING = "vloerbedekking", _("floor covering")
     BUDGETCOACHING = "budgetcoaching", _("budget coaching")
-    ANDERS = "anders", _("other")
+    ANDERS = "anders", pgettext_lazy("support package", "other")
 
 
 class PackageStatus(models.TextChoices):

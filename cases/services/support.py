@@ -197,6 +197,9 @@ def _decider(actor: Membership, package: SupportPackage) -> None:
         raise ValidationError(_("Only the paying organisation approves or declines a package."))
     if actor.role not in DECIDERS:
         raise ValidationError(_("Only workers and managers of the paying organisation decide."))
+    if package.requested_by_id == actor.user_id:
+        # Four eyes: whoever asked for the money does not grant it.
+        raise ValidationError(_("Someone other than the requester approves or declines it."))
 
 
 @transaction.atomic

@@ -117,6 +117,15 @@ def example(
     categories,
 ):
     """The worked example of ADR 0009, first quarter of 2025."""
+    build_example(
+        corporation, welfare, municipality, care, third_corporation, household, shared_worker
+    )
+
+
+def build_example(
+    corporation, welfare, municipality, care, third_corporation, household, shared_worker
+):
+    """The worked example (the browser tests use it too); needs the categories."""
     with_welfare = agreement(corporation, welfare)
     with_municipality = agreement(corporation, municipality)
     # The shared worker has been a member of all three since 2024.

@@ -470,3 +470,17 @@ def test_query_count_of_the_inbox_does_not_grow(login, corporation_worker, house
             assert client.get(reverse("packages:inbox"), {"lijst": "alle"}).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_the_requester_does_not_grant_their_own_request(
+    corporation_worker, household, corporation, login
+):
+    package = request_package(corporation_worker, household, corporation)
+    with pytest.raises(ValidationError, match="Someone other than the requester"):
+        services.support_package_approve(actor=corporation_worker, package=package)
+    (shown,) = selectors_support.household_packages(actor=corporation_worker, household=household)
+    assert not shown.can_decide, "no buttons for the requester"
+    colleague = MembershipFactory(organisation=corporation, user__name="Joke Collega")
+    services.support_package_approve(actor=colleague, package=package)
+    package.refresh_from_db()
+    assert package.decided_by.name == "Joke Collega"
