@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -314,44 +314,51 @@ def _moment(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _resolved(period: Period, organisation_ids: set[int], category_ids: set[int]):
+def _resolved(period: Period, organisation_ids: set[int], category_ids: set[int]) -> list[dict]:
     """Signals resolved in the period, counted per category, resolving organisation, the
     household's corporation and month. The resolving organisation is the receiver of the
     latest completed referral of the signal whose outcome was 'helped'; otherwise the
-    household's corporation, whose own workers resolved it."""
-    helped = (
-        Referral.objects.filter(
-            signals=OuterRef("pk"),
-            status=ReferralStatus.AFGEROND,
-            outcome=ReferralOutcome.GEHOLPEN,
-        )
+    household's corporation, whose own workers resolved it.
+
+    Two grouped queries: all resolved signals, and the few a referral helped (a correlated
+    subquery for every resolved signal would be slow at scale); the corporation's own are the
+    difference."""
+    resolved = Signal.objects.filter(
+        status=SignalStatus.OPGELOST,
+        status_changed_at__gte=_moment(period.start),
+        status_changed_at__lt=_moment(period.end + timedelta(days=1)),
+        category_id__in=category_ids,
+    ).annotate(month=TruncMonth("status_changed_at"))
+    helped_referrals = Referral.objects.filter(
+        status=ReferralStatus.AFGEROND, outcome=ReferralOutcome.GEHOLPEN
+    )
+    latest_helper = (
+        helped_referrals.filter(signals=OuterRef("pk"))
         .order_by("-closed_at", "-pk")
         .values("to_organisation_id")[:1]
     )
-    return (
-        Signal.objects.filter(
-            status=SignalStatus.OPGELOST,
-            status_changed_at__gte=_moment(period.start),
-            status_changed_at__lt=_moment(period.end + timedelta(days=1)),
-            category_id__in=category_ids,
-        )
-        .annotate(
-            resolver=Coalesce(
-                Subquery(helped, output_field=BigIntegerField()),
-                F("household__corporation_id"),
-                output_field=BigIntegerField(),
-            ),
-            month=TruncMonth("status_changed_at"),
-        )
-        .filter(resolver__in=organisation_ids)
-        .values("category_id", "resolver", "household__corporation_id", "month")
+    key = ("category_id", "household__corporation_id", "month")
+    helped = list(
+        resolved.filter(pk__in=helped_referrals.values("signals"))
+        .annotate(resolver=Subquery(latest_helper, output_field=BigIntegerField()))
+        .values(*key, "resolver")
         .annotate(count=Count("pk"))
         .order_by()
     )
+    by_others = defaultdict(int)
+    for row in helped:
+        by_others[tuple(row[k] for k in key)] += row["count"]
+    rows = [row for row in helped if row["resolver"] in organisation_ids]
+    for row in resolved.values(*key).annotate(count=Count("pk")).order_by():
+        own = row["count"] - by_others[tuple(row[k] for k in key)]
+        if own and row["household__corporation_id"] in organisation_ids:
+            rows.append({**row, "resolver": row["household__corporation_id"], "count": own})
+    return rows
 
 
 def ledger_for(*, actor: Membership, period: Period) -> Ledger:
-    """The ledger of the actor's organisation and its partners over a period (ten queries)."""
+    """The ledger of the actor's organisation and its partners over a period (eleven
+    queries)."""
     own_id = actor.organisation_id
     ids = {own_id} | ledger_partners(organisation_id=own_id, period=period)
     organisations = {o.pk: o for o in Organisation.objects.filter(pk__in=ids)}
