@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.fields import EuroField, HoursField, MonthField
 from cases.models.ledger import first_of_month
-from cases.selectors_ledger import Period, add_months
+from cases.selectors_costs import add_months
+from cases.selectors_ledger import Period
 from cases.services.ledger import MAX_MONTH_HOURS, hours_field, in_quarters
 
 KINDS = [

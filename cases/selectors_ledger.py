@@ -1,21 +1,18 @@
-"""The costs-and-savings ledger (wederkerigheid, ADR 0009) and the hours of shared workers.
+"""The costs-and-savings ledger (wederkerigheid, ADR 0009).
 
 Per period: what the actor's organisation and each partner it has an agreement with invested
 (hours of shared workers × the organisation's hourly rate, and the support packages it paid that
 were delivered), and the costs each is estimated to avoid thanks to the other's work. Aggregates
 only, no household data, and a fixed number of queries whatever the number of signals."""
 
-from bisect import bisect_right
 from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -24,28 +21,19 @@ from cases.models import (
     Agreement,
     AvoidedCost,
     HourlyRate,
-    HoursSplit,
     Referral,
     Signal,
     SignalCategory,
     SupportPackage,
-    WorkedHours,
 )
 from cases.models.ledger import first_of_month
+from cases.selectors_costs import CENT, add_months, group_versions, in_force, shared_hours
 from cases.workflow import PackageStatus, ReferralOutcome, ReferralStatus, SignalStatus
-from partners.models import Membership, Organisation, User
+from partners.models import Membership, Organisation
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
 # A count of another organisation's households under this shows as "<5" (PRODUCT.md).
 SMALL_COUNT = 5
-ENTERED, SPLIT = "entered", "split"
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -85,99 +73,6 @@ class Period:
         if self.first_month == self.last_month:
             return date_format(self.first_month, "F Y")
         return f"{date_format(self.first_month, 'F Y')} – {date_format(self.last_month, 'F Y')}"
-
-
-def period_of_year(year: int, *, today: date | None = None) -> Period:
-    """A calendar year, up to and including the current month."""
-    today = today or timezone.localdate()
-    last = min(date(year, 12, 1), first_of_month(today))
-    return Period(date(year, 1, 1), last, "jaar")
-
-
-def _in_force(versions: list, month: date):
-    """The version (sorted by valid_from) that applies in a month, or None."""
-    index = bisect_right([v.valid_from for v in versions], month)
-    return versions[index - 1] if index else None
-
-
-def _versions(rows, key) -> dict:
-    grouped = defaultdict(list)
-    for row in sorted(rows, key=lambda r: r.valid_from):
-        grouped[key(row)].append(row)
-    return grouped
-
-
-# --- hours of shared workers ------------------------------------------------------------------
-
-
-def shared_hours(
-    *, months: list[date], user_id: int | None = None
-) -> dict[tuple[int, int, date], tuple[Decimal, str]]:
-    """(person, organisation, month) → (hours, "entered" or "split"). A month in which the person
-    entered hours takes those; another month takes the agreed split in force, for the
-    organisations the person was a member of in that month. Four queries."""
-    if not months:
-        return {}
-    entered = WorkedHours.objects.filter(month__in=months)
-    splits = HoursSplit.objects.filter(valid_from__lte=months[-1]).prefetch_related("shares")
-    if user_id is not None:
-        entered, splits = entered.filter(user_id=user_id), splits.filter(user_id=user_id)
-    result = {}
-    entered_months = set()
-    for row in entered:
-        result[(row.user_id, row.organisation_id, row.month)] = (row.hours, ENTERED)
-        entered_months.add((row.user_id, row.month))
-    by_user = _versions(list(splits), key=lambda s: s.user_id)
-    memberships = defaultdict(list)
-    for user, organisation, started, ended in Membership.objects.filter(
-        user_id__in=list(by_user)
-    ).values_list("user_id", "organisation_id", "started_at", "ended_at"):
-        memberships[(user, organisation)].append(
-            (timezone.localtime(started).date(), ended and timezone.localtime(ended).date())
-        )
-    for user, versions in by_user.items():
-        for month in months:
-            split = _in_force(versions, month)
-            if split is None or (user, month) in entered_months:
-                continue
-            month_end = add_months(month, 1) - timedelta(days=1)
-            per_month = split.hours_per_week * WEEKS_PER_MONTH
-            for share in split.shares.all():
-                member = any(
-                    started <= month_end and (ended is None or ended >= month)
-                    for started, ended in memberships[(user, share.organisation_id)]
-                )
-                if member:
-                    hours = (per_month * share.percent / 100).quantize(CENT)
-                    result[(user, share.organisation_id, month)] = (hours, SPLIT)
-    return result
-
-
-@dataclass
-class HoursMonth:
-    month: date
-    hours: list  # (organisation, hours or None) in the order of the page's organisations
-    source: str  # "entered", "split" or ""
-
-
-def hours_overview(*, user_id: int, organisations: list[Organisation], months: list[date]):
-    """A person's hours per month and organisation, newest month first, for their hours page."""
-    hours = shared_hours(months=months, user_id=user_id)
-    rows = []
-    for month in reversed(months):
-        cells = [hours.get((user_id, o.pk, month)) for o in organisations]
-        sources = {cell[1] for cell in cells if cell}
-        rows.append(
-            HoursMonth(
-                month=month,
-                hours=[
-                    (organisation, cell[0] if cell else None)
-                    for organisation, cell in zip(organisations, cells, strict=True)
-                ],
-                source=ENTERED if ENTERED in sources else (SPLIT if sources else ""),
-            )
-        )
-    return rows
 
 
 # --- the ledger -------------------------------------------------------------------------------
@@ -365,7 +260,7 @@ def ledger_for(*, actor: Membership, period: Period) -> Ledger:
     investments = {pk: Investment(organisation=o) for pk, o in organisations.items()}
     months = period.months()
 
-    rates = _versions(
+    rates = group_versions(
         HourlyRate.objects.filter(organisation_id__in=ids), key=lambda r: r.organisation_id
     )
     for (_user, organisation_id, month), (hours, _source) in shared_hours(months=months).items():
@@ -373,7 +268,7 @@ def ledger_for(*, actor: Membership, period: Period) -> Ledger:
             continue
         investment = investments[organisation_id]
         investment.hours += hours
-        rate = _in_force(rates.get(organisation_id, []), month)
+        rate = in_force(rates.get(organisation_id, []), month)
         if rate is None:
             investment.missing_rate = True
             continue
@@ -393,7 +288,7 @@ def ledger_for(*, actor: Membership, period: Period) -> Ledger:
         investment = investments[row["paying_organisation_id"]]
         investment.packages, investment.package_count = row["total"], row["count"]
 
-    estimates = _versions(
+    estimates = group_versions(
         AvoidedCost.objects.filter(organisation_id__in=ids).select_related("category"),
         key=lambda e: (e.organisation_id, e.category_id),
     )
@@ -405,7 +300,7 @@ def ledger_for(*, actor: Membership, period: Period) -> Ledger:
         for bearer in ids:
             if bearer == resolver or own_id not in (bearer, resolver):
                 continue
-            estimate = _in_force(estimates.get((bearer, row["category_id"]), []), month)
+            estimate = in_force(estimates.get((bearer, row["category_id"]), []), month)
             if estimate is None or not estimate.amount:
                 continue
             saving = savings.setdefault(
@@ -451,106 +346,3 @@ def ledger_for(*, actor: Membership, period: Period) -> Ledger:
 
 def _by_name(investment: Investment) -> str:
     return investment.organisation.name
-
-
-# --- what administrators set, and the shared workers ------------------------------------------
-
-
-def rates_of(*, actor: Membership) -> list[HourlyRate]:
-    """The hourly rates of the actor's organisation, newest first."""
-    return list(
-        HourlyRate.objects.filter(organisation_id=actor.organisation_id)
-        .select_related("set_by")
-        .order_by("-valid_from")
-    )
-
-
-def estimates_of(*, actor: Membership) -> list[AvoidedCost]:
-    """The actor's organisation's estimates of avoided costs, per category, newest first."""
-    return list(
-        AvoidedCost.objects.filter(organisation_id=actor.organisation_id)
-        .select_related("category", "set_by")
-        .order_by("category__position", "category__name", "-valid_from")
-    )
-
-
-def estimate_get(*, actor: Membership, pk: int) -> AvoidedCost:
-    """One estimate of the actor's organisation (404 for another organisation's)."""
-    return get_object_or_404(
-        AvoidedCost.objects.select_related("category"),
-        pk=pk,
-        organisation_id=actor.organisation_id,
-    )
-
-
-def organisations_of_person(*, user_id: int) -> list[Organisation]:
-    """The organisations a person is an active member of, by name."""
-    return list(
-        Organisation.objects.filter(
-            memberships__user_id=user_id,
-            memberships__ended_at__isnull=True,
-            memberships__user__is_active=True,
-        )
-        .distinct()
-        .order_by("name")
-    )
-
-
-def shared_workers(*, actor: Membership) -> list[User]:
-    """People of the actor's organisation who are also active members of another one, each with
-    `organisations` and the agreed split in force now (`split`, or None)."""
-    own = Membership.objects.active().filter(organisation_id=actor.organisation_id)
-    people = list(
-        User.objects.filter(pk__in=own.values("user_id"))
-        .annotate(
-            organisation_count=Count(
-                "memberships__organisation",
-                filter=Q(memberships__ended_at__isnull=True),
-                distinct=True,
-            )
-        )
-        .filter(organisation_count__gt=1)
-        .order_by("name")
-    )
-    this_month = first_of_month(timezone.localdate())
-    splits = _versions(
-        HoursSplit.objects.filter(user__in=people)
-        .select_related("recorded_by", "recorded_for")
-        .prefetch_related("shares__organisation"),
-        key=lambda s: s.user_id,
-    )
-    memberships = defaultdict(list)
-    for membership in (
-        Membership.objects.active()
-        .filter(user__in=people)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    ):
-        memberships[membership.user_id].append(membership.organisation)
-    for person in people:
-        person.organisations = memberships[person.pk]
-        versions = splits.get(person.pk, [])
-        person.split = _in_force(versions, this_month) or (versions[-1] if versions else None)
-    return people
-
-
-def shared_worker_get(*, actor: Membership, pk: int) -> User:
-    """A shared worker of the actor's organisation (404 for anyone else)."""
-    for person in shared_workers(actor=actor):
-        if person.pk == pk:
-            return person
-    raise Http404
-
-
-def hours_of_month(*, user_id: int, organisations: list[Organisation], month: date) -> dict:
-    """What a person's hours page fills in for a month: the hours entered, else the split
-    rounded to quarters of an hour (so the form can be saved as it is)."""
-    hours = shared_hours(months=[month], user_id=user_id)
-    filled = {}
-    for organisation in organisations:
-        value, source = hours.get((user_id, organisation.pk, month), (None, ""))
-        if value is not None and source == SPLIT:
-            value = (value * 4).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 4
-        if value is not None:
-            filled[f"org_{organisation.pk}"] = value
-    return filled

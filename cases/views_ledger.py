@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import selectors, selectors_ledger, services
+from cases import selectors, selectors_costs, selectors_ledger, services
 from cases.fields import MonthField
 from cases.forms_ledger import (
     AvoidedCostForm,
@@ -20,7 +20,7 @@ from cases.forms_ledger import (
     PeriodForm,
 )
 from cases.models.ledger import first_of_month
-from cases.selectors_ledger import add_months
+from cases.selectors_costs import add_months
 from cases.views import administrator_required
 from partners.actor import actor_required
 from partners.models import Membership
@@ -59,7 +59,7 @@ def ledger_print(request):
 @require_http_methods(["GET", "POST"])
 @actor_required()
 def hours_entry(request):
-    organisations = selectors_ledger.organisations_of_person(user_id=request.user.pk)
+    organisations = selectors_costs.organisations_of_person(user_id=request.user.pk)
     if len(organisations) < 2:
         raise PermissionDenied
     try:
@@ -67,7 +67,7 @@ def hours_entry(request):
     except ValidationError:
         month = None
     month = min(month or first_of_month(timezone.localdate()), first_of_month(timezone.localdate()))
-    initial = {"month": month} | selectors_ledger.hours_of_month(
+    initial = {"month": month} | selectors_costs.hours_of_month(
         user_id=request.user.pk, organisations=organisations, month=month
     )
     form = HoursEntryForm(request.POST or None, organisations=organisations, initial=initial)
@@ -85,7 +85,7 @@ def hours_entry(request):
             return redirect(f"{reverse('ledger:hours')}?maand={form.cleaned_data['month']:%Y-%m}")
     this_month = first_of_month(timezone.localdate())
     months = [add_months(this_month, -n) for n in range(11, -1, -1)]
-    overview = selectors_ledger.hours_overview(
+    overview = selectors_costs.hours_overview(
         user_id=request.user.pk, organisations=organisations, months=months
     )
     context = {"form": form, "organisations": organisations, "overview": overview}
@@ -96,8 +96,8 @@ def hours_entry(request):
 @administrator_required
 def costs(request):
     context = {
-        "rates": selectors_ledger.rates_of(actor=request.actor),
-        "estimates": selectors_ledger.estimates_of(actor=request.actor),
+        "rates": selectors_costs.rates_of(actor=request.actor),
+        "estimates": selectors_costs.estimates_of(actor=request.actor),
     }
     return render(request, "cases/costs.html", context)
 
@@ -105,7 +105,7 @@ def costs(request):
 @require_http_methods(["GET", "POST"])
 @administrator_required
 def hourly_rate_edit(request):
-    current = next(iter(selectors_ledger.rates_of(actor=request.actor)), None)
+    current = next(iter(selectors_costs.rates_of(actor=request.actor)), None)
     form = HourlyRateForm(request.POST or None, initial={"amount": current and current.amount})
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,7 +121,7 @@ def hourly_rate_edit(request):
 @require_http_methods(["GET", "POST"])
 @administrator_required
 def estimate_edit(request, pk=None):
-    estimate = selectors_ledger.estimate_get(actor=request.actor, pk=pk) if pk else None
+    estimate = selectors_costs.estimate_get(actor=request.actor, pk=pk) if pk else None
     initial = {}
     if estimate:
         initial = {
@@ -147,14 +147,14 @@ def estimate_edit(request, pk=None):
 @require_GET
 @administrator_required
 def split_list(request):
-    workers = selectors_ledger.shared_workers(actor=request.actor)
+    workers = selectors_costs.shared_workers(actor=request.actor)
     return render(request, "cases/split_list.html", {"workers": workers})
 
 
 @require_http_methods(["GET", "POST"])
 @administrator_required
 def split_edit(request, user_pk):
-    worker = selectors_ledger.shared_worker_get(actor=request.actor, pk=user_pk)
+    worker = selectors_costs.shared_worker_get(actor=request.actor, pk=user_pk)
     initial = {}
     if worker.split:
         shares = {share.organisation_id: share.percent for share in worker.split.shares.all()}

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from cases import services
 from cases.models import AvoidedCost, HourlyRate, HoursSplit, SignalCategory, WorkedHours
-from cases.selectors_ledger import add_months, shared_hours
+from cases.selectors_costs import add_months, shared_hours
 from partners.models import Membership
 from tests.factories import MembershipFactory
 
