@@ -12,6 +12,7 @@ from cases.forms import (
     SignalFilterForm,
     SignalStatusForm,
 )
+from cases.forms_support import package_panel
 from cases.models import SignalCategory
 from partners.actor import actor_required
 from partners.models import Membership, Organisation
@@ -51,7 +52,8 @@ def household_list(request):
 def household_detail(request, pk):
     whole = request.GET.get("tijdlijn") == "alles"
     page = selectors.household_page(actor=request.actor, pk=pk, events_limit=None if whole else 100)
-    return render(request, "cases/household_detail.html", {"view": page})
+    panel = package_panel(actor=request.actor, household=page.household)
+    return render(request, "cases/household_detail.html", {"view": page, "panel": panel})
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SignalStatus(models.TextChoices):
@@ -99,3 +100,28 @@ class ReferralOutcome(models.TextChoices):
 class LegalBasis(models.TextChoices):
     TOESTEMMING = "toestemming", _("consent")
     VROEGSIGNALERING = "vroegsignalering", _("early warning of debts (Wgs)")
+
+
+class PackageItem(models.TextChoices):
+    INRICHTING = "inrichting", _("furnishing")
+    WITGOED = "witgoed", _("white goods")
+    VLOERBEDEKKING = "vloerbedekking", _("floor covering")
+    BUDGETCOACHING = "budgetcoaching", _("budget coaching")
+    ANDERS = "anders", pgettext_lazy("support package", "other")
+
+
+class PackageStatus(models.TextChoices):
+    AANGEVRAAGD = "aangevraagd", _("requested")
+    GOEDGEKEURD = "goedgekeurd", _("approved")
+    AFGEWEZEN = "afgewezen", _("declined")
+    GELEVERD = "geleverd", _("delivered")
+
+
+PACKAGE_TRANSITIONS: dict[str, set[str]] = {
+    PackageStatus.AANGEVRAAGD: {PackageStatus.GOEDGEKEURD, PackageStatus.AFGEWEZEN},
+    PackageStatus.GOEDGEKEURD: {PackageStatus.GELEVERD},
+}
+
+
+def package_can_move(current: str, new: str) -> bool:
+    return new in PACKAGE_TRANSITIONS.get(current, set())

@@ -33,4 +33,6 @@ urlpatterns = [
     path("", include("cases.urls_referrals")),
     path("", include("cases.urls_joint_cases")),
     path("", include("cases.urls_privacy")),
+    path("", include("cases.urls_support")),
+    path("", include("cases.urls_ledger")),
 ]

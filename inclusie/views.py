@@ -49,6 +49,11 @@ CORPORATION_WORK = [
         _("What happened to the households you referred to a partner."),
         "referrals:outbox",
     ),
+    Task(
+        _("Support packages"),
+        _("Furnishing, white goods and budget coaching: to decide and to deliver."),
+        "packages:inbox",
+    ),
 ]
 EMERGENCY = Task(
     _("Emergency access"),
@@ -66,12 +71,26 @@ PARTNER_WORK = [
         _("Households you work for together with other organisations."),
         "joint_cases:list",
     ),
+    Task(
+        _("Support packages"),
+        _("Furnishing, white goods and budget coaching: to decide and to deliver."),
+        "packages:inbox",
+    ),
 ]
 START_TASKS = {
     Role.MEDEWERKER: None,  # depends on the kind of organisation, see tasks_for()
     Role.MANAGER: [
         Task(_("Dashboard"), _("Signals, referrals and response times of your organisation.")),
-        Task(_("Costs and savings"), _("What each partner invests and what it saves the others.")),
+        Task(
+            _("Costs and savings"),
+            _("What each partner invests and what it saves the others."),
+            "ledger:ledger",
+        ),
+        Task(
+            _("Support packages"),
+            _("Packages your organisation pays: approve or decline them."),
+            "packages:inbox",
+        ),
     ],
     Role.BEHEERDER: [
         Task(
@@ -98,6 +117,16 @@ START_TASKS = {
             _("Retention terms"),
             _("How long data is kept before it is anonymised."),
             "privacy:retention_terms",
+        ),
+        Task(
+            _("Rates and estimates"),
+            _("Your hourly rate and estimated avoided costs, for the costs-and-savings ledger."),
+            "ledger:costs",
+        ),
+        Task(
+            _("Shared workers' hours"),
+            _("The agreed split of the hours of people who also work for a partner."),
+            "ledger:splits",
         ),
     ],
     Role.PRIVACYFUNCTIONARIS: [
@@ -139,10 +168,20 @@ def tasks_for(actor: Membership) -> list[Task]:
     return START_TASKS[actor.role]
 
 
+MY_HOURS = Task(
+    _("My hours"),
+    _("You work for several organisations: enter your hours per organisation per month."),
+    "ledger:hours",
+)
+
+
 @require_GET
 @actor_required()
 def start(request):
-    return render(request, "start.html", {"tasks": tasks_for(request.actor)})
+    tasks = tasks_for(request.actor)
+    if len({m.organisation_id for m in request.memberships}) > 1:
+        tasks = [*tasks, MY_HOURS]
+    return render(request, "start.html", {"tasks": tasks})
 
 
 @require_GET

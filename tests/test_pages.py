@@ -6,15 +6,18 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     "corporation_worker": ["Huisbezoek registreren", "Signalen", "Huishoudens"],
     "welfare_worker": ["Verwijzingen ontvangen", "Gezamenlijke casussen"],
-    "care_worker": ["Verwijzingen ontvangen"],
-    "manager": ["Dashboard", "Kosten en baten"],
+    "care_worker": ["Verwijzingen ontvangen", "Ondersteuningspakketten"],
+    "manager": ["Dashboard", "Kosten en baten", "Ondersteuningspakketten"],
     "admin": [
         "Leden en uitnodigingen",
         "Samenwerkingsafspraken",
         "Signaalcategorieën",
         "Bewaartermijnen",
+        "Tarieven en schattingen",
+        "Uren van gedeelde medewerkers",
     ],
     "privacy_officer": ["Toegangslog", "AVG-overzicht per huishouden", "Bewaartermijnen"],
+    "shared_worker": ["Huisbezoek registreren", "Mijn uren"],
 }
 
 
@@ -24,15 +27,24 @@ AVAILABLE = {
         "/signalen/",
         "/verwijzingen/verstuurd/",
         "/noodtoegang/",
+        "/ondersteuningspakketten/",
     },
-    "welfare_worker": {"/verwijzingen/", "/casussen/", "/noodtoegang/"},
-    "care_worker": {"/verwijzingen/", "/casussen/", "/noodtoegang/"},
+    "welfare_worker": {
+        "/verwijzingen/",
+        "/casussen/",
+        "/noodtoegang/",
+        "/ondersteuningspakketten/",
+    },
+    "care_worker": {"/verwijzingen/", "/casussen/", "/noodtoegang/", "/ondersteuningspakketten/"},
+    "manager": {"/kosten-en-baten/", "/ondersteuningspakketten/"},
     "admin": {
         "/organisatie/leden/",
         "/beheer/signaalcategorieen/",
         "/huishoudens/import/",
         "/beheer/afspraken/",
         "/beheer/bewaartermijnen/",
+        "/beheer/kosten/",
+        "/beheer/urenverdeling/",
     },
     "privacy_officer": {
         "/privacy/toegangslog/",
@@ -40,6 +52,14 @@ AVAILABLE = {
         "/privacy/bewaartermijnen/",
         "/privacy/meldingen/",
         "/privacy/noodtoegang/",
+    },
+    "shared_worker": {
+        "/huishoudens/",
+        "/signalen/",
+        "/verwijzingen/verstuurd/",
+        "/noodtoegang/",
+        "/ondersteuningspakketten/",
+        "/mijn-uren/",
     },
 }
 

@@ -5,9 +5,17 @@ from cases.models.history import HouseholdEvent
 from cases.models.households import Complex, Household, Resident
 from cases.models.imports import HouseholdImport
 from cases.models.joint_cases import CaseAction, CaseNote, CaseParticipant, JointCase
+from cases.models.ledger import (
+    AvoidedCost,
+    HourlyRate,
+    HoursSplit,
+    HoursSplitShare,
+    WorkedHours,
+)
 from cases.models.privacy import AccessReport, EmergencyAccess, RetentionTerm
 from cases.models.referrals import Agreement, Consent, Referral
 from cases.models.signals import HomeVisit, Signal, SignalCategory
+from cases.models.support import SupportPackage
 
 __all__ = [
     "Agreement",
@@ -17,6 +25,12 @@ __all__ = [
     "AccessReport",
     "EmergencyAccess",
     "RetentionTerm",
+    "AvoidedCost",
+    "HourlyRate",
+    "HoursSplit",
+    "HoursSplitShare",
+    "SupportPackage",
+    "WorkedHours",
     "CaseAction",
     "CaseNote",
     "CaseParticipant",

@@ -36,6 +36,10 @@ class HouseholdEvent(models.Model):
         EMERGENCY_ACCESS = "emergency_access", _("opened in an emergency")
         DATA_ERASED = "data_erased", _("data erased on request")
         DATA_ANONYMISED = "data_anonymised", _("data anonymised after the retention term")
+        PACKAGE_REQUESTED = "package_requested", _("support package requested")
+        PACKAGE_APPROVED = "package_approved", _("support package approved")
+        PACKAGE_DECLINED = "package_declined", _("support package declined")
+        PACKAGE_DELIVERED = "package_delivered", _("support package delivered")
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

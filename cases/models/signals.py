@@ -110,6 +110,8 @@ class Signal(models.Model):
             models.Index(fields=["status", "follow_up_on"], name="signal_status_follow_up"),
             models.Index(fields=["category", "created_at"], name="signal_category_created"),
             models.Index(fields=["-created_at"], name="signal_created"),
+            # The ledger counts the signals resolved in a period.
+            models.Index(fields=["status", "status_changed_at"], name="signal_status_changed"),
         ]
 
     def __str__(self):

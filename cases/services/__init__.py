@@ -1,6 +1,12 @@
 """Every write of the cases app, one module per subject; import from here."""
 
 from cases.services.access_reports import access_report_save, access_reports_daily
+from cases.services.ledger import (
+    avoided_cost_save,
+    hourly_rate_set,
+    hours_split_save,
+    worked_hours_enter,
+)
 from cases.services.privacy import (
     ResidentCorrection,
     emergency_access_open,
@@ -20,6 +26,12 @@ from cases.services.referrals import (
     referral_withdraw,
 )
 from cases.services.retention import retention_run, retention_terms_save
+from cases.services.support import (
+    support_package_approve,
+    support_package_decline,
+    support_package_deliver,
+    support_package_request,
+)
 from cases.services.visits import (
     SignalInput,
     home_visit_log,
@@ -38,6 +50,14 @@ __all__ = [
     "retention_run",
     "retention_terms_save",
     "agreement_save",
+    "avoided_cost_save",
+    "hourly_rate_set",
+    "hours_split_save",
+    "support_package_approve",
+    "support_package_decline",
+    "support_package_deliver",
+    "support_package_request",
+    "worked_hours_enter",
     "SignalInput",
     "consent_record",
     "consent_withdraw",

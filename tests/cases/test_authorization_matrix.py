@@ -1,7 +1,9 @@
-"""The authorization matrix of issue 4: every page of households, referrals, consents and joint
-cases, for each situation a partner can be in, with zero leaks of the household's data."""
+"""The authorization matrix of issue 4: every page of households, referrals, consents, joint
+cases, support packages and the ledger, for each situation a partner can be in, with zero leaks
+of the household's data."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -36,10 +38,20 @@ def world(corporation, welfare, corporation_worker, household, categories):
     referral = services.referral_send(
         actor=corporation_worker, household=household, to_organisation=welfare, signals=[shared]
     )
-    return {"referral": referral, "consent": consent}
+    packages = [
+        services.support_package_request(
+            actor=corporation_worker,
+            household=household,
+            item="inrichting",
+            amount=Decimal(amount),
+            paying_organisation=payer,
+        )
+        for payer, amount in ((household.corporation, "450"), (welfare, "900"))
+    ]
+    return {"referral": referral, "consent": consent, "packages": packages}
 
 
-def pages(household, referral):
+def pages(household, referral, packages=()):
     return [
         reverse("cases:household_list") + f"?q={STREET}",
         reverse("cases:household_detail", args=[household.pk]),
@@ -52,13 +64,18 @@ def pages(household, referral):
         reverse("referrals:send", args=[household.pk]),
         reverse("joint_cases:list"),
         reverse("joint_cases:open", args=[household.pk]),
+        reverse("packages:household", args=[household.pk]),
+        reverse("packages:inbox") + "?lijst=alle",
+        *(reverse("packages:detail", args=[package.pk]) for package in packages),
+        reverse("ledger:ledger"),
+        reverse("ledger:print"),
     ]
 
 
-def leaks(client, household, referral):
+def leaks(client, household, referral, packages=()):
     """Pages that showed the household's street or its unshared signal."""
     found = []
-    for url in pages(household, referral):
+    for url in pages(household, referral, packages):
         response = client.get(url)
         html = response.content.decode() if response.status_code == 200 else ""
         if ADDRESS in html or SECRET in html:
@@ -93,14 +110,18 @@ def test_a_partner_sees_only_what_the_referral_shares(
         if role == "medewerker"
         else MembershipFactory(organisation=welfare, role=role)
     )
-    found = leaks(login(member), household, world["referral"])
+    found = leaks(login(member), household, world["referral"], world["packages"])
     if name == "open_referral" and role == "medewerker":
-        # The inbox, the referral page and opening a joint case show the household's address;
+        # The inbox, the referral page and opening a joint case show the household's address,
+        # and so do its packages page and the package welfare pays (not the corporation's own);
         # the household's own pages stay the corporation's, the unshared signal shows nowhere.
         assert found == [
             (reverse("referrals:inbox") + "?lijst=alle", "address"),
             (reverse("referrals:detail", args=[world["referral"].pk]), "address"),
             (reverse("joint_cases:open", args=[household.pk]), "address"),
+            (reverse("packages:household", args=[household.pk]), "address"),
+            (reverse("packages:inbox") + "?lijst=alle", "address"),
+            (reverse("packages:detail", args=[world["packages"][1].pk]), "address"),
         ]
     else:
         assert found == []
@@ -109,11 +130,11 @@ def test_a_partner_sees_only_what_the_referral_shares(
 @pytest.mark.parametrize("role", ["medewerker", "manager", "beheerder", "privacyfunctionaris"])
 def test_a_third_organisation_sees_nothing(login, world, care, household, role):
     member = MembershipFactory(organisation=care, role=role)
-    assert leaks(login(member), household, world["referral"]) == []
+    assert leaks(login(member), household, world["referral"], world["packages"]) == []
 
 
 def test_another_corporation_sees_nothing(login, world, outsider, household):
-    assert leaks(login(outsider), household, world["referral"]) == []
+    assert leaks(login(outsider), household, world["referral"], world["packages"]) == []
 
 
 @pytest.mark.parametrize("role", ["manager", "beheerder", "privacyfunctionaris"])
@@ -121,14 +142,16 @@ def test_the_corporations_other_roles_see_no_household_pages(
     login, world, corporation, household, role
 ):
     member = MembershipFactory(organisation=corporation, role=role)
-    assert leaks(login(member), household, world["referral"]) == []
+    assert leaks(login(member), household, world["referral"], world["packages"]) == []
 
 
 def test_the_corporations_worker_sees_its_own_household(
     login, world, corporation_worker, household
 ):
-    found = dict(leaks(login(corporation_worker), household, world["referral"]))
+    found = dict(leaks(login(corporation_worker), household, world["referral"], world["packages"]))
     assert reverse("cases:household_detail", args=[household.pk]) in found
+    for package in world["packages"]:
+        assert reverse("packages:detail", args=[package.pk]) in found
 
 
 # --- the privacy officer's pages (issue 7) ----------------------------------------------------

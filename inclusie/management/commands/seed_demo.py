@@ -1,6 +1,7 @@
 """Fictional demo data: one town, its four organisations, neighbourhoods and an account per
 role, then about 200 households of the corporation with home visits and signals (cases.demo),
-and the agreements, consents and referrals between the organisations (cases.demo.referrals),
+the agreements, consents and referrals between the organisations (cases.demo.referrals),
+the rates, estimates, shared worker's hours and support packages of the ledger (cases.demo.ledger),
 and for privacy older history near its retention term, a correction, an emergency access and
 the report about it (cases.demo.privacy).
 It lives in inclusie because it wires partners and cases (partners never imports cases).
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from cases.demo import assign_neighbourhoods, build_demo_cases
 from cases.demo.joint_cases import build_demo_joint_cases
+from cases.demo.ledger import build_demo_ledger
 from cases.demo.privacy import build_demo_privacy
 from cases.demo.referrals import build_demo_referrals
 from partners.models import Membership, Neighbourhood, Notification, Organisation, User
@@ -82,6 +84,20 @@ REFERRAL_WORKERS = [
 
 # Intake of the partners: they hear of every new referral to their organisation.
 INTAKE = ["welzijnswerker", "zorgmedewerker", "schuldhulp.gemeente"]
+# Who does what in the demo ledger: (key for build_demo_ledger, e-mail local part, organisation).
+LEDGER_PEOPLE = [
+    ("woonconsulent", "woonconsulent", "corporatie"),
+    ("manager.corporatie", "manager.corporatie", "corporatie"),
+    ("welzijn", "welzijnswerker", "welzijn"),
+    ("gemeente", "schuldhulp.gemeente", "gemeente"),
+    ("samenlevingsondersteuner", "samenlevingsondersteuner", "corporatie"),
+]
+ADMINISTRATORS = {
+    "corporatie": "beheerder.corporatie",
+    "welzijn": "beheerder.welzijn",
+    "zorg": "beheerder.zorg",
+    "gemeente": "beheerder.gemeente",
+}
 
 # The corporation's workers and their "my neighbourhoods"; they log the demo home visits.
 WORKER_NEIGHBOURHOODS = {
@@ -186,6 +202,18 @@ class Command(BaseCommand):
             organisations=organisations, workers={**referral_workers, "privacy": privacy_officer}
         )
 
+        def member(local, org_key):
+            return Membership.objects.get(
+                user__email=f"{local}@{DOMAIN}", organisation=organisations[org_key], ended_at=None
+            )
+
+        ledger = build_demo_ledger(
+            organisations=organisations,
+            workers={key: member(local, org) for key, local, org in LEDGER_PEOPLE},
+            admins={org: member(local, org) for org, local in ADMINISTRATORS.items()},
+            today=today,
+        )
+
         # The demo's past is in everyone's bell, but is not e-mailed.
         Notification.objects.filter(created_at__gte=started, delivered_at__isnull=True).update(
             delivered_at=timezone.now()
@@ -207,3 +235,6 @@ class Command(BaseCommand):
             f"Demo referrals ({'added' if referrals.created else 'already there'}): {referrals}."
         )
         self.stdout.write(f"Demo privacy added: {privacy}.")
+        self.stdout.write(
+            f"Demo costs and savings ({'added' if ledger.created else 'already there'}): {ledger}."
+        )

@@ -1,0 +1,397 @@
+"""The costs-and-savings ledger: a worked example computed by hand (hours × rate, packages,
+avoided costs, the balance per pair), who is credited, small counts, the period filter, who may
+read it, and a query count that does not grow with the number of signals."""
+
+import datetime
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import (
+    Agreement,
+    AvoidedCost,
+    HourlyRate,
+    HoursSplit,
+    HoursSplitShare,
+    Referral,
+    Signal,
+    SignalCategory,
+    SupportPackage,
+    WorkedHours,
+)
+from cases.selectors_ledger import Period, ledger_for
+from partners.models import Membership
+from tests.factories import HouseholdFactory, MembershipFactory, SignalFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+Q1_2025 = Period(date(2025, 1, 1), date(2025, 3, 1), "kwartaal")
+LONG_AGO = date(2024, 1, 1)
+
+
+def moment(*args):
+    return timezone.make_aware(datetime.datetime(*args))
+
+
+def agreement(first, second):
+    return Agreement.objects.create(
+        first=first,
+        second=second,
+        response_days=5,
+        valid_from=LONG_AGO,
+        created_by=UserFactory(email="afspraak@test.example"),
+    )
+
+
+def rate(organisation, amount, month):
+    return HourlyRate.objects.create(
+        organisation=organisation, amount=Decimal(amount), valid_from=month, set_by=_someone()
+    )
+
+
+def estimate(organisation, code, amount, month=LONG_AGO, source="Testbron"):
+    return AvoidedCost.objects.create(
+        organisation=organisation,
+        category=SignalCategory.objects.get(code=code),
+        amount=Decimal(amount),
+        source=source,
+        valid_from=month,
+        set_by=_someone(),
+    )
+
+
+def _someone():
+    return UserFactory(email="beheerder.test@test.example")
+
+
+def resolved(household, code, when, *, helped_by=None, outcome="geholpen", agreement_=None):
+    """A signal resolved at `when`; `helped_by` completed a referral about it first."""
+    signal = SignalFactory(
+        household=household, category=SignalCategory.objects.get(code=code), status="opgelost"
+    )
+    Signal.objects.filter(pk=signal.pk).update(status_changed_at=when)
+    if helped_by is not None:
+        referral = Referral.objects.create(
+            household=household,
+            from_organisation=household.corporation,
+            to_organisation=helped_by,
+            agreement=agreement_,
+            legal_basis="vroegsignalering",
+            status="afgerond",
+            outcome=outcome,
+            deadline=when.date(),
+            sent_by=signal.created_by,
+            closed_at=when - datetime.timedelta(days=3),
+        )
+        referral.signals.add(signal)
+    return signal
+
+
+def package(household, payer, amount, status, delivered_on=None):
+    return SupportPackage.objects.create(
+        household=household,
+        item="inrichting",
+        amount=Decimal(amount),
+        paying_organisation=payer,
+        status=status,
+        delivered_on=delivered_on,
+        decline_reason="Nee" if status == "afgewezen" else "",
+        requested_by=_someone(),
+        requested_for=household.corporation,
+    )
+
+
+@pytest.fixture
+def example(
+    corporation,
+    welfare,
+    municipality,
+    care,
+    third_corporation,
+    household,
+    shared_worker,
+    categories,
+):
+    """The worked example of ADR 0009, first quarter of 2025."""
+    build_example(
+        corporation, welfare, municipality, care, third_corporation, household, shared_worker
+    )
+
+
+def build_example(
+    corporation, welfare, municipality, care, third_corporation, household, shared_worker
+):
+    """The worked example (the browser tests use it too); needs the categories."""
+    with_welfare = agreement(corporation, welfare)
+    with_municipality = agreement(corporation, municipality)
+    # The shared worker has been a member of all three since 2024.
+    Membership.objects.filter(user=shared_worker.user).update(started_at=moment(2024, 1, 1, 9))
+    rate(corporation, "60.00", date(2024, 1, 1))
+    rate(welfare, "50.00", date(2024, 1, 1))
+    rate(welfare, "55.00", date(2025, 3, 1))  # the rate changes in March
+    rate(municipality, "70.00", date(2025, 1, 1))
+    rate(care, "99.00", date(2024, 1, 1))  # no agreement with the corporation: not in its ledger
+    split = HoursSplit.objects.create(
+        user=shared_worker.user,
+        hours_per_week=Decimal("16"),
+        valid_from=date(2025, 1, 1),
+        recorded_by=_someone(),
+        recorded_for=corporation,
+    )
+    for organisation, percent in ((corporation, 50), (welfare, 30), (municipality, 20)):
+        HoursSplitShare.objects.create(split=split, organisation=organisation, percent=percent)
+    # February: the worker entered hours, which win over the split for that whole month.
+    for organisation, hours in ((corporation, "40"), (welfare, "10"), (municipality, "0")):
+        WorkedHours.objects.create(
+            user=shared_worker.user,
+            organisation=organisation,
+            month=date(2025, 2, 1),
+            hours=Decimal(hours),
+        )
+    package(household, corporation, "850.00", "geleverd", date(2025, 2, 10))
+    package(household, corporation, "300.00", "geleverd", date(2025, 4, 2))  # after the period
+    package(household, welfare, "1234.50", "geleverd", date(2025, 3, 31))
+    package(household, municipality, "500.00", "goedgekeurd")  # not delivered
+    package(household, corporation, "99.00", "afgewezen")
+
+    estimate(corporation, "huurachterstand", "5000", source="Kosten huisuitzetting (test)")
+    estimate(municipality, "huurachterstand", "2500", source="Schuldhulptraject (test)")
+    estimate(municipality, "eenzaamheid", "800")
+    estimate(municipality, "eenzaamheid", "1000", month=date(2025, 3, 1))
+    estimate(welfare, "overlast", "400")
+    estimate(care, "eenzaamheid", "999")  # care is no partner of the corporation
+
+    # A: arrears resolved in January after the municipality helped: the corporation saves.
+    resolved(
+        household,
+        "huurachterstand",
+        moment(2025, 1, 20, 10),
+        helped_by=municipality,
+        agreement_=with_municipality,
+    )
+    # B: arrears resolved by the corporation itself: the municipality saves.
+    resolved(household, "huurachterstand", moment(2025, 2, 3, 10))
+    # C (February, € 800) and E (March, € 1,000): loneliness resolved by the corporation.
+    resolved(household, "eenzaamheid", moment(2025, 2, 14, 10))
+    resolved(household, "eenzaamheid", moment(2025, 3, 31, 23, 30))  # late, still March
+    # D: loneliness resolved thanks to welfare: between welfare and the municipality, not ours.
+    resolved(
+        household,
+        "eenzaamheid",
+        moment(2025, 3, 5, 10),
+        helped_by=welfare,
+        agreement_=with_welfare,
+    )
+    # F and G: nuisance resolved by the corporation (G's referral did not reach the tenant).
+    resolved(household, "overlast", moment(2025, 1, 8, 10))
+    resolved(
+        household,
+        "overlast",
+        moment(2025, 1, 9, 10),
+        helped_by=welfare,
+        outcome="niet_bereikt",
+        agreement_=with_welfare,
+    )
+    # Not counted: resolved after the period, reopened, or another corporation's own work.
+    resolved(household, "huurachterstand", moment(2025, 4, 1, 0, 30))
+    reopened = resolved(household, "huurachterstand", moment(2025, 2, 20, 10))
+    Signal.objects.filter(pk=reopened.pk).update(status="open")
+    elsewhere = HouseholdFactory(corporation=third_corporation)
+    resolved(elsewhere, "huurachterstand", moment(2025, 2, 20, 10))
+
+
+def test_the_worked_example_by_hand(example, manager, corporation, welfare, municipality):
+    ledger = ledger_for(actor=manager, period=Q1_2025)
+    invested = {i.organisation.name: i for i in ledger.investments}
+    assert list(invested) == [corporation.name, municipality.name, welfare.name]
+
+    # 16 h/week is 16 × 52 / 12 = 69.333 h a month: 50% = 34.67 h, 30% = 20.80 h, 20% = 13.87 h.
+    # January and March from the split, February as entered (40, 10 and 0 hours).
+    corp = invested[corporation.name]
+    assert corp.hours == Decimal("34.67") + Decimal("40") + Decimal("34.67")
+    assert corp.hours_cost == Decimal("2080.20") + Decimal("2400.00") + Decimal("2080.20")
+    assert (corp.packages, corp.package_count) == (Decimal("850.00"), 1)
+    assert corp.total == Decimal("7410.40")
+
+    wel = invested[welfare.name]
+    assert wel.hours == Decimal("20.80") + Decimal("10") + Decimal("20.80")
+    # € 50 in January and February, € 55 from March.
+    assert wel.hours_cost == Decimal("1040.00") + Decimal("500.00") + Decimal("1144.00")
+    assert wel.rate_list == [Decimal("50.00"), Decimal("55.00")]
+    assert wel.total == Decimal("2684.00") + Decimal("1234.50")
+
+    mun = invested[municipality.name]
+    assert mun.hours == Decimal("13.87") * 2
+    assert mun.hours_cost == Decimal("970.90") * 2
+    assert mun.total == Decimal("1941.80")
+
+    pairs = {p.partner.organisation.name: p for p in ledger.pairs}
+    # Welfare saves € 400 for each of F and G thanks to the corporation.
+    assert (pairs[welfare.name].partner_saves, pairs[welfare.name].own_saves) == (
+        Decimal("800.00"),
+        Decimal("0.00"),
+    )
+    assert pairs[welfare.name].balance == Decimal("800.00")
+    # The municipality saves B € 2,500 + C € 800 + E € 1,000 thanks to the corporation; the
+    # corporation saves A € 5,000 thanks to the municipality.
+    mun_pair = pairs[municipality.name]
+    assert (mun_pair.partner_saves, mun_pair.own_saves) == (Decimal("4300.00"), Decimal("5000.00"))
+    assert mun_pair.balance == Decimal("-700.00")
+
+    rows = {
+        (s.bearer.name, s.category.code, s.resolver.name, s.estimate.amount): s.count
+        for s in ledger.savings
+    }
+    assert rows == {
+        (corporation.name, "huurachterstand", municipality.name, Decimal("5000.00")): 1,
+        (municipality.name, "huurachterstand", corporation.name, Decimal("2500.00")): 1,
+        (municipality.name, "eenzaamheid", corporation.name, Decimal("800.00")): 1,
+        (municipality.name, "eenzaamheid", corporation.name, Decimal("1000.00")): 1,
+        (welfare.name, "overlast", corporation.name, Decimal("400.00")): 2,
+    }
+    assert not any(s.suppressed for s in ledger.savings), "the corporation's own households"
+
+
+def test_a_partner_reads_its_side_with_small_counts_suppressed(
+    example, welfare, corporation, municipality
+):
+    manager = MembershipFactory(organisation=welfare, role="manager")
+    ledger = ledger_for(actor=manager, period=Q1_2025)
+    assert [i.organisation.name for i in ledger.investments] == [welfare.name, corporation.name]
+    (pair,) = ledger.pairs
+    assert (pair.partner.organisation, pair.partner_saves, pair.own_saves) == (
+        corporation,
+        Decimal("0.00"),
+        Decimal("800.00"),
+    )
+    (saving,) = ledger.savings
+    assert (saving.count, saving.suppressed) == (2, True), "two households of the corporation"
+
+
+def test_the_page_shows_the_example_as_estimates_with_sources(login, example, manager):
+    response = login(manager).get(
+        reverse("ledger:ledger"), {"periode": "kwartaal", "jaar": "2025", "kwartaal": "1"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "kwartaal 1 van 2025" in html.lower() or "1e kwartaal 2025" in html
+    assert "€\xa07.410" in html and "€\xa03.919" in html  # invested, whole euros
+    assert "Kosten huisuitzetting (test)" in html, "the source of each estimate is shown"
+    assert "schatting" in html.lower()
+    assert "Woonstichting Testdorp bespaart €\xa0700 meer dankzij Gemeente Testdorp" in html
+    assert 'data-chart="chart-savings"' in html and 'id="chart-savings"' in html
+    assert "Anna de Test" not in html and "Lindelaan" not in html, "no household data"
+
+
+def test_the_printable_page_has_no_navigation(login, example, manager):
+    response = login(manager).get(reverse("ledger:print"), {"periode": "jaar", "jaar": "2025"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<nav" not in html and "Uitloggen" not in html and "Afmelden" not in html
+    assert 'data-chart="chart-invested"' in html and "Afdrukken" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"periode": "jaar", "jaar": "twintig"}, "jaar", "Geef een jaar op, zoals 2026."),
+        ({"periode": "jaar", "jaar": "1999"}, "jaar", "Geef een jaar van 2000 tot"),
+        ({"periode": "anders", "van": "2025-13", "tot": "2025-02"}, "van", "Geef een maand"),
+        ({"periode": "anders", "van": "2025-05", "tot": "2025-02"}, "tot", "niet vóór de eerste"),
+        ({"periode": "anders", "van": "2015-01", "tot": "2025-02"}, "tot", "hoogstens vijf jaar"),
+        ({"periode": "maand", "jaar": "2100", "maand": "1"}, "jaar", "Geef een jaar van 2000"),
+    ],
+)
+def test_an_invalid_period_is_told_next_to_the_field(login, manager, query, field, message):
+    response = login(manager).get(reverse("ledger:ledger"), query)
+    assert response.status_code == 200
+    assert response.context["ledger"] is None
+    assert message in " ".join(response.context["form"].errors[field])
+    assert message.split(",")[0] in response.content.decode()
+
+
+def test_a_period_not_begun_and_the_current_year_up_to_this_month(login, manager):
+    today = timezone.localdate()
+    client = login(manager)
+    later = today.replace(day=1) + datetime.timedelta(days=40)
+    response = client.get(
+        reverse("ledger:ledger"),
+        {"periode": "maand", "jaar": str(later.year), "maand": str(later.month)},
+    )
+    if later.year == today.year:
+        assert "is nog niet begonnen" in " ".join(response.context["form"].errors["maand"])
+    default = client.get(reverse("ledger:ledger")).context["ledger"].period
+    assert (default.first_month, default.last_month) == (
+        date(today.year, 1, 1),
+        today.replace(day=1),
+    )
+
+
+@pytest.mark.parametrize("cast", ["manager", "admin"])
+def test_managers_and_administrators_read_it(login, request, cast):
+    client = login(request.getfixturevalue(cast))
+    assert client.get(reverse("ledger:ledger")).status_code == 200
+    assert client.get(reverse("ledger:print")).status_code == 200
+
+
+@pytest.mark.parametrize("cast", ["corporation_worker", "welfare_worker", "privacy_officer"])
+def test_workers_and_privacy_officers_do_not(login, request, cast):
+    client = login(request.getfixturevalue(cast))
+    assert client.get(reverse("ledger:ledger")).status_code == 403
+    assert client.get(reverse("ledger:print")).status_code == 403
+
+
+def test_wrong_methods(login, manager):
+    client = login(manager)
+    assert client.post(reverse("ledger:ledger")).status_code == 405
+    assert client.post(reverse("ledger:print")).status_code == 405
+
+
+def test_an_organisation_without_agreements_sees_only_itself(login, example, care):
+    manager = MembershipFactory(organisation=care, role="manager")
+    response = login(manager).get(reverse("ledger:ledger"), {"periode": "jaar", "jaar": "2025"})
+    ledger = response.context["ledger"]
+    assert [i.organisation for i in ledger.investments] == [care]
+    assert ledger.pairs == [] and ledger.savings == []
+    html = response.content.decode()
+    assert "Woonstichting Testdorp" not in html and "Welzijn Testdorp" not in html
+
+
+def _fill_resolved(household, count):
+    category = SignalCategory.objects.get(code="huurachterstand")
+    author = UserFactory(email="vulling@test.example")
+    when = moment(2025, 2, 10, 12)
+    Signal.objects.bulk_create(
+        Signal(
+            household=household,
+            category=category,
+            severity="midden",
+            description="Opgelost",
+            status="opgelost",
+            created_by=author,
+            organisation=household.corporation,
+            status_changed_at=when,
+        )
+        for _n in range(count)
+    )
+
+
+def test_the_query_count_does_not_grow_with_the_resolved_signals(
+    login, example, manager, household
+):
+    client = login(manager)
+    url = reverse("ledger:ledger") + "?periode=kwartaal&jaar=2025&kwartaal=1"
+    client.get(url)  # the first request stamps the session
+    counts = []
+    for total in (10, 1000):
+        _fill_resolved(household, total - Signal.objects.filter(description="Opgelost").count())
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    pair = {p.partner.organisation.kind: p for p in response.context["ledger"].pairs}["gemeente"]
+    assert pair.partner_saves == Decimal("4300.00") + Decimal("2500.00") * 1000
