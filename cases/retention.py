@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from cases.models import (
@@ -26,14 +26,17 @@ from cases.models import (
     Referral,
     RetentionTerm,
     Signal,
+    SupportPackage,
 )
 from cases.models.history import FREE_TEXT_KEYS
-from cases.workflow import FINAL_STATUSES, REFERRAL_OPEN, ReferralStatus
+from cases.workflow import FINAL_STATUSES, REFERRAL_OPEN, PackageStatus, ReferralStatus
 
 Kind = RetentionTerm.Kind
 
-# A closed joint case must keep a closing summary (a database constraint): this is what remains.
-ANONYMISED_SUMMARY = "-"
+# A closed joint case must keep a closing summary, a package of "other" a description and a
+# declined package its reason (database constraints): this is what remains of them.
+ANONYMISED_TEXT = "-"
+ANONYMISED_SUMMARY = ANONYMISED_TEXT
 
 DEFAULT_MONTHS = {
     Kind.SIGNALS: 24,
@@ -41,6 +44,7 @@ DEFAULT_MONTHS = {
     Kind.REFERRALS: 24,
     Kind.CONSENTS: 24,
     Kind.JOINT_CASES: 24,
+    Kind.PACKAGES: 24,
     Kind.HISTORY: 60,
     Kind.EMERGENCY: 60,
     Kind.ACCESS_LOG: 60,
@@ -49,6 +53,7 @@ DEFAULT_MONTHS = {
 # database constraint) and at most ten; the rest at least a month and at most twenty years.
 BOUNDS = {kind: (1, 240) for kind in Kind.values} | {Kind.ACCESS_LOG: (12, 120)}
 CLOSED_REFERRAL = [s for s in ReferralStatus.values if s not in REFERRAL_OPEN]
+FINAL_PACKAGE = [PackageStatus.GELEVERD, PackageStatus.AFGEWEZEN]
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -119,6 +124,19 @@ def _joint_cases() -> QuerySet:
     )
 
 
+def _packages() -> QuerySet:
+    """Delivered and declined packages that still hold a description or a reason; the term
+    counts from the delivery, or from the decision for a declined one."""
+    emptied = ["", ANONYMISED_TEXT]
+    return (
+        SupportPackage.objects.filter(status__in=FINAL_PACKAGE)
+        .annotate(
+            ended_on=Coalesce("delivered_on", TruncDate("decided_at"), TruncDate("requested_at"))
+        )
+        .exclude(description__in=emptied, decline_reason__in=emptied)
+    )
+
+
 def _history() -> QuerySet:
     return HouseholdEvent.objects.filter(data__has_any_keys=list(FREE_TEXT_KEYS))
 
@@ -137,6 +155,7 @@ CANDIDATES = {
     Kind.REFERRALS: _referrals,
     Kind.CONSENTS: _consents,
     Kind.JOINT_CASES: _joint_cases,
+    Kind.PACKAGES: _packages,
     Kind.HISTORY: _history,
     Kind.EMERGENCY: _emergency,
     Kind.ACCESS_LOG: _access_log,
@@ -158,6 +177,9 @@ SCOPES = {
     Kind.REFERRALS: lambda org: Q(from_organisation_id=org) | Q(to_organisation_id=org),
     Kind.CONSENTS: _own_household_or("receiving_organisation_id"),
     Kind.JOINT_CASES: _case_scope,
+    Kind.PACKAGES: lambda org: (
+        Q(household__corporation_id=org) | Q(requested_for_id=org) | Q(paying_organisation_id=org)
+    ),
     Kind.HISTORY: _own_household_or("organisation_id"),
     Kind.EMERGENCY: _own_household_or("organisation_id"),
     Kind.ACCESS_LOG: lambda org: Q(organisation_id=org) | Q(household_corporation_id=org),
@@ -169,6 +191,7 @@ COVERED = {
     Kind.REFERRALS: Covered(Kind.REFERRALS, "closed_at", is_date=False),
     Kind.CONSENTS: Covered(Kind.CONSENTS, "ended_on", is_date=True),
     Kind.JOINT_CASES: Covered(Kind.JOINT_CASES, "closed_at", is_date=False),
+    Kind.PACKAGES: Covered(Kind.PACKAGES, "ended_on", is_date=True),
     Kind.HISTORY: Covered(Kind.HISTORY, "at", is_date=False),
     Kind.EMERGENCY: Covered(Kind.EMERGENCY, "started_at", is_date=False),
     Kind.ACCESS_LOG: Covered(Kind.ACCESS_LOG, "at", is_date=False),

@@ -22,6 +22,7 @@ class RetentionTerm(models.Model):
         REFERRALS = "referrals", _("closed referrals")
         CONSENTS = "consents", _("ended consents")
         JOINT_CASES = "joint_cases", _("closed joint cases")
+        PACKAGES = "packages", _("delivered and declined support packages")
         HISTORY = "history", _("household history")
         EMERGENCY = "emergency", _("reasons for emergency access")
         ACCESS_LOG = "access_log", _("access log")

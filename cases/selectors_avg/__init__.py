@@ -1,13 +1,13 @@
 """The household's overview under the AVG (art. 15): everything the organisation holds about a
-household, as a list of sections, each made by one function. A new kind of data (support
-packages, for example) is one more function in SECTIONS.
+household, as a list of sections, each made by one function. A new kind of data is one more
+function in SECTIONS.
 
 What a section shows follows the organisation's view: the corporation holds all of its own
 household's data; a partner holds the records of its own work (referrals, cases, notes for it,
-consents to it) and the household's data only while it is shared (ADR 0008). Who accessed the
-household is given by organisation, role, action, basis and date, not by the person's name
-(ADR 0010). The page, the printable document and the JSON file are each one access-log row on
-the basis 'request of the data subject'.
+consents to it, support packages it requested or pays) and the household's data only while
+it is shared (ADR 0008). Who accessed the household is given by organisation, role, action,
+basis and date, not by the person's name (ADR 0010). The page, the printable document and the
+JSON file are each one access-log row on the basis 'request of the data subject'.
 
 The sections are in sections.py (one function each), what they are made of in base.py."""
 

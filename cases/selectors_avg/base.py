@@ -4,9 +4,10 @@ returns, and how a value reads."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from cases.models import Household
@@ -57,13 +58,16 @@ class Section:
 
 
 def display(value) -> str:
-    """A value as a person reads it: dates in words, yes or no, nothing for nothing."""
+    """A value as a person reads it: dates in words, amounts in the language's notation, yes or
+    no, nothing for nothing."""
     if value is None or value == "":
         return ""
     if isinstance(value, datetime):
         return date_format(timezone.localtime(value), "j F Y H:i")
     if isinstance(value, date):
         return date_format(value, "j F Y")
+    if isinstance(value, Decimal):
+        return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     return str(value)

@@ -1,5 +1,5 @@
 """The sections of the AVG overview, one function each; SECTIONS is their order. A new kind of
-data (support packages, for example) is one more function here and one more line in SECTIONS."""
+data is one more function here and one more line in SECTIONS."""
 
 from collections.abc import Callable
 
@@ -20,6 +20,7 @@ from cases.models import (
     JointCase,
     Referral,
     Signal,
+    SupportPackage,
 )
 from cases.models.history import FREE_TEXT_KEYS
 from cases.selectors_avg.base import Context, Section, _f, _labels, _section
@@ -285,6 +286,46 @@ def case_notes_section(context: Context) -> Section:
     )
 
 
+def support_packages_section(context: Context) -> Section:
+    """The household's packages the organisation may see: all of them for the corporation; for
+    a partner the packages it requested or pays, its own records whether or not the household
+    is still shared (like its referrals)."""
+    item, status = _labels(SupportPackage.item.field), _labels(SupportPackage.status.field)
+    return _section(
+        "support_packages",
+        gettext_lazy("Support packages"),
+        _f(
+            ("requested_at", gettext_lazy("Requested on")),
+            ("requested_by", gettext_lazy("Requested by")),
+            ("item", gettext_lazy("What")),
+            ("description", gettext_lazy("Description")),
+            ("amount", gettext_lazy("Amount in euros")),
+            ("paid_by", gettext_lazy("Paid by")),
+            ("status", gettext_lazy("Status")),
+            ("decided_at", gettext_lazy("Decided on")),
+            ("decline_reason", gettext_lazy("Reason for declining")),
+            ("delivered_on", gettext_lazy("Delivered on")),
+        ),
+        context,
+        SupportPackage.objects.visible_to(context.actor)
+        .filter(household=context.household)
+        .select_related("paying_organisation", "requested_for")
+        .order_by("-requested_at", "-pk"),
+        lambda p: {
+            "requested_at": p.requested_at,
+            "requested_by": p.requested_for.name,
+            "item": item(p.item),
+            "description": p.description,
+            "amount": p.amount,
+            "paid_by": p.paying_organisation.name,
+            "status": status(p.status),
+            "decided_at": p.decided_at,
+            "decline_reason": p.decline_reason,
+            "delivered_on": p.delivered_on,
+        },
+    )
+
+
 def _event_text(event: HouseholdEvent) -> str:
     """The readable part of an event: what it names, and any free text kept with it."""
     data = event.data or {}
@@ -408,6 +449,7 @@ SECTIONS: list[Callable[[Context], Section | None]] = [
     joint_cases_section,
     case_actions_section,
     case_notes_section,
+    support_packages_section,
     history_section,
     emergency_section,
     accesses_section,

@@ -25,6 +25,7 @@ from cases.models import (
     Referral,
     RetentionTerm,
     Signal,
+    SupportPackage,
 )
 from cases.models.households import phone_validator
 from cases.retention import months_before
@@ -33,6 +34,7 @@ from cases.services.retention import (
     anonymise_consents,
     anonymise_emergency,
     anonymise_joint_cases,
+    anonymise_packages,
     anonymise_referrals,
     anonymise_signals,
     anonymise_visits,
@@ -234,6 +236,7 @@ def household_erase(*, actor: Membership, household: Household, received_on: dat
     anonymise_referrals(Referral.objects.filter(household=household))
     anonymise_consents(Consent.objects.filter(household=household))
     anonymise_joint_cases(JointCase.objects.filter(household=household))
+    anonymise_packages(SupportPackage.objects.filter(household=household))
     anonymise_emergency(EmergencyAccess.objects.filter(household=household))
     strip_event_text(HouseholdEvent.objects.filter(household=household))
     HouseholdEvent.objects.create(

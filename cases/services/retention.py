@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,9 +27,18 @@ from cases.models import (
     Referral,
     RetentionTerm,
     Signal,
+    SupportPackage,
 )
 from cases.models.history import FREE_TEXT_KEYS
-from cases.retention import ANONYMISED_SUMMARY, BOUNDS, COVERED, DEFAULT_MONTHS, months_before
+from cases.retention import (
+    ANONYMISED_SUMMARY,
+    ANONYMISED_TEXT,
+    BOUNDS,
+    COVERED,
+    DEFAULT_MONTHS,
+    months_before,
+)
+from cases.workflow import PackageItem, PackageStatus
 from partners.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -173,6 +182,26 @@ def anonymise_joint_cases(cases: QuerySet) -> set[int]:
     return households
 
 
+def anonymise_packages(packages: QuerySet) -> set[int]:
+    """Empty the description and the reason for declining, and the reason in the history; item,
+    amount, payer, status and dates stay, so the ledger's counts and sums do too. A package of
+    "other" keeps "-" as its description and a declined one as its reason (constraints)."""
+    ids = _ids(packages)
+    households = _households(SupportPackage, ids)
+    for chunk in _chunks(ids):
+        strip_event_text(HouseholdEvent.objects.filter(data__package__in=chunk))
+        SupportPackage.objects.filter(pk__in=chunk).update(
+            description=Case(
+                When(item=PackageItem.ANDERS, then=Value(ANONYMISED_TEXT)), default=Value("")
+            ),
+            decline_reason=Case(
+                When(status=PackageStatus.AFGEWEZEN, then=Value(ANONYMISED_TEXT)),
+                default=Value(""),
+            ),
+        )
+    return households
+
+
 def anonymise_history(events: QuerySet) -> set[int]:
     ids = _ids(events)
     households = _households(HouseholdEvent, ids)
@@ -195,6 +224,7 @@ ANONYMISE = {
     Kind.REFERRALS: anonymise_referrals,
     Kind.CONSENTS: anonymise_consents,
     Kind.JOINT_CASES: anonymise_joint_cases,
+    Kind.PACKAGES: anonymise_packages,
     Kind.HISTORY: anonymise_history,
     Kind.EMERGENCY: anonymise_emergency,
 }

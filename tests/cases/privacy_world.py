@@ -4,6 +4,7 @@ the tests of erasure, retention and the AVG export (ADR 0010)."""
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
@@ -37,6 +38,9 @@ TEXTS = {
     "case_summary": "Fragment-samenvatting-zelfstandig verder",
     "emergency_reason": "Fragment-noodreden-buren horen al twee dagen niets, deur dicht",
     "rectify_reason": "Fragment-correctie-bewoner belde over tikfout",
+    "package_description": "Fragment-pakket-hoog bed met valbeveiliging",
+    "package_decline_reason": "Fragment-pakketreden-eerst de schuldhulp afronden",
+    "package_open": "Fragment-pakket-open-wasmachine met droger",
 }
 ORIGINALS = [NAME, OTHER_NAME, OLD_NAME, PHONE, OLD_PHONE, EMAIL, TENANCY, *TEXTS.values()]
 
@@ -47,6 +51,7 @@ class World:
     referrals: list = field(default_factory=list)
     case: object = None
     emergency: object = None
+    packages: list = field(default_factory=list)
 
 
 def build(
@@ -63,8 +68,10 @@ def build(
 ) -> World:
     """The household of ORIGINALS: residents, rectified contact data, a home visit with notes
     and signals (one closed with a reason), consent, a declined and a completed referral, a
-    joint case with a note and an action, closed with a summary, an emergency access that has
-    ended. Nothing open remains, so the household may be erased."""
+    joint case with a note and an action, closed with a summary, support packages paid by
+    welfare (one of "other", delivered; one declined with a reason) and one the corporation has
+    still to decide, an emergency access that has ended. Nothing open remains that stops an
+    erasure (a package awaiting its decision does not)."""
     lonely, other = categories[0], categories[2]
     household = HouseholdFactory(
         corporation=corporation,
@@ -138,6 +145,7 @@ def build(
         owner_organisation=welfare,
         due_on=today + datetime.timedelta(days=7),
     )
+    packages = _packages(household, corporation, welfare, corporation_worker, welfare_worker)
     services.referral_complete(
         actor=welfare_worker, referral=completed, outcome="geholpen", note=TEXTS["outcome_note"]
     )
@@ -150,8 +158,37 @@ def build(
         ends_at=timezone.now() - datetime.timedelta(hours=6),
     )
     return World(
-        household=household, referrals=[declined, completed], case=case, emergency=emergency
+        household=household,
+        referrals=[declined, completed],
+        case=case,
+        emergency=emergency,
+        packages=packages,
     )
+
+
+def _packages(household, corporation, welfare, corporation_worker, welfare_worker) -> list:
+    """Welfare pays (while its referral is open): a bed of "other", delivered today, and floor
+    covering it declines; the corporation has still to decide about white goods."""
+
+    def request(item, amount, payer, description=""):
+        return services.support_package_request(
+            actor=corporation_worker,
+            household=household,
+            item=item,
+            amount=Decimal(amount),
+            paying_organisation=payer,
+            description=description,
+        )
+
+    delivered = request("anders", "640.00", welfare, TEXTS["package_description"])
+    services.support_package_approve(actor=welfare_worker, package=delivered)
+    services.support_package_deliver(actor=corporation_worker, package=delivered)
+    declined = request("vloerbedekking", "400.00", welfare)
+    services.support_package_decline(
+        actor=welfare_worker, package=declined, reason=TEXTS["package_decline_reason"]
+    )
+    still_open = request("witgoed", "550.00", corporation, TEXTS["package_open"])
+    return [delivered, declined, still_open]
 
 
 def text_columns() -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ every kind of data; emergency access is logged, notified and lasts its window on
 
 import datetime
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -21,7 +22,9 @@ from cases.models import (
     Referral,
     Resident,
     Signal,
+    SupportPackage,
 )
+from cases.selectors_ledger import Period, ledger_for
 from cases.services import joint_cases
 from partners.models import Notification
 from tests.cases import privacy_world as world_
@@ -64,8 +67,9 @@ def world(
 
 
 def dashboard_counts():
-    """What dashboards count: signals per category and status, referrals per status and
-    outcome, visits per kind and outcome, cases per status, residents and households."""
+    """What dashboards and the ledger count: signals per category and status, referrals per
+    status and outcome, visits per kind and outcome, cases per status, support packages with
+    their amounts, payers and dates, residents and households."""
     return {
         "signals": Counter(Signal.objects.values_list("category_id", "status", "severity")),
         "referrals": Counter(Referral.objects.values_list("status", "outcome", "legal_basis")),
@@ -74,6 +78,18 @@ def dashboard_counts():
         "residents": Resident.objects.count(),
         "households": Counter(Household.objects.values_list("neighbourhood_id", "corporation_id")),
         "emergency": EmergencyAccess.objects.count(),
+        "packages": Counter(
+            SupportPackage.objects.values_list(
+                "item",
+                "amount",
+                "status",
+                "paying_organisation_id",
+                "requested_for_id",
+                "requested_at",
+                "decided_at",
+                "delivered_on",
+            )
+        ),
     }
 
 
@@ -113,6 +129,31 @@ def test_after_erasure_no_original_is_found_in_any_text_column_of_any_table(
     assert erased.user == privacy_officer.user
     row = AccessLog.objects.get(action="erase")
     assert (row.household_id, row.legal_basis) == (household.pk, "avg_verzoek")
+
+
+def test_erasure_empties_the_support_packages_text_and_the_ledger_stays(
+    world, privacy_officer, manager, welfare
+):
+    month = timezone.localdate().replace(day=1)
+
+    def invested():
+        ledger = ledger_for(actor=manager, period=Period(month, month))
+        return {i.organisation.name: (i.packages, i.package_count) for i in ledger.investments}
+
+    before = invested()
+    assert before[welfare.name] == (Decimal("640.00"), 1), "the delivered package"
+    services.household_erase(
+        actor=privacy_officer, household=world.household, received_on=timezone.localdate()
+    )
+    assert invested() == before
+    delivered, declined, still_open = (SupportPackage.objects.get(pk=p.pk) for p in world.packages)
+    # "Other" must be described and a refusal must have a reason (constraints): "-" remains.
+    assert (delivered.item, delivered.description, delivered.status) == ("anders", "-", "geleverd")
+    assert (declined.decline_reason, declined.status) == ("-", "afgewezen")
+    assert (still_open.description, still_open.status) == ("", "aangevraagd")
+    declined_event = HouseholdEvent.objects.get(household=world.household, kind="package_declined")
+    assert "reason" not in declined_event.data
+    assert declined_event.data["amount"] == "400.00"
 
 
 def test_the_walk_covers_tables_without_a_model_too():
@@ -275,6 +316,7 @@ def test_the_overview_holds_every_kind_of_data_the_household_has(world, privacy_
         "joint_cases",
         "case_actions",
         "case_notes",
+        "support_packages",
         "history",
         "emergency",
         "accesses",
@@ -287,6 +329,21 @@ def test_the_overview_holds_every_kind_of_data_the_household_has(world, privacy_
     # The rectification's history shows the old and the new value.
     assert world_.OLD_NAME in text and world_.OLD_PHONE in text
     assert {section: s.total for section, s in sections.items() if not s.total} == {}
+    packages = {row["item"]: row for row in sections["support_packages"].rows}
+    assert set(packages) == {"other", "floor covering", "white goods"}
+    delivered = packages["other"]
+    assert delivered["requested_at"] <= delivered["decided_at"]
+    assert {key: value for key, value in delivered.items() if not key.endswith("_at")} == {
+        "requested_by": "Woonstichting Testdorp",
+        "item": "other",
+        "description": world_.TEXTS["package_description"],
+        "amount": Decimal("640.00"),
+        "paid_by": "Welzijn Testdorp",
+        "status": "delivered",
+        "decline_reason": "",
+        "delivered_on": timezone.localdate(),
+    }
+    assert packages["floor covering"]["status"] == "declined"
     # Who accessed it: organisation, role, action and basis; no names of workers.
     accesses = sections["accesses"].rows
     assert {"Welzijn Testdorp", "Woonstichting Testdorp", "Zorg Testdorp"} <= {
@@ -320,6 +377,11 @@ def test_a_partner_sees_its_own_records_but_not_the_household_after_the_sharing_
     assert world_.TEXTS["referral_message"] in text  # the referral is welfare's record too
     assert world_.TEXTS["case_note"] in text  # a note for all participants
     assert world_.TEXTS["emergency_reason"] not in text  # care's emergency access
+    # The packages welfare pays are its own records; the corporation's own one is not shown.
+    assert world_.TEXTS["package_description"] in text
+    assert world_.TEXTS["package_decline_reason"] in text
+    assert world_.TEXTS["package_open"] not in text
+    assert sections["support_packages"].total == 2
 
 
 def test_a_household_the_organisation_holds_nothing_about_is_not_found(

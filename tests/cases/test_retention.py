@@ -29,11 +29,13 @@ from cases.models import (
     Referral,
     RetentionTerm,
     Signal,
+    SupportPackage,
 )
 from cases.retention import months_before
 from cases.services.retention import retention_terms_ensure
 from tests.cases import privacy_world as world_
 from tests.cases.test_privacy import dashboard_counts
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -220,6 +222,7 @@ def snapshot():
             CaseAction,
             HouseholdEvent,
             EmergencyAccess,
+            SupportPackage,
             AccessLog,
         )
     }
@@ -253,9 +256,11 @@ def test_the_job_anonymises_what_is_past_its_term_and_nothing_else(
     assert still_open.is_open
     in_force = Consent.objects.in_force().get(household=world.household)
     remaining = world_.found_anywhere(world_.TEXTS.values())
+    undecided = SupportPackage.objects.get(status="aangevraagd")
     assert remaining == [
         ("cases_consent", "purpose", in_force.purpose),
         ("cases_signal", "description", still_open.description),
+        ("cases_supportpackage", "description", undecided.description),
     ]
     assert dashboard_counts() == before
     events = HouseholdEvent.objects.filter(kind="data_anonymised", household=world.household)
@@ -265,6 +270,7 @@ def test_the_job_anonymises_what_is_past_its_term_and_nothing_else(
         "referrals",
         "consents",
         "joint_cases",
+        "packages",
         "history",
         "emergency",
     }
@@ -298,6 +304,48 @@ def test_each_term_counts_from_its_own_moment(world, terms):
     assert rectified.data["reason"] == world_.TEXTS["rectify_reason"], "history: sixty months"
     assert EmergencyAccess.objects.get().reason == world_.TEXTS["emergency_reason"]
     assert AccessLog.objects.exists(), "the log keeps sixty months"
+
+
+def test_packages_lose_their_text_two_years_after_their_delivery_or_decision(
+    world, terms, privacy_officer, welfare, care
+):
+    """Only delivered and declined packages have a term; item, amount, payer, status and dates
+    stay for the ledger; "-" remains where a constraint wants text."""
+    delivered, declined, undecided = world.packages
+    later = timezone.now() + datetime.timedelta(days=30 * 23)
+    assert services.retention_run(now=later)["packages"] == 0, "not yet two years"
+    # Delivered 25 months ago (the delivery counts, not the approval), declined 25 months ago.
+    past = months_before(timezone.now(), 25)
+    SupportPackage.objects.filter(pk=delivered.pk).update(delivered_on=past.date())
+    SupportPackage.objects.filter(pk=declined.pk).update(decided_at=past)
+    welfare_officer = MembershipFactory(organisation=welfare, role="privacyfunctionaris")
+    care_officer = MembershipFactory(organisation=care, role="privacyfunctionaris")
+    due = {
+        officer.organisation.name: next(
+            (line.due_now, line.months)
+            for line in selectors_privacy.retention_preview(actor=officer)
+            if line.kind == "packages"
+        )
+        for officer in (privacy_officer, welfare_officer, care_officer)
+    }
+    assert due == {
+        "Woonstichting Testdorp": (2, 24),
+        "Welzijn Testdorp": (2, 24),  # it pays them
+        "Zorg Testdorp": (0, 24),
+    }
+    before = dashboard_counts()
+    assert services.retention_run()["packages"] == 2
+    assert dashboard_counts() == before
+    delivered, declined, undecided = (SupportPackage.objects.get(pk=p.pk) for p in world.packages)
+    assert (delivered.description, delivered.decline_reason) == ("-", "")
+    assert (declined.description, declined.decline_reason) == ("", "-")
+    assert undecided.description == world_.TEXTS["package_open"], "still to be decided"
+    event = HouseholdEvent.objects.get(household=world.household, kind="package_declined")
+    assert "reason" not in event.data
+    assert HouseholdEvent.objects.filter(
+        household=world.household, kind="data_anonymised", data__retention="packages"
+    ).exists()
+    assert services.retention_run()["packages"] == 0
 
 
 def test_months_before_counts_calendar_months():
