@@ -192,6 +192,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues a task after commit must not hang on an unreachable Redis: the
+# notifications' sweep picks up what could not be queued (ADR 0011).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE = {
     "sessions-clear-expired": {
@@ -208,7 +211,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "referral-deadlines": {
         "task": "cases.tasks.deadlines_check",
-        "schedule": crontab(minute=5),
+        "schedule": crontab(minute=5, hour="7-18", day_of_week="mon-fri"),
     },
     "notifications-digest": {
         "task": "partners.tasks.digests_send",
@@ -228,6 +231,7 @@ CELERY_BEAT_SCHEDULE = {
 # queued again by the sweep; a delivery task holds its row this long before another may try.
 NOTIFICATION_SWEEP_AFTER = env_int("NOTIFICATION_SWEEP_AFTER", 120, minimum=1)
 NOTIFICATION_CLAIM_SECONDS = env_int("NOTIFICATION_CLAIM_SECONDS", 120, minimum=1)
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 12, minimum=1)
 NOTIFICATION_POLL_SECONDS = env_int("NOTIFICATION_POLL_SECONDS", 30, minimum=2)  # the bell
 
 # --- People, login and MFA ----------------------------------------------------------------------

@@ -299,11 +299,15 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     # Delivery: a task claims the row until `claimed_until`, e-mails if asked and sets
-    # `delivered_at`; a row unclaimed and undelivered is re-queued by the sweep.
+    # `delivered_at`. A failed attempt holds the row until its next turn (`claimed_until`,
+    # backing off); after NOTIFICATION_MAX_ATTEMPTS it is `failed_at` and left for a person.
+    # `queued_at` is when the sweep last queued it again.
     claimed_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     delivered_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
     digested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -324,6 +328,9 @@ class Notification(models.Model):
                 condition=Q(read_at__isnull=True),
             ),
             models.Index(fields=["recipient", "-created_at"], name="notification_list"),
+            models.Index(
+                fields=["dedupe_key"], name="notification_dedupe", condition=~Q(dedupe_key="")
+            ),
             models.Index(
                 fields=["created_at"],
                 name="notification_undelivered",

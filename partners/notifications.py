@@ -13,20 +13,22 @@ logs in to see more."""
 
 import contextlib
 import logging
+import smtplib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from partners.models import Membership, Notification, NotificationPreference, Organisation, User
 
@@ -72,9 +74,22 @@ KINDS: dict[str, KindSpec] = {
         mandatory=True,
     ),
     Kind.ACCESS_REPORT: KindSpec(
-        _("Report of unusual access: %(count)s findings"), Email.DIRECT, mandatory=True
+        ngettext_lazy(
+            "Report of unusual access: %(count)s finding",
+            "Report of unusual access: %(count)s findings",
+            "count",
+        ),
+        Email.DIRECT,
+        mandatory=True,
     ),
-    Kind.DIGEST: KindSpec(_("Your daily digest: %(count)s notifications"), Email.DIRECT),
+    Kind.DIGEST: KindSpec(
+        ngettext_lazy(
+            "Your daily digest: %(count)s notification",
+            "Your daily digest: %(count)s notifications",
+            "count",
+        ),
+        Email.DIRECT,
+    ),
 }
 # What a person may choose for: every kind but the digest itself.
 CHOOSABLE = [kind for kind in Kind if kind != Kind.DIGEST]
@@ -91,7 +106,10 @@ def text_of(notification: Notification) -> str:
         if key == "status":
             value = str(REFERRAL_STATUS_TEXT.get(value, value))
         values[key] = value
-    return str(KINDS[notification.kind].text) % values
+    text = KINDS[notification.kind].text
+    if "count" in values:  # plural forms choose by the number
+        return text % {**values, "count": int(values["count"] or 0)}
+    return str(text) % values
 
 
 # The referral statuses as the sentence "…: referral accepted" needs them (cases owns the
@@ -150,28 +168,35 @@ def notify(
         user_id__in=people, kind=kind
     ).values_list("user_id", "kind", "email"):
         chosen[user_id][pref_kind] = choice
-    shared = shared_worker_ids(people)
+    shared = shared_worker_ids(people) if kind != Kind.DIGEST else set()
     now = timezone.now()
-    created = []
+    rows = []
     for user_id in people:
         choice = email_choice(user_id=user_id, kind=kind, chosen=chosen[user_id])
-        row = Notification(
-            recipient_id=user_id,
-            organisation=organisation,
-            kind=kind,
-            url=url,
-            data=data or {},
-            dedupe_key=dedupe_key,
-            email=choice,
-            in_digest=choice == Email.DIGEST or user_id in shared,
-            created_at=now,
+        rows.append(
+            Notification(
+                recipient_id=user_id,
+                organisation=organisation,
+                kind=kind,
+                url=url,
+                data=data or {},
+                dedupe_key=dedupe_key,
+                email=choice,
+                # The digest gathers others; it is never gathered itself.
+                in_digest=kind != Kind.DIGEST and (choice == Email.DIGEST or user_id in shared),
+                created_at=now,
+            )
         )
-        try:
-            with transaction.atomic():  # a savepoint: a twin written at this moment is no error
-                row.save()
-        except IntegrityError:
-            continue
-        created.append(row)
+    if dedupe_key:
+        # A twin written by a run at this very moment is no error: that person has it already.
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        created = list(
+            Notification.objects.filter(
+                recipient_id__in=people, dedupe_key=dedupe_key, created_at=now
+            )
+        )
+    else:
+        created = Notification.objects.bulk_create(rows)
     ids = [row.pk for row in created]
     if ids:
         transaction.on_commit(lambda: queue(ids))
@@ -179,30 +204,41 @@ def notify(
 
 
 def queue(ids: list[int]) -> None:
-    """Hand the rows to Celery. When the broker cannot be reached the rows wait for the sweep."""
+    """Hand the rows to Celery. When the broker cannot be reached the rows wait for the sweep:
+    after the first failure the rest are not tried, so a request never waits long on Redis."""
     from partners.tasks import notification_deliver
 
     for pk in ids:
         try:
             notification_deliver.apply_async((pk,), retry=False)
         except Exception:  # the broker is down (or, eagerly, the mail server): the sweep retries
-            logger.exception("Notification %s not delivered yet; the sweep retries.", pk)
+            logger.exception("Notifications %s… not queued; the sweep queues them later.", pk)
+            return
 
 
-def _claim(notification_id: int) -> timezone.datetime | None:
+def _claim(notification_id: int) -> datetime | None:
     """Take the row for one delivery attempt: only one worker at a time gets it."""
     now = timezone.now()
     until = now + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS)
     taken = (
-        Notification.objects.filter(pk=notification_id, delivered_at__isnull=True)
+        Notification.objects.filter(
+            pk=notification_id, delivered_at__isnull=True, failed_at__isnull=True
+        )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .update(claimed_until=until, attempts=F("attempts") + 1)
     )
     return until if taken else None
 
 
+def backoff(attempts: int) -> timedelta:
+    """The wait before attempt n+1: a minute, doubling, at most an hour."""
+    return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
+
+
 def notification_deliver(*, notification_id: int) -> bool:
-    """Deliver one notification; False when there was nothing (left) to do."""
+    """Deliver one notification; False when there was nothing (left) to do. When the mail server
+    fails, the row waits for its next turn (backing off) and the sweep queues it then; after
+    NOTIFICATION_MAX_ATTEMPTS it is marked failed and logged."""
     until = _claim(notification_id)
     if until is None:
         return False
@@ -213,12 +249,17 @@ def notification_deliver(*, notification_id: int) -> bool:
     if notification.email == Email.DIRECT and notification.recipient.is_active:
         try:
             _send_email(notification)
-        except Exception:
-            # Give the row back at once so the task's retry may claim it.
-            Notification.objects.filter(pk=notification_id, claimed_until=until).update(
-                claimed_until=None
-            )
-            raise
+        except (smtplib.SMTPException, OSError):
+            mine = Notification.objects.filter(pk=notification_id, claimed_until=until)
+            if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+                logger.error("Notification %s failed after %s attempts.", notification_id,
+                             notification.attempts)  # fmt: skip
+                mine.update(failed_at=timezone.now(), claimed_until=None)
+            else:
+                logger.warning("Notification %s: the mail server failed; tried again later.",
+                               notification_id)  # fmt: skip
+                mine.update(claimed_until=timezone.now() + backoff(notification.attempts))
+            return False
         emailed = timezone.now()
     done = Notification.objects.filter(pk=notification_id, claimed_until=until).update(
         delivered_at=timezone.now(), emailed_at=emailed, claimed_until=None
@@ -256,18 +297,21 @@ def _send_email(notification: Notification) -> None:
 
 
 def notifications_sweep(*, limit: int = 1000) -> int:
-    """Queue again what is still undelivered a while after it was written. Returns how many."""
+    """Queue again what is still undelivered NOTIFICATION_SWEEP_AFTER seconds after it was
+    written or last swept, unless a worker holds it or it waits for its next turn. Returns how
+    many. Oldest first; rows that wait or failed do not take the places of others."""
     now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.NOTIFICATION_SWEEP_AFTER)
     ids = list(
-        Notification.objects.filter(
-            delivered_at__isnull=True,
-            created_at__lt=now - timedelta(seconds=settings.NOTIFICATION_SWEEP_AFTER),
-        )
+        Notification.objects.filter(delivered_at__isnull=True, failed_at__isnull=True)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .filter(Q(queued_at__isnull=True, created_at__lt=cutoff) | Q(queued_at__lt=cutoff))
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    queue(ids)
+    if ids:
+        Notification.objects.filter(pk__in=ids).update(queued_at=now)
+        queue(ids)
     return len(ids)
 
 

@@ -27,15 +27,10 @@ def sessions_clear_expired() -> None:
     SessionStore.clear_expired()
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=10,
-    retry_backoff_max=10 * 60,
-    max_retries=10,
-    acks_late=True,
-)
+@shared_task(acks_late=True)
 def notification_deliver(notification_id: int) -> bool:
-    """Deliver one notification; a second run finds it claimed or delivered and does nothing."""
+    """Deliver one notification; a second run finds it claimed or delivered and does nothing.
+    A failing mail server is retried by the sweep, backing off (partners.notifications)."""
     from partners import notifications
 
     return notifications.notification_deliver(notification_id=notification_id)

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partners import notifications, selectors
@@ -34,15 +35,19 @@ def _own(request, pk: int) -> Notification:
     return get_object_or_404(selectors.notifications_of(user=request.user), pk=pk)
 
 
-@require_GET
-@logged_in
-def notification_list(request):
+def _page(request):
     page = Paginator(selectors.notifications_of(user=request.user), 25).get_page(
         request.GET.get("page")
     )
     for item in page:
         item.text = notifications.text_of(item)
-    return render(request, "partners/notifications/list.html", {"page": page})
+    return page
+
+
+@require_GET
+@logged_in
+def notification_list(request):
+    return render(request, "partners/notifications/list.html", {"page": _page(request)})
 
 
 @require_GET
@@ -52,10 +57,12 @@ def notification_bell(request):
     return render(request, "partners/notifications/_bell.html", {"unread": unread})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @logged_in
 def notification_open(request, pk):
-    """Follow a notification: mark it read and act for its organisation, then go to its page."""
+    """Follow a notification: mark it read and go to its page. When it concerns another of the
+    person's organisations, they first confirm acting for it (a POST: a link from elsewhere
+    cannot switch anyone's organisation)."""
     notification = _own(request, pk)
     notifications.notification_open(user=request.user, notification=notification)
     membership = next(
@@ -63,6 +70,12 @@ def notification_open(request, pk):
         None,
     )
     if membership is not None and membership != request.actor:
+        if request.method == "GET":
+            return render(
+                request,
+                "partners/notifications/switch.html",
+                {"membership": membership, "text": notifications.text_of(notification)},
+            )
         actor_set(request, membership)
         messages.info(
             request,
@@ -92,7 +105,19 @@ def notification_read(request, pk):
 @logged_in
 def notification_read_all(request):
     count = notifications.notifications_read_all(user=request.user)
-    messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
+    if request.headers.get("HX-Request") == "true":
+        response = render(request, "partners/notifications/_list.html", {"page": _page(request)})
+        response["HX-Trigger"] = CHANGED
+        return response
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s notification marked as read.",
+            "%(count)s notifications marked as read.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("notifications:list")
 
 

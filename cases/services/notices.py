@@ -6,7 +6,8 @@ organisations, never households or residents; the link leads to the page, behind
 
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,10 +39,20 @@ def managers_of(organisation_id: int) -> list[User]:
     )
 
 
+def _active_in(person: User | None, organisation_id: int) -> bool:
+    if person is None:
+        return False
+    active = Membership.objects.active()
+    return active.filter(user=person, organisation_id=organisation_id).exists()
+
+
 def _handlers(referral: Referral) -> list[User]:
-    """Who answers for a referral at the receiver: its assignee, the named colleague, or intake."""
-    person = referral.assigned_to or referral.to_person
-    return [person] if person else intake_of(referral.to_organisation_id)
+    """Who answers for a referral at the receiver: its assignee, the named colleague, or intake
+    (also when the person has left the organisation since)."""
+    for person in (referral.assigned_to, referral.to_person):
+        if _active_in(person, referral.to_organisation_id):
+            return [person]
+    return intake_of(referral.to_organisation_id)
 
 
 def _referral_url(referral: Referral) -> str:
@@ -66,8 +77,9 @@ def referral_moved(referral: Referral) -> None:
         recipients, organisation = _handlers(referral), referral.to_organisation
         partner = referral.from_organisation
     else:
-        recipients, organisation = [referral.sent_by], referral.from_organisation
-        partner = referral.to_organisation
+        organisation, partner = referral.from_organisation, referral.to_organisation
+        sender = referral.sent_by
+        recipients = [sender] if _active_in(sender, organisation.pk) else intake_of(organisation.pk)
     notify(
         recipients=recipients,
         kind=Kind.REFERRAL_UPDATE,
@@ -209,7 +221,10 @@ def deadlines_check(*, today: date | None = None) -> int:
         "from_organisation", "to_organisation", "assigned_to", "to_person"
     )
     soon = add_working_days(today, 1)
-    for referral in unanswered.filter(deadline__gte=today, deadline__lte=soon):
+    near = unanswered.filter(deadline__gte=today, deadline__lte=soon).exclude(
+        _told("deadline-near:")
+    )
+    for referral in near:
         written += len(
             notify(
                 recipients=_handlers(referral),
@@ -223,10 +238,14 @@ def deadlines_check(*, today: date | None = None) -> int:
                 dedupe_key=f"deadline-near:{referral.pk}",
             )
         )
-    for referral in unanswered.filter(deadline__lt=today):
+    managers = {}
+    for referral in unanswered.filter(deadline__lt=today).exclude(_told("deadline-passed:")):
+        receiver = referral.to_organisation_id
+        if receiver not in managers:
+            managers[receiver] = managers_of(receiver)
         written += len(
             notify(
-                recipients=_handlers(referral) + managers_of(referral.to_organisation_id),
+                recipients=_handlers(referral) + managers[receiver],
                 kind=Kind.DEADLINE_PASSED,
                 organisation=referral.to_organisation,
                 url=_referral_url(referral),
@@ -237,25 +256,54 @@ def deadlines_check(*, today: date | None = None) -> int:
                 dedupe_key=f"deadline-passed:{referral.pk}",
             )
         )
-    overdue = CaseAction.objects.filter(
-        done_at__isnull=True, due_on__lt=today, case__status=JointCase.Status.OPEN
-    ).select_related("case__coordinator", "owner_organisation", "owner_person")
+    overdue = (
+        CaseAction.objects.filter(
+            done_at__isnull=True, due_on__lt=today, case__status=JointCase.Status.OPEN
+        )
+        .exclude(_told("action-overdue:"))
+        .select_related(
+            "case__coordinator", "case__coordinator_organisation", "owner_organisation",
+            "owner_person",
+        )
+    )  # fmt: skip
     for action in overdue:
-        people = (
+        case, key = action.case, f"action-overdue:{action.pk}"
+        data = {"owner": action.owner_organisation.name, "due": action.due_on.isoformat()}
+        owners = (
             [action.owner_person]
             if action.owner_person
-            else _case_people(action.case, action.owner_organisation_id)
+            else _case_people(case, action.owner_organisation_id)
         )
-        if action.case.coordinator:
-            people.append(action.case.coordinator)
         written += len(
             notify(
-                recipients=people,
+                recipients=owners,
                 kind=Kind.ACTION_OVERDUE,
                 organisation=action.owner_organisation,
-                url=_case_url(action.case),
-                data={"owner": action.owner_organisation.name, "due": action.due_on.isoformat()},
-                dedupe_key=f"action-overdue:{action.pk}",
+                url=_case_url(case),
+                data=data,
+                dedupe_key=key,
             )
         )
+        if case.coordinator and case.coordinator not in owners:
+            # The coordinator opens it acting for the coordinating organisation.
+            written += len(
+                notify(
+                    recipients=[case.coordinator],
+                    kind=Kind.ACTION_OVERDUE,
+                    organisation=case.coordinator_organisation,
+                    url=_case_url(case),
+                    data=data,
+                    dedupe_key=key,
+                )
+            )
     return written
+
+
+def _told(prefix: str):
+    """Rows whose reminder with this key prefix was written already (skipped in SQL, so hourly
+    runs do not grow with the number of referrals that waited before)."""
+    return Exists(
+        Notification.objects.filter(
+            dedupe_key=Concat(Value(prefix), Cast(OuterRef("pk"), CharField()))
+        )
+    )

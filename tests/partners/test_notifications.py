@@ -230,16 +230,20 @@ def test_off_means_only_in_the_app(send, intake):
     assert mail.outbox == []
 
 
-def test_escalations_cannot_be_switched_off(send, welfare_worker, welfare_manager):
+def test_escalations_cannot_be_switched_off(
+    send, welfare_worker, welfare_manager, django_capture_on_commit_callbacks
+):
     NotificationPreference.objects.create(
         user=welfare_manager.user, kind=Kind.DEADLINE_PASSED, email="off"
     )
     notifications.preferences_save(user=welfare_manager.user, choices={Kind.DEADLINE_PASSED: "off"})
     referral = send()
     mail.outbox.clear()
-    notices.deadlines_check(today=referral.deadline + datetime.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        notices.deadlines_check(today=referral.deadline + datetime.timedelta(days=1))
     note = received(welfare_manager.user, Kind.DEADLINE_PASSED).get()
     assert note.email == "direct"
+    assert welfare_manager.user.email in [m.to[0] for m in mail.outbox]
 
 
 def test_the_choices_page_offers_no_switch_for_escalations(login, welfare_manager):
@@ -313,14 +317,109 @@ def test_a_claimed_row_is_left_alone_until_its_claim_ends(send, intake, settings
     assert notifications.notification_deliver(notification_id=note.pk) is False
 
 
-def test_a_failing_mail_server_leaves_the_row_for_a_retry(send, intake, settings):
+def test_a_failing_mail_server_is_tried_again_later_backing_off(send, intake, settings):
     settings.EMAIL_BACKEND = "tests.partners.flaky_mail.FailingBackend"
+    settings.NOTIFICATION_SWEEP_AFTER = 1
     send()
     note = received(intake.user).get()
-    assert (note.delivered_at, note.claimed_until) == (None, None)
+    assert note.delivered_at is None and note.attempts == 1
+    waits = note.claimed_until - timezone.now()
+    assert datetime.timedelta(seconds=50) < waits <= datetime.timedelta(seconds=60)
+    # Until its turn neither a task nor the sweep touches it, and it keeps no one else waiting.
+    Notification.objects.filter(pk=note.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    assert notifications.notification_deliver(notification_id=note.pk) is False
+    assert notifications.notifications_sweep() == 0
+    # Its turn comes; the second failure waits twice as long.
+    Notification.objects.filter(pk=note.pk).update(claimed_until=timezone.now())
+    assert notifications.notifications_sweep() == 1
+    note.refresh_from_db()
+    assert note.attempts == 2
+    assert note.claimed_until - timezone.now() > datetime.timedelta(seconds=110)
+    # The mail server is back.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Notification.objects.filter(pk=note.pk).update(claimed_until=timezone.now())
     assert notifications.notification_deliver(notification_id=note.pk) is True
     assert len(mail.outbox) == 1
+
+
+def test_after_the_last_attempt_a_notification_is_marked_failed(send, intake, settings):
+    settings.EMAIL_BACKEND = "tests.partners.flaky_mail.FailingBackend"
+    settings.NOTIFICATION_MAX_ATTEMPTS = 2
+    send()
+    note = received(intake.user).get()
+    Notification.objects.filter(pk=note.pk).update(claimed_until=timezone.now())
+    assert notifications.notification_deliver(notification_id=note.pk) is False
+    note.refresh_from_db()
+    assert (note.attempts, note.delivered_at, note.failed_at is not None) == (2, None, True)
+    Notification.objects.filter(pk=note.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert notifications.notifications_sweep() == 0  # left for a person, never retried
+    assert received(intake.user).get().read_at is None  # still under the bell
+
+
+def test_the_sweep_does_not_queue_the_same_row_every_minute(send, intake, settings):
+    settings.NOTIFICATION_SWEEP_AFTER = 120
+    send()
+    note = received(intake.user).get()
+    Notification.objects.filter(pk=note.pk).update(
+        delivered_at=None, created_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    from inclusie.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False  # queued in memory, where no worker takes it
+    app.conf.broker_url, url = "memory://", app.conf.broker_url
+    app._pool, app.amqp._producer_pool = None, None
+    try:
+        assert notifications.notifications_sweep() == 1  # queued
+        assert notifications.notifications_sweep() == 0  # not again within two minutes
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = eager, url
+        app._pool, app.amqp._producer_pool = None, None
+    Notification.objects.filter(pk=note.pk).update(
+        queued_at=timezone.now() - datetime.timedelta(minutes=3)
+    )
+    assert notifications.notifications_sweep() == 1  # still undelivered: once more
+
+
+def test_the_email_survives_organisation_names_with_ampersands(send, intake, welfare, corporation):
+    corporation.name = "Wonen & Zorg 't Gooi"
+    corporation.save()
+    send()
+    assert mail.outbox[0].subject == "Inclusie: Nieuwe verwijzing van Wonen & Zorg 't Gooi"
+    assert "Wonen & Zorg 't Gooi" in mail.outbox[0].body
+
+
+def test_a_sender_who_left_is_replaced_by_the_intake(
+    send, intake, corporation_worker, admin, django_capture_on_commit_callbacks
+):
+    referral = send()
+    corporation_intake = MembershipFactory(
+        organisation=corporation_worker.organisation, receives_referrals=True
+    )
+    corporation_worker.ended_at = timezone.now()
+    corporation_worker.save()
+    services.referral_accept(actor=intake, referral=referral)
+    assert not received(corporation_worker.user, Kind.REFERRAL_UPDATE).exists()
+    assert received(corporation_intake.user, Kind.REFERRAL_UPDATE).count() == 1
+
+
+def test_reminders_cost_the_same_however_many_referrals_waited_before(
+    send, intake, welfare_manager, django_assert_num_queries
+):
+    first = send()
+    late = first.deadline + datetime.timedelta(days=1)
+    notices.deadlines_check(today=late)
+    with CaptureQueriesContext(connection) as few:
+        assert notices.deadlines_check(today=late) == 0
+    for _ in range(10):
+        send()
+    notices.deadlines_check(today=late)  # escalates the ten new ones, once
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert notices.deadlines_check(today=late) == 0
 
 
 # --- the daily digest ---------------------------------------------------------------------------
@@ -378,10 +477,32 @@ def test_a_digest_holds_only_what_was_chosen_for_it(send, intake):
         url="/casussen/1/",
         data={"owner": "x", "due": "2026-12-01"},
     )
-    NotificationPreference.objects.create(user=intake.user, kind=Kind.CASE_ACTION, email="off")
+    direct = notifications.notify(
+        recipients=[intake.user],
+        kind=Kind.SIGNAL_ACUTE,
+        organisation=intake.organisation,
+        url="/huishoudens/1/",
+        data={"neighbourhood": "De Akkers"},
+    )[0]
     assert notifications.digests_create() == 1
     digest = Notification.objects.get(kind=Kind.DIGEST)
-    assert len(digest.data["ids"]) == 3 - 0  # both referrals and the action chosen before "off"
+    chosen = set(received(intake.user).filter(in_digest=True).values_list("pk", flat=True))
+    assert set(digest.data["ids"]) == chosen and len(chosen) == 3  # two referrals, the action
+    assert direct.pk not in digest.data["ids"]  # e-mailed at once, not in the digest
+
+
+def test_nothing_new_means_no_digest_the_next_day(shared_worker, welfare):
+    notifications.notify(
+        recipients=[shared_worker.user],
+        kind=Kind.REFERRAL_NEW,
+        organisation=welfare,
+        url="/verwijzingen/",
+        data={"sender": "Woonstede"},
+    )
+    today = timezone.localdate()
+    assert notifications.digests_create(on=today) == 1
+    assert notifications.digests_create(on=today + datetime.timedelta(days=1)) == 0
+    assert Notification.objects.filter(kind=Kind.DIGEST).count() == 1
 
 
 # --- the pages: bell, list, open, read ------------------------------------------------------------
@@ -398,7 +519,9 @@ def test_the_bell_counts_unread_and_the_list_marks_read(login, send, intake):
     assert response["HX-Trigger"] == "notifications-changed"
     assert b"Mark as read" not in response.content and b"Markeer" not in response.content
     assert b'data-testid="bell-count">1' in client.get(reverse("notifications:bell")).content
-    client.post(reverse("notifications:read_all"))
+    response = client.post(reverse("notifications:read_all"), HTTP_HX_REQUEST="true")
+    assert response["HX-Trigger"] == "notifications-changed"
+    assert b"Markeer als gelezen" not in response.content
     assert b"bell-count" not in client.get(reverse("notifications:bell")).content
 
 
@@ -412,7 +535,11 @@ def test_opening_a_notification_acts_for_its_organisation(login, shared_worker, 
     )
     note = Notification.objects.get()
     login(shared_worker)  # acting for the corporation
-    response = client.get(reverse("notifications:open", args=[note.pk]))
+    url = reverse("notifications:open", args=[note.pk])
+    asked = client.get(url)  # a link alone switches nothing: the person confirms
+    assert asked.status_code == 200 and welfare.name in asked.content.decode()
+    assert client.get(reverse("start")).context["actor"] == shared_worker
+    response = client.post(url)
     assert response.status_code == 302 and response["Location"] == reverse("referrals:inbox")
     assert client.get(reverse("referrals:inbox")).context["actor"].organisation == welfare
     note.refresh_from_db()
