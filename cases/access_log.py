@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from django.utils.crypto import salted_hmac
 
-from cases.models import AccessLog, CaseParticipant, EmergencyAccess, Household, Referral
+from cases.models import AccessLog, CaseParticipant, Household, Referral
 from partners.models import Membership
 
 Action = AccessLog.Action
@@ -33,8 +33,7 @@ def legal_basis_for(*, actor: Membership, household: Household | None) -> str:
         .exists()
     ):
         return LegalBasis.CONSENT
-    if EmergencyAccess.objects.active_for(actor).filter(household=household).exists():
-        return LegalBasis.EMERGENCY
+    # Emergency access is never implied: only the emergency page logs it, and says so.
     raise PermissionError("no legal basis for this household")  # visible_to() prevents this
 
 

@@ -75,11 +75,13 @@ class EmergencyPage:
 
 
 def emergency_page(*, actor: Membership, pk: int) -> EmergencyPage:
-    """What an emergency access shows while its window is open: the address, contact data,
-    residents, open signals and who works with the household; one access-log row."""
+    """What an emergency access shows while its window is open, and nothing more: the address,
+    contact data, residents, the categories of open signals and who works with the household;
+    one access-log row on the emergency basis. Read through `in_emergency_for`, never
+    visible_to (ADR 0010)."""
     access = emergency_access_get(actor=actor, pk=pk)
     household = (
-        Household.objects.visible_to(actor)
+        Household.objects.in_emergency_for(actor)
         .select_related("corporation", "neighbourhood")
         .filter(pk=access.household_id)
         .first()
