@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from cases.access_log import log_access
+from cases.access_log import log_access, log_shown, query_digest
 from cases.models import AccessLog, EmergencyAccess, Household, JointCase, Referral, Signal
 from cases.selectors import _bare
 from cases.selectors_privacy import audit_read, visible_households
@@ -62,6 +62,35 @@ def emergency_household_at(*, postcode: str, house_number: int, addition: str) -
         wanted = _bare(addition)
         return [h for h in households if _bare(h.house_number_addition) == wanted]
     return list(households)
+
+
+def emergency_lookup(
+    *, actor: Membership, postcode: str, house_number: int, addition: str
+) -> Household | None:
+    """The household an emergency access may open at the address, or None: nothing there,
+    several households, or one the actor can see already. The caller gives one neutral answer
+    for all three, so the look-up is no oracle of other corporations' tenancies. Every look-up
+    is logged: a search on the emergency basis naming the households found (one row each, so
+    their corporations see it), what was typed as a digest (ADR 0010)."""
+    found = emergency_household_at(postcode=postcode, house_number=house_number, addition=addition)
+    detail = {"emergency": query_digest(f"{postcode} {house_number} {addition}")}
+    if found:
+        log_shown(
+            actor=actor,
+            households=found,
+            detail=detail,
+            legal_basis=AccessLog.LegalBasis.EMERGENCY,
+        )
+    else:
+        log_access(
+            actor=actor,
+            action=AccessLog.Action.SEARCH,
+            detail={**detail, "households": []},
+            legal_basis=AccessLog.LegalBasis.EMERGENCY,
+        )
+    if len(found) != 1 or Household.objects.visible_to(actor).filter(pk=found[0].pk).exists():
+        return None
+    return found[0]
 
 
 @dataclass

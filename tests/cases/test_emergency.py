@@ -15,7 +15,7 @@ from cases.models import AccessLog, EmergencyAccess, Household, HouseholdEvent, 
 from cases.services import joint_cases
 from cases.services.support import support_package_request
 from cases.services.visits import home_visit_log
-from tests.factories import MembershipFactory, SignalFactory
+from tests.factories import HouseholdFactory, MembershipFactory, SignalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +141,62 @@ def test_the_emergency_page_shows_what_an_emergency_needs_within_the_window_only
     html = client.get(reverse("privacy:emergency_detail", args=[opened.pk])).content.decode()
     assert other_household.street not in html and 'data-testid="emergency-ended"' in html
     assert AccessLog.objects.filter(action="view", household=other_household).count() == 1
+
+
+# --- the look-up: logged, counted, one neutral answer ------------------------------------------
+
+
+def test_every_emergency_look_up_is_logged_and_gives_one_answer_when_nothing_opens(
+    login, care_worker, corporation_worker, household, corporation
+):
+    from cases.access_log import query_digest
+
+    HouseholdFactory(corporation=corporation, postcode="9901 AB", house_number=30)
+    HouseholdFactory(
+        corporation=corporation, postcode="9901 AB", house_number=30, house_number_addition="b"
+    )
+    reason = "Buren horen al twee dagen niets; de deur is dicht."
+    answers = {}
+    for who, actor, address in (
+        ("nobody", care_worker, "9901AB 99"),
+        ("several", care_worker, "9901AB 30"),
+        ("visible", corporation_worker, "9901AB 12a"),
+    ):
+        response = login(actor).post(
+            reverse("privacy:emergency_open"), {"adres": address, "reason": reason}
+        )
+        assert response.status_code == 200
+        answers[who] = response.context["form"].errors["adres"]
+    assert answers["nobody"] == answers["several"] == answers["visible"]
+    assert not EmergencyAccess.objects.exists()
+    rows = list(AccessLog.objects.order_by("pk"))
+    assert {(r.action, r.legal_basis) for r in rows} == {("search", "noodtoegang")}
+    assert [r.household_id for r in rows][0] is None
+    assert sorted(r.household.house_number for r in rows[1:3]) == [30, 30]
+    assert rows[1].at == rows[2].at, "one look-up, one time"
+    assert rows[3].household == household and rows[3].household_corporation == corporation
+    assert rows[0].detail == {"emergency": query_digest("9901 AB 99 "), "households": []}
+    assert "9901" not in str([r.detail for r in rows])
+
+
+def test_emergency_look_ups_are_counted_in_the_daily_report(
+    login, care_worker, care, household, corporation_worker
+):
+    from cases.services.access_reports import access_findings
+
+    reason = "Buren horen al twee dagen niets; de deur is dicht."
+    client = login(care_worker)
+    for address in ("9901AB 99", "9901AB 98", "9901AB 12a"):
+        client.post(reverse("privacy:emergency_open"), {"adres": address, "reason": reason})
+    assert EmergencyAccess.objects.count() == 1, "the third look-up opened the household"
+    findings = access_findings(day=timezone.localdate())[care.pk]
+    lookups = [f for f in findings if f["kind"] == "emergency_lookups"]
+    assert lookups == [
+        {
+            "kind": "emergency_lookups",
+            "user": care_worker.user_id,
+            "organisation": care.pk,
+            "household": None,
+            "lookups": 3,
+        }
+    ]

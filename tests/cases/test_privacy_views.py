@@ -474,7 +474,7 @@ def test_a_worker_opens_a_household_in_an_emergency_and_sees_it_for_the_window(
     response = client.post(
         url("emergency_open"), {**form, "adres": "9901AB 99", "reason": "x" * 25}
     )
-    assert "Op dit adres staat geen huishouden." in response.content.decode()
+    assert "Er is geen noodtoegang geopend voor dit adres." in response.content.decode()
     assert not EmergencyAccess.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
