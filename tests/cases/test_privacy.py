@@ -124,6 +124,7 @@ def test_after_erasure_no_original_is_found_in_any_text_column_of_any_table(
         "",
         "",
     )
+    assert household.complex_id is None, "the complex with number and town is the address"
     assert household.neighbourhood_id and household.corporation_id  # for the dashboards
     erased = HouseholdEvent.objects.get(household=household, kind="data_erased")
     assert erased.user == privacy_officer.user
