@@ -132,6 +132,22 @@ def test_with_mfa_required_the_officers_pages_need_a_session_that_passed_mfa(
     assert AccessLog.objects.filter(action="audit").count() == 1
 
 
+@override_settings(MFA_REQUIRED=True, MFA_FRESH_HOURS=12)
+def test_a_code_given_longer_ago_than_mfa_fresh_hours_asks_again(officer_with_totp):
+    client = officer_with_totp
+    pass_mfa(client)
+    session = client.session
+    session["account_authentication_methods"][1]["at"] = time.time() - 12 * 3600 - 60
+    session.save()
+    response = client.get(url("access_log"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_reauthenticate") + "?next=")
+    session = client.session
+    session["account_authentication_methods"][1]["at"] = time.time() - 11 * 3600
+    session.save()
+    assert client.get(url("access_log")).status_code == 200
+
+
 @override_settings(MFA_REQUIRED=True)
 def test_a_password_only_session_is_not_enough(officer_with_totp):
     session = officer_with_totp.session
