@@ -224,6 +224,38 @@ def test_erasure_is_refused_with_the_reason_while_a_duty_to_keep_applies(
     assert not AccessLog.objects.filter(action="erase").exists()
 
 
+def test_a_refused_erasure_gives_every_reason_not_only_the_first(
+    corporation, welfare, corporation_worker, welfare_worker, privacy_officer, household, categories
+):
+    lonely = categories[0]
+    agree(corporation, welfare, lonely)
+    services.consent_record(
+        actor=corporation_worker,
+        household=household,
+        receiving_organisation=welfare,
+        purpose="Contact",
+        categories=[lonely],
+        given_how="mondeling",
+        given_on=timezone.localdate(),
+    )
+    referral = services.referral_send(
+        actor=corporation_worker,
+        household=household,
+        to_organisation=welfare,
+        signals=[SignalFactory(household=household, category=lonely)],
+    )
+    services.referral_accept(actor=welfare_worker, referral=referral)
+    joint_cases.case_open(actor=corporation_worker, household=household)
+    with pytest.raises(ValidationError) as refused:
+        services.household_erase(
+            actor=privacy_officer, household=household, received_on=timezone.localdate()
+        )
+    messages = " ".join(refused.value.messages)
+    assert len(refused.value.messages) == 2
+    assert "is still open: it must be completed or withdrawn first" in messages
+    assert "The joint case coordinated by Woonstichting Testdorp is still open" in messages
+
+
 def test_only_the_corporations_privacy_officer_erases(
     household, corporation_worker, welfare, corporation
 ):
