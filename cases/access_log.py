@@ -3,9 +3,10 @@ goes through here, inside the request's transaction (ATOMIC_REQUESTS)."""
 
 from collections.abc import Iterable
 
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from cases.models import AccessLog, CaseParticipant, EmergencyAccess, Household, Referral
+from cases.models import AccessLog, CaseParticipant, Household, Referral
 from partners.models import Membership
 
 Action = AccessLog.Action
@@ -33,9 +34,35 @@ def legal_basis_for(*, actor: Membership, household: Household | None) -> str:
         .exists()
     ):
         return LegalBasis.CONSENT
-    if EmergencyAccess.objects.active_for(actor).filter(household=household).exists():
-        return LegalBasis.EMERGENCY
+    # Emergency access is never implied: only the emergency page logs it, and says so.
     raise PermissionError("no legal basis for this household")  # visible_to() prevents this
+
+
+def legal_bases_for(*, actor: Membership, households: Iterable[Household]) -> dict[int, str]:
+    """legal_basis_for of many households at once, in at most two queries whatever their number
+    (a list page shows up to 200)."""
+    org = actor.organisation_id
+    bases = {h.pk: LegalBasis.OWN_TENANT for h in households if h.corporation_id == org}
+    rest = {h.pk for h in households} - bases.keys()
+    if rest:
+        for household_id, basis in (
+            Referral.objects.shared_with(org)
+            .filter(household_id__in=rest)
+            .order_by("household_id", "-sent_at")
+            .values_list("household_id", "legal_basis")
+        ):
+            bases.setdefault(household_id, basis)
+    rest -= bases.keys()
+    if rest:
+        for household_id in (
+            CaseParticipant.objects.on_consent_in_force(org)
+            .filter(case__household_id__in=rest)
+            .values_list("case__household_id", flat=True)
+        ):
+            bases[household_id] = LegalBasis.CONSENT
+    if rest - bases.keys():
+        raise PermissionError("no legal basis for a household shown")  # visible_to prevents it
+    return bases
 
 
 def query_digest(query: str) -> str:
@@ -96,4 +123,45 @@ def log_access_many(
         for household in households
     ]
     AccessLog.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def log_shown(
+    *,
+    actor: Membership,
+    households: Iterable[Household],
+    detail: dict,
+    legal_basis: str | None = None,
+) -> int:
+    """A search or list page: one "search" row per household it showed, each with its own
+    legal basis and the page's filters in `detail`, so the household's log, its AVG overview
+    and its corporation's viewer find it (ADR 0006). One INSERT for the page, rows sharing
+    one time. A page that showed no household writes one row without a household."""
+    households = list({h.pk: h for h in households}.values())
+    if not households:
+        log_access(
+            actor=actor,
+            action=Action.SEARCH,
+            detail={**detail, "households": []},
+            legal_basis=LegalBasis.NONE,
+        )
+        return 1
+    bases = (
+        {h.pk: legal_basis for h in households}
+        if legal_basis
+        else legal_bases_for(actor=actor, households=households)
+    )
+    now = timezone.now()
+    rows = []
+    for household in households:
+        row = _row(
+            actor=actor,
+            action=Action.SEARCH,
+            household=household,
+            detail=detail,
+            legal_basis=bases[household.pk],
+        )
+        row.at = now
+        rows.append(row)
+    AccessLog.objects.bulk_create(rows)
     return len(rows)

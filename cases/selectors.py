@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cases.access_log import legal_basis_for, log_access, query_digest
+from cases.access_log import log_access, log_shown, query_digest
 from cases.models import (
     AccessLog,
     Complex,
@@ -106,20 +106,9 @@ def household_search(*, actor: Membership, filters: HouseholdFilters) -> QuerySe
     return households.order_by("street", "house_number", "house_number_addition", "pk")
 
 
-def _log_search(*, actor: Membership, filters, household_ids: list[int], households=()) -> None:
-    """One row for a search or list: its filters and the households it showed. A list of the
-    actor's own tenants is on that basis; one that also showed a household opened in an
-    emergency names that basis instead."""
-    basis = AccessLog.LegalBasis.OWN_TENANT if household_ids else None
-    other = next((h for h in households if h.corporation_id != actor.organisation_id), None)
-    if other is not None:
-        basis = legal_basis_for(actor=actor, household=other)
-    log_access(
-        actor=actor,
-        action=AccessLog.Action.SEARCH,
-        detail={**filters.as_log(), "households": household_ids},
-        legal_basis=basis,
-    )
+def _log_search(*, actor: Membership, filters, households) -> None:
+    """A search or list page: one row per household it showed, with its filters (ADR 0006)."""
+    log_shown(actor=actor, households=households, detail=filters.as_log())
 
 
 def household_search_page(
@@ -127,9 +116,7 @@ def household_search_page(
 ):
     """One page of the household search; the access log names the households shown."""
     result = Paginator(household_search(actor=actor, filters=filters), per_page).get_page(page)
-    _log_search(
-        actor=actor, filters=filters, household_ids=[h.pk for h in result], households=result
-    )
+    _log_search(actor=actor, filters=filters, households=result)
     return result
 
 
@@ -251,8 +238,7 @@ def signal_search_page(
 ):
     """One page of a signal list; the access log names the households shown."""
     result = Paginator(signal_search(actor=actor, filters=filters), per_page).get_page(page)
-    household_ids = sorted({signal.household_id for signal in result})
-    _log_search(actor=actor, filters=filters, household_ids=household_ids)
+    _log_search(actor=actor, filters=filters, households=[signal.household for signal in result])
     return result
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from cases.access_log import log_access
+from cases.access_log import log_access, log_shown, query_digest
 from cases.models import AccessLog, EmergencyAccess, Household, JointCase, Referral, Signal
 from cases.selectors import _bare
 from cases.selectors_privacy import audit_read, visible_households
@@ -64,6 +64,35 @@ def emergency_household_at(*, postcode: str, house_number: int, addition: str) -
     return list(households)
 
 
+def emergency_lookup(
+    *, actor: Membership, postcode: str, house_number: int, addition: str
+) -> Household | None:
+    """The household an emergency access may open at the address, or None: nothing there,
+    several households, or one the actor can see already. The caller gives one neutral answer
+    for all three, so the look-up is no oracle of other corporations' tenancies. Every look-up
+    is logged: a search on the emergency basis naming the households found (one row each, so
+    their corporations see it), what was typed as a digest (ADR 0010)."""
+    found = emergency_household_at(postcode=postcode, house_number=house_number, addition=addition)
+    detail = {"emergency": query_digest(f"{postcode} {house_number} {addition}")}
+    if found:
+        log_shown(
+            actor=actor,
+            households=found,
+            detail=detail,
+            legal_basis=AccessLog.LegalBasis.EMERGENCY,
+        )
+    else:
+        log_access(
+            actor=actor,
+            action=AccessLog.Action.SEARCH,
+            detail={**detail, "households": []},
+            legal_basis=AccessLog.LegalBasis.EMERGENCY,
+        )
+    if len(found) != 1 or Household.objects.visible_to(actor).filter(pk=found[0].pk).exists():
+        return None
+    return found[0]
+
+
 @dataclass
 class EmergencyPage:
     access: EmergencyAccess
@@ -75,11 +104,13 @@ class EmergencyPage:
 
 
 def emergency_page(*, actor: Membership, pk: int) -> EmergencyPage:
-    """What an emergency access shows while its window is open: the address, contact data,
-    residents, open signals and who works with the household; one access-log row."""
+    """What an emergency access shows while its window is open, and nothing more: the address,
+    contact data, residents, the categories of open signals and who works with the household;
+    one access-log row on the emergency basis. Read through `in_emergency_for`, never
+    visible_to (ADR 0010)."""
     access = emergency_access_get(actor=actor, pk=pk)
     household = (
-        Household.objects.visible_to(actor)
+        Household.objects.in_emergency_for(actor)
         .select_related("corporation", "neighbourhood")
         .filter(pk=access.household_id)
         .first()

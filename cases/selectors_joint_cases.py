@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from cases.access_log import legal_basis_for, log_access
+from cases.access_log import legal_basis_for, log_access, log_shown
 from cases.models import (
     AccessLog,
     CaseAction,
@@ -52,19 +52,7 @@ def case_list(*, actor: Membership, status: str = JointCase.Status.OPEN) -> list
     if status in JointCase.Status.values:
         cases = cases.filter(status=status)
     result = list(cases.order_by("-opened_at", "-pk")[:200])
-    households = sorted({c.household_id for c in result})
-    if not households:
-        basis = AccessLog.LegalBasis.NONE
-    elif any(c.household.corporation_id == actor.organisation_id for c in result):
-        basis = AccessLog.LegalBasis.OWN_TENANT
-    else:
-        basis = legal_basis_for(actor=actor, household=result[0].household)
-    log_access(
-        actor=actor,
-        action=AccessLog.Action.SEARCH,
-        detail={"joint_cases": status, "households": households},
-        legal_basis=basis,
-    )
+    log_shown(actor=actor, households=[c.household for c in result], detail={"joint_cases": status})
     return result
 
 

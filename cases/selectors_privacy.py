@@ -224,6 +224,7 @@ class ReportLine:
     count: int | None = None
     usual: float | None = None
     emergency: int | None = None
+    lookups: int | None = None
 
 
 def access_report_page(*, actor: Membership, pk: int) -> tuple[AccessReport, list[ReportLine]]:
@@ -259,6 +260,7 @@ def access_report_page(*, actor: Membership, pk: int) -> tuple[AccessReport, lis
                 count=finding.get("count"),
                 usual=finding.get("usual"),
                 emergency=finding.get("emergency"),
+                lookups=finding.get("lookups"),
             )
         )
     audit_read(

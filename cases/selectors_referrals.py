@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cases.access_log import log_access
+from cases.access_log import log_access, log_shown
 from cases.models import AccessLog, Agreement, Household, Referral, Signal
 from cases.workflow import OPEN_STATUSES, ReferralStatus
 from partners.models import Membership, Organisation
@@ -66,23 +66,11 @@ def referral_outbox(*, actor: Membership) -> list[Referral]:
 
 
 def _log_list(actor, referrals, box) -> None:
-    """One row for a list of referrals, naming the households it showed and on which basis."""
-    households = sorted({r.household_id for r in referrals if r.household_visible})
-    if not households:
-        basis = AccessLog.LegalBasis.NONE
-    elif any(
-        r.household.corporation_id == actor.organisation_id
-        for r in referrals
-        if r.household_visible
-    ):
-        basis = AccessLog.LegalBasis.OWN_TENANT
-    else:
-        basis = next(r.legal_basis for r in referrals if r.household_visible)
-    log_access(
+    """A list of referrals: one row per household it showed, on that household's basis."""
+    log_shown(
         actor=actor,
-        action=AccessLog.Action.SEARCH,
-        detail={"referrals": box, "households": households},
-        legal_basis=basis,
+        households=[r.household for r in referrals if r.household_visible],
+        detail={"referrals": box},
     )
 
 

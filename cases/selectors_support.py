@@ -5,7 +5,7 @@ whose organisation may still see the household; managers decide without the addr
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from cases.access_log import legal_basis_for, log_access
+from cases.access_log import log_access, log_shown
 from cases.models import AccessLog, Household, SupportPackage
 from cases.services.support import DECIDERS, payer_choices
 from cases.workflow import PackageStatus
@@ -69,19 +69,10 @@ def package_inbox(*, actor: Membership, box: str) -> list[SupportPackage]:
             Q(paying_organisation_id=org) | Q(requested_for_id=org)
         )
     result = _mark(actor, list(packages.order_by("-requested_at", "-pk")[:200]))
-    shown = [p for p in result if p.household_visible]
-    households = sorted({p.household_id for p in shown})
-    if not shown:
-        basis = AccessLog.LegalBasis.NONE
-    elif any(p.household.corporation_id == org for p in shown):
-        basis = AccessLog.LegalBasis.OWN_TENANT
-    else:
-        basis = legal_basis_for(actor=actor, household=shown[0].household)
-    log_access(
+    log_shown(
         actor=actor,
-        action=AccessLog.Action.SEARCH,
-        detail={"packages": box, "households": households, "shown": [p.pk for p in result]},
-        legal_basis=basis,
+        households=[p.household for p in result if p.household_visible],
+        detail={"packages": box, "shown": [p.pk for p in result]},
     )
     return result
 

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import selectors_avg, selectors_emergency, selectors_privacy, services
@@ -210,6 +211,13 @@ def retention_terms(request):
 
 # --- emergency access (noodtoegang) ----------------------------------------------------------
 
+# One answer whether nobody lives there, several households do, or the worker can see the
+# household already: the look-up must not tell which (ADR 0010).
+NO_EMERGENCY_ACCESS = gettext_lazy(
+    "No emergency access was opened for this address. Check the postcode, the house number and "
+    "the addition. A household you can already see, you open from your own lists."
+)
+
 
 @require_http_methods(["GET", "POST"])
 @worker_required
@@ -217,17 +225,15 @@ def emergency_open(request):
     form = EmergencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         postcode, number, addition = form.address()
-        found = selectors_emergency.emergency_household_at(
-            postcode=postcode, house_number=number, addition=addition
+        found = selectors_emergency.emergency_lookup(
+            actor=request.actor, postcode=postcode, house_number=number, addition=addition
         )
-        if not found:
-            form.add_error("adres", _("No household is registered at this address."))
-        elif len(found) > 1:
-            form.add_error("adres", _("Several households live at this number: add the addition."))
+        if found is None:
+            form.add_error("adres", NO_EMERGENCY_ACCESS)
         else:
             try:
                 access = services.emergency_access_open(
-                    actor=request.actor, household=found[0], reason=form.cleaned_data["reason"]
+                    actor=request.actor, household=found, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)

@@ -37,7 +37,7 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}: expected true or false, got {value!r}.")
 
 
-def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
     value = env_str(name)
     if value is None:
         return default
@@ -47,6 +47,8 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
         raise ImproperlyConfigured(f"{name}: expected a whole number, got {value!r}.") from None
     if number < minimum:
         raise ImproperlyConfigured(f"{name}: must be at least {minimum}, got {number}.")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"{name}: must be at most {maximum}, got {number}.")
     return number
 
 
@@ -292,8 +294,12 @@ MFA_REQUIRED = env_bool("MFA_REQUIRED", not DEBUG)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
 # How long a receiving organisation still sees a household after its referral closed.
 REFERRAL_ACCESS_DAYS_AFTER_CLOSE = env_int("REFERRAL_ACCESS_DAYS_AFTER_CLOSE", 30)
-# How long an emergency access (noodtoegang) lets its worker see the household (ADR 0010).
-EMERGENCY_ACCESS_HOURS = env_int("EMERGENCY_ACCESS_HOURS", 24, minimum=1)
+# How long an emergency access (noodtoegang) lets its worker see the household (ADR 0010): an
+# emergency is short; longer than three days it is a referral's work.
+EMERGENCY_ACCESS_HOURS = env_int("EMERGENCY_ACCESS_HOURS", 24, minimum=1, maximum=72)
+# The privacy officer's pages want a code from the app given at most this many hours ago
+# (partners.mfa; at most the session's 12 hours).
+MFA_FRESH_HOURS = env_int("MFA_FRESH_HOURS", 12, minimum=1, maximum=12)
 
 # --- Sessions: in the database, 30 minutes idle, 12 hours at most --------------------------------
 

@@ -3,8 +3,10 @@
 MfaRequiredMiddleware makes every account set up an authenticator app; someone who set it up
 during this session has not yet given a code in it. allauth records each authentication step of
 the session (`allauth.account.authentication.get_authentication_records`): a step with method
-"mfa" is a code given at login or at reauthentication."""
+"mfa" is a code given at login or at reauthentication, with its time ("at", seconds since the
+epoch); a step older than MFA_FRESH_HOURS no longer counts."""
 
+import time
 from functools import wraps
 
 from allauth.account.authentication import get_authentication_records
@@ -16,8 +18,13 @@ from django.utils.http import urlencode
 
 
 def session_passed_mfa(request: HttpRequest) -> bool:
+    """A code from the app was given in this session, at most MFA_FRESH_HOURS ago."""
+    oldest = time.time() - settings.MFA_FRESH_HOURS * 3600
     records = get_authentication_records(request, request.user)
-    return any(record.get("method") == "mfa" for record in records)
+    return any(
+        record.get("method") == "mfa" and float(record.get("at") or 0) >= oldest
+        for record in records
+    )
 
 
 def mfa_session_required(view):

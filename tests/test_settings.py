@@ -73,6 +73,9 @@ def test_with_database_and_redis_it_runs_on_the_real_services():
         ("SITE_URL", "inclusie.example"),
         ("LOG_LEVEL", "LOUD"),
         ("MFA_REQUIRED", "2"),
+        ("EMERGENCY_ACCESS_HOURS", "73"),
+        ("EMERGENCY_ACCESS_HOURS", "0"),
+        ("MFA_FRESH_HOURS", "13"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variable, value):

@@ -41,22 +41,29 @@ class HouseholdQuerySet(models.QuerySet):
         """The one door to households: the corporation's own members; an organisation that
         received a referral, while it is open and for REFERRAL_ACCESS_DAYS_AFTER_CLOSE days
         after, as long as its legal basis holds; an organisation taking part in an open
-        joint case on a consent in force; and, for the window of an emergency access, the one
-        person who opened it, acting for that organisation (not their colleagues). Withdrawn
-        consent closes the door at once, and so does the end of the emergency window."""
+        joint case on a consent in force. Withdrawn consent closes the door at once. An
+        emergency access does not open this door: it has its own narrow one,
+        `in_emergency_for`, read only by the emergency page (ADR 0010)."""
         if actor is None:
             return self.none()
         from cases.models.joint_cases import CaseParticipant
-        from cases.models.privacy import EmergencyAccess
         from cases.models.referrals import Referral
 
         org = actor.organisation_id
         shared = Referral.objects.shared_with(org).values("household_id")
         on_consent = CaseParticipant.objects.on_consent_in_force(org).values("case__household_id")
-        emergency = EmergencyAccess.objects.active_for(actor).values("household_id")
-        return self.filter(
-            Q(corporation_id=org) | Q(pk__in=shared) | Q(pk__in=on_consent) | Q(pk__in=emergency)
-        )
+        return self.filter(Q(corporation_id=org) | Q(pk__in=shared) | Q(pk__in=on_consent))
+
+    def in_emergency_for(self, actor: Membership):
+        """Households the actor opened in an emergency whose window is open now: that person,
+        acting for that organisation, never their colleagues. Only the emergency page reads
+        through this door; no list, search, household page or service does (ADR 0010)."""
+        if actor is None:
+            return self.none()
+        from cases.models.privacy import EmergencyAccess
+
+        opened = EmergencyAccess.objects.active_for(actor).values("household_id")
+        return self.filter(pk__in=opened, anonymised_at__isnull=True)
 
     def held_by(self, organisation_id: int):
         """Households the organisation holds any record about, for its privacy officer (AVG

@@ -112,11 +112,12 @@ class AccessReport(models.Model):
         MANY_HOUSEHOLDS = "many_households", _("opened many more households than usual")
         NO_RELATION = "no_relation", _("opened a household without an open relation")
         EMERGENCY = "emergency", _("emergency access")
+        EMERGENCY_LOOKUPS = "emergency_lookups", _("looked up addresses for emergency access")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     day = models.DateField(_("day"))
     # [{"kind": Finding, "user": id, "organisation": id, "household": id|None, "count": n,
-    #   "usual": n, "emergency": id|None}]
+    #   "usual": n, "emergency": id|None, "lookups": n}]
     findings = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
 

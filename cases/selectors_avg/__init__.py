@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cases.access_log import log_access, query_digest
+from cases.access_log import log_access, log_shown, query_digest
 from cases.models import AccessLog, Household
 from cases.selectors_avg.base import Context, Section, display
 from cases.selectors_avg.sections import SECTIONS
@@ -52,11 +52,8 @@ def avg_household_find(*, actor: Membership, query: str) -> list[Household] | No
     households = households_at(actor=actor, query=query)
     if households is None:
         return None
-    log_access(
-        actor=actor,
-        action=AccessLog.Action.SEARCH,
-        detail={"avg": query_digest(query), "households": [h.pk for h in households]},
-        legal_basis=AVG if households else AccessLog.LegalBasis.NONE,
+    log_shown(
+        actor=actor, households=households, detail={"avg": query_digest(query)}, legal_basis=AVG
     )
     return households
 

@@ -7,7 +7,9 @@ Three findings, over one day of the access log:
 - a worker opened a household their organisation has no open relation with: for a partner no
   open referral or joint case; for the corporation's own workers no open signal, referral or
   case and no home visit in the QUIET_DAYS before;
-- every emergency access.
+- every emergency access;
+- every person who looked up addresses for emergency access, with the number of look-ups
+  (whether or not one was opened: a look-up tells whether a household lives there).
 A finding goes to the privacy officers of the person's organisation, and of the household's
 corporation when that is another. One report per organisation per day: a second run finds it
 and does nothing."""
@@ -164,10 +166,38 @@ def _emergencies(day: date) -> list[dict]:
     ]
 
 
+def _emergency_lookups(day: date) -> list[dict]:
+    """Each person's emergency look-ups of the day. One look-up is one time: its rows (one per
+    household found) share it (log_shown)."""
+    start, end = _window(day)
+    per_person = (
+        AccessLog.objects.filter(
+            at__gte=start,
+            at__lt=end,
+            action=Action.SEARCH,
+            legal_basis=AccessLog.LegalBasis.EMERGENCY,
+        )
+        .values("user_id", "organisation_id")
+        .annotate(lookups=Count("at", distinct=True))
+        .order_by("organisation_id", "user_id")
+    )
+    return [
+        {
+            "kind": Finding.EMERGENCY_LOOKUPS,
+            "user": row["user_id"],
+            "organisation": row["organisation_id"],
+            "household": None,
+            "lookups": row["lookups"],
+        }
+        for row in per_person
+    ]
+
+
 def access_findings(*, day: date) -> dict[int, list[dict]]:
     """The day's findings per organisation that must hear of them."""
     per_organisation = defaultdict(list)
-    for finding in _many_households(day) + _no_relation(day) + _emergencies(day):
+    findings = _many_households(day) + _no_relation(day) + _emergencies(day)
+    for finding in findings + _emergency_lookups(day):
         receivers = {finding["organisation"], finding.get("corporation") or finding["organisation"]}
         for organisation_id in sorted(receivers):
             per_organisation[organisation_id].append(finding)

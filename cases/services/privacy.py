@@ -28,6 +28,7 @@ from cases.models import (
     SupportPackage,
 )
 from cases.models.households import phone_validator
+from cases.models.imports import HouseholdImport
 from cases.retention import months_before
 from cases.services.notify_privacy import privacy_officers_notify
 from cases.services.retention import (
@@ -227,6 +228,8 @@ def household_erase(*, actor: Membership, household: Household, received_on: dat
     now = timezone.now()
     household.phone = household.email = ""
     household.street = household.house_number_addition = household.postcode = ""
+    # The complex with the house number and town is the address in effect.
+    household.complex = None
     household.tenancy_reference = f"AVG-{household.pk}"
     household.anonymised_at = household.updated_at = now
     household.save()
@@ -239,6 +242,12 @@ def household_erase(*, actor: Membership, household: Household, received_on: dat
     anonymise_packages(SupportPackage.objects.filter(household=household))
     anonymise_emergency(EmergencyAccess.objects.filter(household=household))
     strip_event_text(HouseholdEvent.objects.filter(household=household))
+    # An import's error list quotes the cells it rejected (addresses, names, phone numbers) for
+    # KEEP_FILES_FOR; a rejected row cannot be tied to a household, so every error list of the
+    # corporation's imports goes (ADR 0010).
+    HouseholdImport.objects.filter(organisation_id=household.corporation_id).exclude(
+        errors=[]
+    ).update(errors=[])
     HouseholdEvent.objects.create(
         household=household,
         kind=Kind.DATA_ERASED,

@@ -10,11 +10,11 @@ from django.db import connection
 from django.utils import timezone
 
 from cases import services
-from cases.models import Household
+from cases.models import Household, HouseholdImport
 from cases.services import joint_cases
 from cases.services.privacy import ResidentCorrection
 from tests.cases.test_referrals import agree
-from tests.factories import HouseholdFactory, ResidentFactory
+from tests.factories import ComplexFactory, HouseholdFactory, ResidentFactory
 
 NAME = "Anna Zonnebloem"
 OTHER_NAME = "Bert Zonnebloem"
@@ -23,6 +23,7 @@ PHONE = "06 9876 5432"
 OLD_PHONE = "06 1111 2222"
 EMAIL = "anna.zonnebloem@voorbeeld.example"
 STREET = "Klaprooslaan"
+POSTCODE = "9901 ZB"
 TENANCY = "HC-ZONNE-77"
 # Free text typed somewhere, one fragment per place (all ASCII, so json columns match too).
 TEXTS = {
@@ -42,7 +43,18 @@ TEXTS = {
     "package_decline_reason": "Fragment-pakketreden-eerst de schuldhulp afronden",
     "package_open": "Fragment-pakket-open-wasmachine met droger",
 }
-ORIGINALS = [NAME, OTHER_NAME, OLD_NAME, PHONE, OLD_PHONE, EMAIL, TENANCY, *TEXTS.values()]
+ORIGINALS = [
+    NAME,
+    OTHER_NAME,
+    OLD_NAME,
+    PHONE,
+    OLD_PHONE,
+    EMAIL,
+    TENANCY,
+    STREET,
+    POSTCODE,
+    *TEXTS.values(),
+]
 
 
 @dataclass
@@ -77,8 +89,9 @@ def build(
         corporation=corporation,
         street=STREET,
         house_number=7,
-        postcode="9901 ZB",
+        postcode=POSTCODE,
         neighbourhood=neighbourhood,
+        complex=ComplexFactory(corporation=corporation, neighbourhood=neighbourhood),
         tenancy_reference=TENANCY,
         phone=OLD_PHONE,
         email=EMAIL,
@@ -156,6 +169,24 @@ def build(
     emergency.__class__.objects.filter(pk=emergency.pk).update(
         started_at=timezone.now() - datetime.timedelta(hours=30),
         ends_at=timezone.now() - datetime.timedelta(hours=6),
+    )
+    # An upload of last week whose error list quotes the household's rejected cells.
+    HouseholdImport.objects.create(
+        organisation=corporation,
+        created_by=corporation_worker.user,
+        file_name="huurders.csv",
+        encoding="utf-8",
+        delimiter=";",
+        status=HouseholdImport.Status.INVALID,
+        errors=[
+            {
+                "row": 3,
+                "column": "huisnummer",
+                "code": "house_number",
+                "params": {"value": f"{STREET} 7x", "postcode": POSTCODE},
+                "message": f"{STREET} 7x is geen huisnummer",
+            }
+        ],
     )
     return World(
         household=household,

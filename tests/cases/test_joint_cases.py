@@ -385,11 +385,8 @@ def test_reads_write_the_access_log(full_case, welfare_worker, welfare, househol
     before = AccessLog.objects.count()
     selectors.case_list(actor=welfare_worker)
     row = AccessLog.objects.latest("id")
-    assert (row.action, row.detail["households"], row.legal_basis) == (
-        "search",
-        [household.pk],
-        "toestemming",
-    )
+    assert (row.action, row.household, row.legal_basis) == ("search", household, "toestemming")
+    assert row.detail == {"joint_cases": "open"}
     selectors.case_page(actor=welfare_worker, pk=full_case.pk)
     row = AccessLog.objects.latest("id")
     assert (row.action, row.household, row.organisation, row.object_type) == (

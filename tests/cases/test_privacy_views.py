@@ -18,6 +18,7 @@ from cases import services
 from cases.models import AccessLog, AccessReport, EmergencyAccess, HouseholdEvent, RetentionTerm
 from cases.services.retention import retention_terms_ensure
 from partners.models import Notification
+from tests.cases.test_referral_views import sent  # noqa: F401 (a fixture)
 from tests.factories import MembershipFactory, SignalFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +130,22 @@ def test_with_mfa_required_the_officers_pages_need_a_session_that_passed_mfa(
     assert client.get(url("access_log")).status_code == 200
     assert client.get(url("avg_overview", household.pk)).status_code == 200
     assert AccessLog.objects.filter(action="audit").count() == 1
+
+
+@override_settings(MFA_REQUIRED=True, MFA_FRESH_HOURS=12)
+def test_a_code_given_longer_ago_than_mfa_fresh_hours_asks_again(officer_with_totp):
+    client = officer_with_totp
+    pass_mfa(client)
+    session = client.session
+    session["account_authentication_methods"][1]["at"] = time.time() - 12 * 3600 - 60
+    session.save()
+    response = client.get(url("access_log"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_reauthenticate") + "?next=")
+    session = client.session
+    session["account_authentication_methods"][1]["at"] = time.time() - 11 * 3600
+    session.save()
+    assert client.get(url("access_log")).status_code == 200
 
 
 @override_settings(MFA_REQUIRED=True)
@@ -249,9 +266,9 @@ def test_find_a_household_by_its_address(login, privacy_officer, household, othe
     assert response.context["form"].errors["adres"]
     assert "Lindelaan" in response.content.decode(), "what was typed stays"
     searches = AccessLog.objects.filter(action="search").order_by("pk")
-    assert [(s.legal_basis, s.detail["households"]) for s in searches] == [
-        ("avg_verzoek", [household.pk]),
-        ("geen", []),
+    assert [(s.legal_basis, s.household_id) for s in searches] == [
+        ("avg_verzoek", household.pk),
+        ("geen", None),
     ]
 
 
@@ -320,6 +337,34 @@ def test_who_accessed_the_household_is_given_per_day_without_names(
         }
     ]
     assert "Sanne Test" not in json.dumps(accesses)
+
+
+@pytest.mark.usefixtures("sent")
+def test_a_household_shown_in_a_search_or_list_is_found_in_its_overview_and_the_viewer(
+    login, privacy_officer, household, corporation_worker, welfare_worker
+):
+    """A partner's inbox and the corporation's own search each count as access to the
+    household: its AVG overview and the viewer's household filter show them (ADR 0006)."""
+    login(welfare_worker).get(reverse("referrals:inbox"))
+    login(corporation_worker).get(reverse("cases:household_list"), {"q": "Lindelaan"})
+    officer = login(privacy_officer)
+    data = json.loads(officer.get(url("avg_export", household.pk)).content)
+    accesses = next(s for s in data["sections"] if s["key"] == "accesses")
+    searched = {
+        (row["organisation"], row["legal_basis"])
+        for row in accesses["rows"]
+        if row["action"] == "gezocht"
+    }
+    assert searched == {
+        ("Welzijn Testdorp", "toestemming"),
+        ("Woonstichting Testdorp", "eigen huurder (huurovereenkomst)"),
+    }
+    entries = officer.get(url("access_log"), {"adres": "9901AB 12-a", "actie": "search"})
+    rows = [entry.row for entry in entries.context["page"].entries]
+    assert {(row.user, row.household) for row in rows} == {
+        (welfare_worker.user, household),
+        (corporation_worker.user, household),
+    }
 
 
 def test_correcting_data_through_the_form(login, privacy_officer, household):
@@ -445,7 +490,7 @@ def test_a_worker_opens_a_household_in_an_emergency_and_sees_it_for_the_window(
     response = client.post(
         url("emergency_open"), {**form, "adres": "9901AB 99", "reason": "x" * 25}
     )
-    assert "Op dit adres staat geen huishouden." in response.content.decode()
+    assert "Er is geen noodtoegang geopend voor dit adres." in response.content.decode()
     assert not EmergencyAccess.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

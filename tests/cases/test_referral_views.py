@@ -195,7 +195,7 @@ def test_lists_and_pages_are_logged_on_the_referrals_basis(login, sent, welfare_
         ("search", "toestemming"),
         ("view", "toestemming"),
     ]
-    assert rows[0].detail["households"] == [sent["referral"].household_id]
+    assert rows[0].household_id == sent["referral"].household_id
 
 
 def test_the_receiver_assigns_a_colleague(login, sent, welfare_worker, welfare, care_worker):
