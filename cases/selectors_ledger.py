@@ -205,15 +205,41 @@ def ledger_partners(*, organisation_id: int, period: Period) -> set[int]:
     return {pk for pair in pairs for pk in pair} - {organisation_id}
 
 
+def bearer_scopes(*, organisations: dict[int, Organisation], period: Period) -> dict[int, set]:
+    """Whose tenants each organisation bears avoided costs for (ADR 0009): a corporation its own
+    households only; any other organisation (a municipality, welfare, care) the households of the
+    corporations it has an agreement with during the period, as the model knows no municipality
+    of an organisation. One query."""
+    ids = set(organisations)
+    scopes = {
+        pk: {pk} if o.kind == Organisation.Kind.CORPORATIE else set()
+        for pk, o in organisations.items()
+    }
+    corporation = Organisation.Kind.CORPORATIE
+    for first, first_kind, second, second_kind in (
+        Agreement.objects.filter(Q(first_id__in=ids) | Q(second_id__in=ids))
+        .filter(valid_from__lte=period.end)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=period.start))
+        .values_list("first_id", "first__kind", "second_id", "second__kind")
+    ):
+        if second_kind == corporation and first in scopes and first_kind != corporation:
+            scopes[first].add(second)
+        if first_kind == corporation and second in scopes and second_kind != corporation:
+            scopes[second].add(first)
+    return scopes
+
+
 def _moment(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _resolved(period: Period, organisation_ids: set[int], category_ids: set[int]) -> list[dict]:
-    """Signals resolved in the period, counted per category, resolving organisation, the
-    household's corporation and month. The resolving organisation is the receiver of the
-    latest completed referral of the signal whose outcome was 'helped'; otherwise the
-    household's corporation, whose own workers resolved it.
+def _resolved(
+    period: Period, organisation_ids: set[int], category_ids: set[int], corporation_ids: set[int]
+) -> list[dict]:
+    """Signals of the households of `corporation_ids` resolved in the period, counted per
+    category, resolving organisation, the household's corporation and month. The resolving
+    organisation is the receiver of the latest completed referral of the signal whose outcome
+    was 'helped'; otherwise the household's corporation, whose own workers resolved it.
 
     Two grouped queries: all resolved signals, and the few a referral helped (a correlated
     subquery for every resolved signal would be slow at scale); the corporation's own are the
@@ -223,6 +249,7 @@ def _resolved(period: Period, organisation_ids: set[int], category_ids: set[int]
         status_changed_at__gte=_moment(period.start),
         status_changed_at__lt=_moment(period.end + timedelta(days=1)),
         category_id__in=category_ids,
+        household__corporation_id__in=corporation_ids,
     ).annotate(month=TruncMonth("status_changed_at"))
     helped_referrals = Referral.objects.filter(
         status=ReferralStatus.AFGEROND, outcome=ReferralOutcome.GEHOLPEN
@@ -252,7 +279,7 @@ def _resolved(period: Period, organisation_ids: set[int], category_ids: set[int]
 
 
 def ledger_for(*, actor: Membership, period: Period) -> Ledger:
-    """The ledger of the actor's organisation and its partners over a period (eleven
+    """The ledger of the actor's organisation and its partners over a period (twelve
     queries)."""
     own_id = actor.organisation_id
     ids = {own_id} | ledger_partners(organisation_id=own_id, period=period)
@@ -294,12 +321,18 @@ def ledger_for(*, actor: Membership, period: Period) -> Ledger:
     )
     savings: dict[tuple[int, int], Saving] = {}
     categories = {category for _bearer, category in estimates}
-    for row in _resolved(period, ids, categories):
+    # Only what a bearer with an estimate bears: not every resolved signal in the country.
+    scopes = bearer_scopes(organisations=organisations, period=period)
+    bearers = {bearer for bearer, _category in estimates}
+    corporations = set().union(*(scopes[b] for b in bearers)) if bearers else set()
+    for row in _resolved(period, ids, categories, corporations):
         month = first_of_month(timezone.localtime(row["month"]).date())
         resolver = row["resolver"]
         for bearer in ids:
             if bearer == resolver or own_id not in (bearer, resolver):
                 continue
+            if row["household__corporation_id"] not in scopes[bearer]:
+                continue  # nobody saves on households it bears no costs for
             estimate = in_force(estimates.get((bearer, row["category_id"]), []), month)
             if estimate is None or not estimate.amount:
                 continue

@@ -272,6 +272,45 @@ def test_a_partner_reads_its_side_with_small_counts_suppressed(
     assert (saving.count, saving.suppressed) == (2, True), "two households of the corporation"
 
 
+def test_a_corporation_saves_only_on_its_own_households(
+    example, manager, municipality, third_corporation
+):
+    with_them = agreement(municipality, third_corporation)
+    # The municipality helped another corporation's tenant with arrears: that corporation's
+    # eviction is avoided, not ours, whatever our estimate for arrears.
+    elsewhere = HouseholdFactory(corporation=third_corporation)
+    resolved(
+        elsewhere,
+        "huurachterstand",
+        moment(2025, 2, 21, 10),
+        helped_by=municipality,
+        agreement_=with_them,
+    )
+    ledger = ledger_for(actor=manager, period=Q1_2025)
+    pair = {p.partner.organisation: p for p in ledger.pairs}[municipality]
+    assert pair.own_saves == Decimal("5000.00"), "only A, the corporation's own tenant"
+    (saving,) = [s for s in ledger.savings if s.resolver == municipality]
+    assert saving.count == 1
+
+
+def test_other_bearers_save_on_the_tenants_of_corporations_they_work_with(
+    example, welfare, municipality, third_corporation
+):
+    agreement(welfare, municipality)
+    with_welfare = agreement(third_corporation, welfare)
+    # Loneliness of another corporation's tenant, helped by welfare: the municipality has no
+    # agreement with that corporation, so the ledger does not count it as the municipality's.
+    elsewhere = HouseholdFactory(corporation=third_corporation)
+    resolved(
+        elsewhere, "eenzaamheid", moment(2025, 3, 6, 10), helped_by=welfare, agreement_=with_welfare
+    )
+    reader = MembershipFactory(organisation=welfare, role="manager")
+    ledger = ledger_for(actor=reader, period=Q1_2025)
+    pair = {p.partner.organisation: p for p in ledger.pairs}[municipality]
+    # D: the corporation's tenant, helped by welfare in March (€ 1,000 from March).
+    assert pair.partner_saves == Decimal("1000.00")
+
+
 def test_the_page_shows_the_example_as_estimates_with_sources(login, example, manager):
     response = login(manager).get(
         reverse("ledger:ledger"), {"periode": "kwartaal", "jaar": "2025", "kwartaal": "1"}
