@@ -257,19 +257,51 @@ def test_the_worked_example_by_hand(example, manager, corporation, welfare, muni
 
 
 def test_a_partner_reads_its_side_with_small_counts_suppressed(
-    example, welfare, corporation, municipality
+    example, welfare, corporation, household
 ):
+    # F and G plus three more: five signals, all of one household of the corporation.
+    for day in (10, 11, 12):
+        resolved(household, "overlast", moment(2025, 1, day, 10))
     manager = MembershipFactory(organisation=welfare, role="manager")
     ledger = ledger_for(actor=manager, period=Q1_2025)
     assert [i.organisation.name for i in ledger.investments] == [welfare.name, corporation.name]
+    (saving,) = ledger.savings
+    assert (saving.count, saving.suppressed) == (5, True), "five signals, one household"
+    # The pair's total and the bar would give the suppressed € 2,000 away: not shown either.
     (pair,) = ledger.pairs
     assert (pair.partner.organisation, pair.partner_saves, pair.own_saves) == (
         corporation,
         Decimal("0.00"),
-        Decimal("800.00"),
+        None,
+    )
+    assert pair.balance is None
+    assert ledger.savings_chart()["datasets"][1]["data"] == [None]
+
+
+def test_five_households_of_a_partner_are_shown(example, welfare, corporation, household):
+    # In January, with F and G's household. (Spread over months, households are counted per
+    # month and the most of one month decides: when in doubt the cell is suppressed.)
+    for _n in range(4):
+        other = HouseholdFactory(corporation=corporation)
+        resolved(other, "overlast", moment(2025, 1, 10, 10))
+    ledger = ledger_for(
+        actor=MembershipFactory(organisation=welfare, role="manager"), period=Q1_2025
     )
     (saving,) = ledger.savings
-    assert (saving.count, saving.suppressed) == (2, True), "two households of the corporation"
+    assert (saving.count, saving.suppressed) == (6, False)
+    assert ledger.pairs[0].own_saves == Decimal("2400.00")
+
+
+def test_the_page_hides_a_total_with_a_suppressed_amount(login, example, welfare):
+    manager = MembershipFactory(organisation=welfare, role="manager")
+    html = (
+        login(manager)
+        .get(reverse("ledger:ledger"), {"periode": "kwartaal", "jaar": "2025", "kwartaal": "1"})
+        .content.decode()
+    )
+    assert "&lt;5" in html
+    assert "€\xa0800" not in html, "F and G: one household, € 400 each"
+    assert "meer dankzij" not in html, "no balance that gives the amount away"
 
 
 def test_a_corporation_saves_only_on_its_own_households(
@@ -306,9 +338,13 @@ def test_other_bearers_save_on_the_tenants_of_corporations_they_work_with(
     )
     reader = MembershipFactory(organisation=welfare, role="manager")
     ledger = ledger_for(actor=reader, period=Q1_2025)
-    pair = {p.partner.organisation: p for p in ledger.pairs}[municipality]
-    # D: the corporation's tenant, helped by welfare in March (€ 1,000 from March).
-    assert pair.partner_saves == Decimal("1000.00")
+    # Only D: the corporation's tenant, helped by welfare in March (€ 1,000 from March).
+    (saving,) = [s for s in ledger.savings if s.bearer == municipality]
+    assert (saving.resolver, saving.count, saving.estimate.amount) == (
+        welfare,
+        1,
+        Decimal("1000.00"),
+    )
 
 
 def test_the_page_shows_the_example_as_estimates_with_sources(login, example, manager):
