@@ -320,7 +320,9 @@ def ledger_for(*, actor: Membership, period: Period) -> Ledger:
     rates = group_versions(
         HourlyRate.objects.filter(organisation_id__in=ids), key=lambda r: r.organisation_id
     )
-    for (_user, organisation_id, month), (hours, _source) in shared_hours(months=months).items():
+    for (_user, organisation_id, month), (hours, _source) in shared_hours(
+        months=months, organisation_ids=ids
+    ).items():
         if organisation_id not in investments or not hours:
             continue
         investment = investments[organisation_id]

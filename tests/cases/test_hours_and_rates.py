@@ -79,6 +79,32 @@ def test_entered_hours_win_over_the_split_for_that_month(
     assert WorkedHours.objects.get(month=last, organisation=corporation).hours == Decimal("31")
 
 
+def test_the_ledger_reads_only_the_hours_of_its_organisations(
+    split, since_last_year, admin, corporation, welfare, municipality
+):
+    worker, user = since_last_year, since_last_year.user_id
+    before, last = add_months(this_month(), -2), add_months(this_month(), -1)
+    services.worked_hours_enter(
+        actor=worker,
+        month=last,
+        hours={corporation.pk: Decimal("30"), welfare.pk: Decimal("10"), municipality.pk: 0},
+    )
+    # From this month the split leaves welfare out: the earlier version stops counting for it.
+    services.hours_split_save(
+        actor=admin,
+        user=worker.user,
+        hours_per_week=Decimal("16"),
+        valid_from=this_month(),
+        shares={corporation.pk: 80, welfare.pk: 0, municipality.pk: 20},
+    )
+    hours = shared_hours(months=[before, last, this_month()], organisation_ids={welfare.pk})
+    assert hours == {
+        (user, welfare.pk, before): (Decimal("20.80"), "split"),
+        (user, welfare.pk, last): (Decimal("10.00"), "entered"),
+    }
+    assert shared_hours(months=[before, last], organisation_ids=set()) == {}
+
+
 def test_the_split_stops_counting_where_a_membership_ended(
     split, since_last_year, welfare, corporation
 ):

@@ -25,7 +25,7 @@ from cases.models import (
     WorkedHours,
 )
 from cases.selectors_ledger import Period, ledger_for
-from partners.models import Membership
+from partners.models import Membership, Organisation
 from tests.factories import HouseholdFactory, MembershipFactory, SignalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -436,37 +436,100 @@ def test_an_organisation_without_agreements_sees_only_itself(login, example, car
     assert "Woonstichting Testdorp" not in html and "Welzijn Testdorp" not in html
 
 
-def _fill_resolved(household, count):
-    category = SignalCategory.objects.get(code="huurachterstand")
-    author = UserFactory(email="vulling@test.example")
-    when = moment(2025, 2, 10, 12)
-    Signal.objects.bulk_create(
+# Each added signal takes the next of these: three categories, three months, and resolved by
+# the corporation itself or after a referral to the municipality or to welfare.
+SPREAD = [
+    (code, when, helper)
+    for code in ("huurachterstand", "eenzaamheid", "overlast")
+    for when in (moment(2025, 1, 15, 12), moment(2025, 2, 10, 12), moment(2025, 3, 12, 12))
+    for helper in (None, "gemeente", "welzijn")
+]
+
+
+def _helped_by(household, kind):
+    partner = Organisation.objects.get(kind=kind, name__endswith="Testdorp")
+    return Referral.objects.create(
+        household=household,
+        from_organisation=household.corporation,
+        to_organisation=partner,
+        agreement=Agreement.objects.get(first=household.corporation, second=partner),
+        legal_basis="vroegsignalering",
+        status="afgerond",
+        outcome="geholpen",
+        deadline=date(2025, 1, 1),
+        sent_by=UserFactory(email=f"verwijzer.{kind}@test.example"),
+        closed_at=moment(2025, 1, 1, 12),
+    )
+
+
+def _fill_resolved(households, referrals, start, count):
+    """Signals number start .. start + count - 1, spread over the households and SPREAD."""
+    categories = {c.code: c for c in SignalCategory.objects.all()}
+    author = UserFactory(email=f"vulling{start}@test.example")
+    spread = [SPREAD[n % len(SPREAD)] for n in range(start, start + count)]
+    homes = [households[n % len(households)] for n in range(start, start + count)]
+    signals = Signal.objects.bulk_create(
         Signal(
-            household=household,
-            category=category,
+            household=home,
+            category=categories[code],
             severity="midden",
             description="Opgelost",
             status="opgelost",
             created_by=author,
-            organisation=household.corporation,
+            organisation=home.corporation,
             status_changed_at=when,
         )
-        for _n in range(count)
+        for home, (code, when, _helper) in zip(homes, spread, strict=True)
+    )
+    Referral.signals.through.objects.bulk_create(
+        Referral.signals.through(referral=referrals[(home.pk, helper)], signal=signal)
+        for signal, home, (_code, _when, helper) in zip(signals, homes, spread, strict=True)
+        if helper
     )
 
 
+def _expected(count):
+    """What the municipality and welfare save thanks to the corporation, and the corporation
+    thanks to the municipality, for the first `count` added signals (estimates of the example)."""
+    municipality = {"huurachterstand": 2500, "eenzaamheid": 800}
+    partner, welfare, own = Decimal(0), Decimal(0), Decimal(0)
+    for code, when, helper in (SPREAD[n % len(SPREAD)] for n in range(count)):
+        if helper is None and code == "eenzaamheid" and when.month == 3:
+            partner += 1000
+        elif helper is None and code in municipality:
+            partner += municipality[code]
+        elif helper is None:
+            welfare += 400
+        elif helper == "gemeente" and code == "huurachterstand":
+            own += 5000
+    return partner, welfare, own
+
+
 def test_the_query_count_does_not_grow_with_the_resolved_signals(
-    login, example, manager, household
+    login, example, manager, household, corporation
 ):
+    households = [household, *(HouseholdFactory(corporation=corporation) for _n in range(4))]
+    referrals = {
+        (home.pk, kind): _helped_by(home, kind)
+        for home in households
+        for kind in ("gemeente", "welzijn")
+    }
     client = login(manager)
     url = reverse("ledger:ledger") + "?periode=kwartaal&jaar=2025&kwartaal=1"
     client.get(url)  # the first request stamps the session
-    counts = []
+    counts, added = [], 0
     for total in (10, 1000):
-        _fill_resolved(household, total - Signal.objects.filter(description="Opgelost").count())
+        _fill_resolved(households, referrals, added, total - added)
+        added = total
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-    pair = {p.partner.organisation.kind: p for p in response.context["ledger"].pairs}["gemeente"]
-    assert pair.partner_saves == Decimal("4300.00") + Decimal("2500.00") * 1000
+    ledger = response.context["ledger"]
+    # Every category, resolver and estimate version of the example holds added signals.
+    assert len(ledger.savings) == 6 and all(s.count > 10 for s in ledger.savings)
+    pairs = {p.partner.organisation.kind: p for p in ledger.pairs}
+    partner, welfare, own = _expected(1000)
+    assert pairs["gemeente"].partner_saves == Decimal("4300.00") + partner
+    assert pairs["gemeente"].own_saves == Decimal("5000.00") + own
+    assert pairs["welzijn"].partner_saves == Decimal("800.00") + welfare
