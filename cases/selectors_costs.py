@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cases.models import AvoidedCost, HourlyRate, HoursSplit, WorkedHours
+from cases.models import AvoidedCost, HourlyRate, HoursSplit, HoursSplitShare, WorkedHours
 from cases.models.ledger import first_of_month
 from partners.models import Membership, Organisation, User
 
@@ -44,17 +44,29 @@ def group_versions(rows, key) -> dict:
 
 
 def shared_hours(
-    *, months: list[date], user_id: int | None = None
+    *, months: list[date], user_id: int | None = None, organisation_ids: set[int] | None = None
 ) -> dict[tuple[int, int, date], tuple[Decimal, str]]:
     """(person, organisation, month) → (hours, "entered" or "split"). A month in which the person
     entered hours takes those; another month takes the agreed split in force, for the
-    organisations the person was a member of in that month. Four queries."""
+    organisations the person was a member of in that month. Only for one person, or only the
+    hours of `organisation_ids` (the ledger's), when given. Four queries."""
     if not months:
         return {}
     entered = WorkedHours.objects.filter(month__in=months)
     splits = HoursSplit.objects.filter(valid_from__lte=months[-1]).prefetch_related("shares")
+    memberships_of = Membership.objects.all()
     if user_id is not None:
         entered, splits = entered.filter(user_id=user_id), splits.filter(user_id=user_id)
+    if organisation_ids is not None:
+        entered = entered.filter(organisation_id__in=organisation_ids)
+        # Every version of the split of a person who shares hours with one of them: a later
+        # version without a share for them still ends the earlier one.
+        splits = splits.filter(
+            user_id__in=HoursSplitShare.objects.filter(organisation_id__in=organisation_ids).values(
+                "split__user_id"
+            )
+        )
+        memberships_of = memberships_of.filter(organisation_id__in=organisation_ids)
     result = {}
     entered_months = set()
     for row in entered:
@@ -62,7 +74,7 @@ def shared_hours(
         entered_months.add((row.user_id, row.month))
     by_user = group_versions(list(splits), key=lambda s: s.user_id)
     memberships = defaultdict(list)
-    for user, organisation, started, ended in Membership.objects.filter(
+    for user, organisation, started, ended in memberships_of.filter(
         user_id__in=list(by_user)
     ).values_list("user_id", "organisation_id", "started_at", "ended_at"):
         memberships[(user, organisation)].append(

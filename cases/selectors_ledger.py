@@ -106,18 +106,22 @@ class Pair:
 
     own: Investment
     partner: Investment
-    partner_saves: Decimal = ZERO  # the partner saves thanks to the reader's organisation
-    own_saves: Decimal = ZERO  # the reader's organisation saves thanks to the partner
+    # None when a suppressed amount is part of it: the total would give that amount away.
+    partner_saves: Decimal | None = ZERO  # the partner saves thanks to the reader's organisation
+    own_saves: Decimal | None = ZERO  # the reader's organisation saves thanks to the partner
 
     @property
-    def balance(self) -> Decimal:
+    def balance(self) -> Decimal | None:
         """Above zero: the partner saves more thanks to the reader's organisation than the
-        other way round."""
+        other way round; None when one side is not shown."""
+        if self.partner_saves is None or self.own_saves is None:
+            return None
         return self.partner_saves - self.own_saves
 
     @property
-    def balance_size(self) -> Decimal:
-        return abs(self.balance)
+    def balance_size(self) -> Decimal | None:
+        balance = self.balance
+        return None if balance is None else abs(balance)
 
 
 @dataclass
@@ -130,11 +134,15 @@ class Saving:
     resolver: Organisation
     estimate: AvoidedCost
     count: int = 0
-    others: int = 0  # of them, households of another organisation than the reader's
+    others: int = 0  # of them, signals of households of another organisation than the reader's
+    # Households of other organisations, per corporation: the most in any one month, a lower
+    # bound of the distinct households (one household may recur in several months), so that a
+    # cell is suppressed when in doubt, never shown with fewer than five households.
+    other_households: dict = field(default_factory=dict)
 
     @property
     def suppressed(self) -> bool:
-        return 0 < self.others < SMALL_COUNT
+        return self.others > 0 and sum(self.other_households.values()) < SMALL_COUNT
 
     @property
     def total(self) -> Decimal:
@@ -184,14 +192,19 @@ class Ledger:
             "datasets": [
                 {
                     "label": _("Partner saves thanks to us (estimate)"),
-                    "data": [float(p.partner_saves) for p in self.pairs],
+                    "data": [_bar(p.partner_saves) for p in self.pairs],
                 },
                 {
                     "label": _("We save thanks to the partner (estimate)"),
-                    "data": [float(p.own_saves) for p in self.pairs],
+                    "data": [_bar(p.own_saves) for p in self.pairs],
                 },
             ],
         }
+
+
+def _bar(amount: Decimal | None) -> float | None:
+    """A chart bar; None (no bar) for a total that would give a suppressed amount away."""
+    return None if amount is None else float(amount)
 
 
 def ledger_partners(*, organisation_id: int, period: Period) -> set[int]:
@@ -205,15 +218,43 @@ def ledger_partners(*, organisation_id: int, period: Period) -> set[int]:
     return {pk for pair in pairs for pk in pair} - {organisation_id}
 
 
+def bearer_scopes(*, organisations: dict[int, Organisation], period: Period) -> dict[int, set]:
+    """Whose tenants each organisation bears avoided costs for (ADR 0009): a corporation its own
+    households only; any other organisation (a municipality, welfare, care) the households of the
+    corporations it has an agreement with during the period, as the model knows no municipality
+    of an organisation. One query."""
+    ids = set(organisations)
+    scopes = {
+        pk: {pk} if o.kind == Organisation.Kind.CORPORATIE else set()
+        for pk, o in organisations.items()
+    }
+    corporation = Organisation.Kind.CORPORATIE
+    for first, first_kind, second, second_kind in (
+        Agreement.objects.filter(Q(first_id__in=ids) | Q(second_id__in=ids))
+        .filter(valid_from__lte=period.end)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=period.start))
+        .values_list("first_id", "first__kind", "second_id", "second__kind")
+    ):
+        if second_kind == corporation and first in scopes and first_kind != corporation:
+            scopes[first].add(second)
+        if first_kind == corporation and second in scopes and second_kind != corporation:
+            scopes[second].add(first)
+    return scopes
+
+
 def _moment(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _resolved(period: Period, organisation_ids: set[int], category_ids: set[int]) -> list[dict]:
-    """Signals resolved in the period, counted per category, resolving organisation, the
-    household's corporation and month. The resolving organisation is the receiver of the
-    latest completed referral of the signal whose outcome was 'helped'; otherwise the
-    household's corporation, whose own workers resolved it.
+def _resolved(
+    period: Period, organisation_ids: set[int], category_ids: set[int], corporation_ids: set[int]
+) -> list[dict]:
+    """Signals of the households of `corporation_ids` resolved in the period, counted per
+    category, resolving organisation, the household's corporation and month, with the number of
+    distinct households (for own work a lower bound: all households less those a referral
+    helped). The resolving
+    organisation is the receiver of the latest completed referral of the signal whose outcome
+    was 'helped'; otherwise the household's corporation, whose own workers resolved it.
 
     Two grouped queries: all resolved signals, and the few a referral helped (a correlated
     subquery for every resolved signal would be slow at scale); the corporation's own are the
@@ -223,6 +264,7 @@ def _resolved(period: Period, organisation_ids: set[int], category_ids: set[int]
         status_changed_at__gte=_moment(period.start),
         status_changed_at__lt=_moment(period.end + timedelta(days=1)),
         category_id__in=category_ids,
+        household__corporation_id__in=corporation_ids,
     ).annotate(month=TruncMonth("status_changed_at"))
     helped_referrals = Referral.objects.filter(
         status=ReferralStatus.AFGEROND, outcome=ReferralOutcome.GEHOLPEN
@@ -237,22 +279,37 @@ def _resolved(period: Period, organisation_ids: set[int], category_ids: set[int]
         resolved.filter(pk__in=helped_referrals.values("signals"))
         .annotate(resolver=Subquery(latest_helper, output_field=BigIntegerField()))
         .values(*key, "resolver")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("pk"), households=Count("household", distinct=True))
         .order_by()
     )
     by_others = defaultdict(int)
+    households_by_others = defaultdict(int)
     for row in helped:
         by_others[tuple(row[k] for k in key)] += row["count"]
+        households_by_others[tuple(row[k] for k in key)] += row["households"]
     rows = [row for row in helped if row["resolver"] in organisation_ids]
-    for row in resolved.values(*key).annotate(count=Count("pk")).order_by():
-        own = row["count"] - by_others[tuple(row[k] for k in key)]
+    for row in (
+        resolved.values(*key)
+        .annotate(count=Count("pk"), households=Count("household", distinct=True))
+        .order_by()
+    ):
+        group = tuple(row[k] for k in key)
+        own = row["count"] - by_others[group]
         if own and row["household__corporation_id"] in organisation_ids:
-            rows.append({**row, "resolver": row["household__corporation_id"], "count": own})
+            households = max(1, row["households"] - households_by_others[group])
+            rows.append(
+                {
+                    **row,
+                    "resolver": row["household__corporation_id"],
+                    "count": own,
+                    "households": households,
+                }
+            )
     return rows
 
 
 def ledger_for(*, actor: Membership, period: Period) -> Ledger:
-    """The ledger of the actor's organisation and its partners over a period (eleven
+    """The ledger of the actor's organisation and its partners over a period (twelve
     queries)."""
     own_id = actor.organisation_id
     ids = {own_id} | ledger_partners(organisation_id=own_id, period=period)
@@ -263,7 +320,9 @@ def ledger_for(*, actor: Membership, period: Period) -> Ledger:
     rates = group_versions(
         HourlyRate.objects.filter(organisation_id__in=ids), key=lambda r: r.organisation_id
     )
-    for (_user, organisation_id, month), (hours, _source) in shared_hours(months=months).items():
+    for (_user, organisation_id, month), (hours, _source) in shared_hours(
+        months=months, organisation_ids=ids
+    ).items():
         if organisation_id not in investments or not hours:
             continue
         investment = investments[organisation_id]
@@ -294,12 +353,18 @@ def ledger_for(*, actor: Membership, period: Period) -> Ledger:
     )
     savings: dict[tuple[int, int], Saving] = {}
     categories = {category for _bearer, category in estimates}
-    for row in _resolved(period, ids, categories):
+    # Only what a bearer with an estimate bears: not every resolved signal in the country.
+    scopes = bearer_scopes(organisations=organisations, period=period)
+    bearers = {bearer for bearer, _category in estimates}
+    corporations = set().union(*(scopes[b] for b in bearers)) if bearers else set()
+    for row in _resolved(period, ids, categories, corporations):
         month = first_of_month(timezone.localtime(row["month"]).date())
         resolver = row["resolver"]
         for bearer in ids:
             if bearer == resolver or own_id not in (bearer, resolver):
                 continue
+            if row["household__corporation_id"] not in scopes[bearer]:
+                continue  # nobody saves on households it bears no costs for
             estimate = in_force(estimates.get((bearer, row["category_id"]), []), month)
             if estimate is None or not estimate.amount:
                 continue
@@ -313,18 +378,29 @@ def ledger_for(*, actor: Membership, period: Period) -> Ledger:
                 ),
             )
             saving.count += row["count"]
-            if row["household__corporation_id"] != own_id:
+            corporation = row["household__corporation_id"]
+            if corporation != own_id:
                 saving.others += row["count"]
+                saving.other_households[corporation] = max(
+                    saving.other_households.get(corporation, 0), row["households"]
+                )
 
     own = investments[own_id]
     pairs = []
     for partner in sorted((i for pk, i in investments.items() if pk != own_id), key=_by_name):
         pair = Pair(own=own, partner=partner)
-        for saving in savings.values():
-            if saving.bearer.pk == partner.organisation.pk and saving.resolver.pk == own_id:
-                pair.partner_saves += saving.total
-            elif saving.bearer.pk == own_id and saving.resolver.pk == partner.organisation.pk:
-                pair.own_saves += saving.total
+        partner_side = [
+            s
+            for s in savings.values()
+            if s.bearer.pk == partner.organisation.pk and s.resolver.pk == own_id
+        ]
+        own_side = [
+            s
+            for s in savings.values()
+            if s.bearer.pk == own_id and s.resolver.pk == partner.organisation.pk
+        ]
+        pair.partner_saves = _side_total(partner_side)
+        pair.own_saves = _side_total(own_side)
         pairs.append(pair)
     return Ledger(
         organisation=own.organisation,
@@ -342,6 +418,14 @@ def ledger_for(*, actor: Membership, period: Period) -> Ledger:
             ),
         ),
     )
+
+
+def _side_total(savings: list[Saving]) -> Decimal | None:
+    """What one side of a pair saves; None when a suppressed amount is part of it, since the
+    total less the amounts shown would give it away (ADR 0009)."""
+    if any(s.suppressed for s in savings):
+        return None
+    return sum((s.total for s in savings), ZERO)
 
 
 def _by_name(investment: Investment) -> str:

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from cases.access_log import log_access, log_shown
 from cases.models import AccessLog, Household, SupportPackage
-from cases.services.support import DECIDERS, payer_choices
+from cases.support_rules import DECIDERS, payer_choices
 from cases.workflow import PackageStatus
 from partners.models import Membership, Organisation
 

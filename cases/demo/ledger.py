@@ -73,10 +73,11 @@ ESTIMATES = {
     ),
 }
 SPLIT = ("16", {"corporatie": 50, "welzijn": 30, "gemeente": 20})
-# Months back: hours the samenlevingsondersteuner entered per organisation.
+# Months back: hours the samenlevingsondersteuner entered per organisation (this month and the
+# one before: earlier months are closed to entering).
 ENTERED = {
-    1: {"corporatie": "36", "welzijn": "22.5", "gemeente": "12"},
-    2: {"corporatie": "30", "welzijn": "26", "gemeente": "14.25"},
+    0: {"corporatie": "36", "welzijn": "22.5", "gemeente": "12"},
+    1: {"corporatie": "30", "welzijn": "26", "gemeente": "14.25"},
 }
 
 

@@ -2,11 +2,12 @@
 of avoided costs (set by its own administrators), the agreed split of a shared worker's hours,
 and the hours a shared worker enters per month (ADR 0009)."""
 
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,12 +20,16 @@ from cases.models import (
     WorkedHours,
 )
 from cases.models.ledger import first_of_month
+from cases.selectors_costs import add_months
 from partners.models import Membership
 
 MAX_RATE = Decimal("999.99")
 MAX_ESTIMATE = Decimal("9999999.99")
 MAX_MONTH_HOURS = Decimal("200")
 MAX_WEEK_HOURS = Decimal("60")
+# Hours are entered for this month and the previous one; earlier months are closed, so that a
+# ledger once read does not change afterwards.
+OPEN_MONTHS = 1
 
 
 def _administrator(actor: Membership) -> None:
@@ -43,6 +48,29 @@ def organisations_of(user_id: int) -> set[int]:
         Membership.objects.active()
         .filter(user_id=user_id)
         .values_list("organisation_id", flat=True)
+    )
+
+
+def organisations_in_month(user_id: int, month: date) -> set[int]:
+    """The organisations a person was a member of during (part of) a month."""
+    start = timezone.make_aware(datetime.combine(month, time.min))
+    end = timezone.make_aware(datetime.combine(add_months(month, 1), time.min))
+    return set(
+        Membership.objects.filter(user_id=user_id, started_at__lt=end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start))
+        .values_list("organisation_id", flat=True)
+    )
+
+
+def employer_of(user_id: int) -> Membership | None:
+    """The active membership a shared worker had first: the organisation that employs them
+    and records the split of their hours (ADR 0009)."""
+    return (
+        Membership.objects.active()
+        .filter(user_id=user_id)
+        .select_related("organisation")
+        .order_by("started_at", "pk")
+        .first()
     )
 
 
@@ -120,24 +148,42 @@ def hours_field(organisation_id: int) -> str:
 def worked_hours_enter(
     *, actor: Membership, month: date, hours: dict[int, Decimal]
 ) -> list[WorkedHours]:
-    """A shared worker enters the hours of one month for each of their organisations; for that
-    month they replace the agreed split."""
+    """A shared worker enters the hours of this month or the previous one for each of their
+    organisations they were a member of in that month; for that month they replace the agreed
+    split."""
     organisations = organisations_of(actor.user_id)
     if len(organisations) < 2:
         raise ValidationError(
             _("Only people who work for more than one organisation enter their hours here.")
         )
     month = first_of_month(month)
-    if month > first_of_month(timezone.localdate()):
+    this_month = first_of_month(timezone.localdate())
+    if month > this_month:
         raise ValidationError(
             {"month": _("You cannot enter hours for a month that has not begun.")}
+        )
+    if month < add_months(this_month, -OPEN_MONTHS):
+        raise ValidationError(
+            {
+                "month": _(
+                    "Hours can be entered for this month and the month before; "
+                    "earlier months are closed."
+                )
+            }
         )
     if set(hours) != organisations:
         raise ValidationError(_("Give the hours for each of your organisations."))
     hours = {pk: None if value is None else Decimal(value) for pk, value in hours.items()}
+    members = organisations_in_month(actor.user_id, month)
     errors = {}
-    for organisation_id, value in hours.items():
-        if value is None or value < 0 or value > MAX_MONTH_HOURS:
+    for organisation_id, value in list(hours.items()):
+        if organisation_id not in members:
+            if value:
+                errors[hours_field(organisation_id)] = _(
+                    "You were not a member of this organisation in that month."
+                )
+            del hours[organisation_id]
+        elif value is None or value < 0 or value > MAX_MONTH_HOURS:
             errors[hours_field(organisation_id)] = _("Give 0 to 200 hours.")
         elif not in_quarters(value):
             errors[hours_field(organisation_id)] = _(
@@ -145,6 +191,15 @@ def worked_hours_enter(
             )
     if errors:
         raise ValidationError(errors)
+    if len(hours) < 2:
+        raise ValidationError(
+            {
+                "month": _(
+                    "In that month you worked for only one of your organisations: "
+                    "there are no hours to divide."
+                )
+            }
+        )
     now = timezone.now()
     return [
         WorkedHours.objects.update_or_create(
@@ -167,12 +222,22 @@ def hours_split_save(
     shares: dict[int, int],
 ) -> HoursSplit:
     """Record the agreed split of a shared worker's hours over their organisations, from a month
-    on (an administrator of one of those organisations). A second split for the same month
-    replaces the first."""
+    on. Every partner's investment depends on it, so only an administrator of the organisation
+    that employs the worker (their first membership) records it. A second split for the same
+    month replaces the first."""
     _administrator(actor)
     organisations = organisations_of(user.pk)
     if actor.organisation_id not in organisations or len(organisations) < 2:
         raise ValidationError(_("This person is not a shared worker of your organisation."))
+    employer = employer_of(user.pk)
+    if employer.organisation_id != actor.organisation_id:
+        raise ValidationError(
+            _(
+                "Only an administrator of %(organisation)s, where this person first became a "
+                "member, records the split of their hours."
+            )
+            % {"organisation": employer.organisation.name}
+        )
     errors = {}
     if hours_per_week is None or hours_per_week < 0 or hours_per_week > MAX_WEEK_HOURS:
         errors["hours_per_week"] = _("Give 0 to 60 hours a week.")

@@ -14,53 +14,17 @@ from django.utils.translation import gettext as _
 from cases.access_log import log_access
 from cases.models import (
     AccessLog,
-    CaseParticipant,
     Household,
     HouseholdEvent,
-    JointCase,
-    Referral,
     SupportPackage,
 )
+from cases.support_rules import DECIDERS, payer_choices
 from cases.workflow import PackageItem, PackageStatus, package_can_move
 from partners.models import Membership, Organisation
 
 Kind = HouseholdEvent.Kind
 Role = Membership.Role
-# The paying organisation decides about its own money: its workers and its managers.
-DECIDERS = (Role.MEDEWERKER, Role.MANAGER)
 MAX_AMOUNT = Decimal("99999.99")
-
-
-def payer_choices(*, actor: Membership, household: Household) -> set[int]:
-    """Organisations that may pay for a package of this household, as far as the actor may know
-    them: its corporation, a partner with an open referral whose legal basis holds, and the
-    participants of its open joint case. A partner is offered only the corporation, itself and
-    the participants of a case it takes part in, never another partner's referrals."""
-    ids = {household.corporation_id}
-    for organisation_id in set(
-        Referral.objects.open()
-        .filter(household=household)
-        .values_list("to_organisation_id", flat=True)
-    ):
-        if (
-            Referral.objects.shared_with(organisation_id)
-            .open()
-            .filter(household=household)
-            .exists()
-        ):
-            ids.add(organisation_id)
-    in_case = set(
-        CaseParticipant.objects.filter(
-            case__household=household, case__status=JointCase.Status.OPEN
-        ).values_list("organisation_id", flat=True)
-    )
-    ids |= in_case
-    if household.corporation_id == actor.organisation_id:
-        return ids
-    known = {household.corporation_id, actor.organisation_id}
-    if actor.organisation_id in in_case:
-        known |= in_case
-    return ids & known
 
 
 def _may_work_with(actor: Membership, household: Household) -> None:

@@ -79,6 +79,32 @@ def test_entered_hours_win_over_the_split_for_that_month(
     assert WorkedHours.objects.get(month=last, organisation=corporation).hours == Decimal("31")
 
 
+def test_the_ledger_reads_only_the_hours_of_its_organisations(
+    split, since_last_year, admin, corporation, welfare, municipality
+):
+    worker, user = since_last_year, since_last_year.user_id
+    before, last = add_months(this_month(), -2), add_months(this_month(), -1)
+    services.worked_hours_enter(
+        actor=worker,
+        month=last,
+        hours={corporation.pk: Decimal("30"), welfare.pk: Decimal("10"), municipality.pk: 0},
+    )
+    # From this month the split leaves welfare out: the earlier version stops counting for it.
+    services.hours_split_save(
+        actor=admin,
+        user=worker.user,
+        hours_per_week=Decimal("16"),
+        valid_from=this_month(),
+        shares={corporation.pk: 80, welfare.pk: 0, municipality.pk: 20},
+    )
+    hours = shared_hours(months=[before, last, this_month()], organisation_ids={welfare.pk})
+    assert hours == {
+        (user, welfare.pk, before): (Decimal("20.80"), "split"),
+        (user, welfare.pk, last): (Decimal("10.00"), "entered"),
+    }
+    assert shared_hours(months=[before, last], organisation_ids=set()) == {}
+
+
 def test_the_split_stops_counting_where_a_membership_ended(
     split, since_last_year, welfare, corporation
 ):
@@ -170,6 +196,61 @@ def test_a_month_that_has_not_begun_is_refused(
     assert "nog niet begonnen" in " ".join(response.context["form"].errors["month"])
 
 
+def test_months_before_the_previous_one_are_closed(
+    login, since_last_year, corporation, welfare, municipality
+):
+    response = login(since_last_year).post(
+        reverse("ledger:hours"),
+        {
+            "month": add_months(this_month(), -2).strftime("%Y-%m"),
+            field(corporation): "1",
+            field(welfare): "1",
+            field(municipality): "1",
+        },
+    )
+    assert response.status_code == 200
+    assert "eerdere maanden zijn afgesloten" in " ".join(response.context["form"].errors["month"])
+    assert WorkedHours.objects.count() == 0
+
+
+def test_hours_only_for_organisations_of_which_one_was_a_member_that_month(
+    since_last_year, corporation, welfare, municipality
+):
+    # The worker joined the municipality this month: last month was not theirs to fill in.
+    Membership.objects.filter(user=since_last_year.user, organisation=municipality).update(
+        started_at=timezone.now()
+    )
+    last = add_months(this_month(), -1)
+    with pytest.raises(ValidationError) as refused:
+        services.worked_hours_enter(
+            actor=since_last_year,
+            month=last,
+            hours={corporation.pk: Decimal("20"), welfare.pk: 0, municipality.pk: Decimal("5")},
+        )
+    assert field(municipality) in refused.value.message_dict
+    assert WorkedHours.objects.count() == 0
+    services.worked_hours_enter(
+        actor=since_last_year,
+        month=last,
+        hours={corporation.pk: Decimal("20"), welfare.pk: Decimal("5"), municipality.pk: None},
+    )
+    assert set(WorkedHours.objects.values_list("organisation_id", flat=True)) == {
+        corporation.pk,
+        welfare.pk,
+    }
+    # With only one organisation in a month there is nothing to divide.
+    Membership.objects.filter(user=since_last_year.user, organisation=welfare).update(
+        started_at=timezone.now()
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.worked_hours_enter(
+            actor=since_last_year,
+            month=last,
+            hours={corporation.pk: Decimal("20"), welfare.pk: 0, municipality.pk: 0},
+        )
+    assert "month" in refused.value.message_dict
+
+
 def test_only_shared_workers_enter_hours(login, corporation_worker, manager):
     for member in (corporation_worker, manager):
         assert login(member).get(reverse("ledger:hours")).status_code == 403
@@ -224,6 +305,29 @@ def test_a_split_must_add_up_to_100(
     )
     assert response.status_code == 302
     assert HoursSplit.objects.get().hours_per_week == Decimal("16.5")
+
+
+def test_only_the_employer_records_the_split(
+    login, since_last_year, welfare, corporation, municipality
+):
+    # The corporation's membership came first: it employs the worker, the others share them.
+    Membership.objects.filter(user=since_last_year.user).exclude(organisation=corporation).update(
+        started_at=timezone.now() - datetime.timedelta(days=100)
+    )
+    welfare_admin = MembershipFactory(organisation=welfare, role="beheerder")
+    response = login(welfare_admin).post(
+        reverse("ledger:split_edit", args=[since_last_year.user_id]),
+        {
+            "hours_per_week": "16",
+            "valid_from": this_month().strftime("%Y-%m"),
+            field(corporation): "10",
+            field(welfare): "80",
+            field(municipality): "10",
+        },
+    )
+    assert response.status_code == 200
+    assert "Alleen een beheerder van Woonstichting Testdorp" in response.content.decode()
+    assert not HoursSplit.objects.exists()
 
 
 def test_split_pages_404_403_405(

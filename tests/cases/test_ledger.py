@@ -25,7 +25,7 @@ from cases.models import (
     WorkedHours,
 )
 from cases.selectors_ledger import Period, ledger_for
-from partners.models import Membership
+from partners.models import Membership, Organisation
 from tests.factories import HouseholdFactory, MembershipFactory, SignalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -257,19 +257,94 @@ def test_the_worked_example_by_hand(example, manager, corporation, welfare, muni
 
 
 def test_a_partner_reads_its_side_with_small_counts_suppressed(
-    example, welfare, corporation, municipality
+    example, welfare, corporation, household
 ):
+    # F and G plus three more: five signals, all of one household of the corporation.
+    for day in (10, 11, 12):
+        resolved(household, "overlast", moment(2025, 1, day, 10))
     manager = MembershipFactory(organisation=welfare, role="manager")
     ledger = ledger_for(actor=manager, period=Q1_2025)
     assert [i.organisation.name for i in ledger.investments] == [welfare.name, corporation.name]
+    (saving,) = ledger.savings
+    assert (saving.count, saving.suppressed) == (5, True), "five signals, one household"
+    # The pair's total and the bar would give the suppressed € 2,000 away: not shown either.
     (pair,) = ledger.pairs
     assert (pair.partner.organisation, pair.partner_saves, pair.own_saves) == (
         corporation,
         Decimal("0.00"),
-        Decimal("800.00"),
+        None,
+    )
+    assert pair.balance is None
+    assert ledger.savings_chart()["datasets"][1]["data"] == [None]
+
+
+def test_five_households_of_a_partner_are_shown(example, welfare, corporation, household):
+    # In January, with F and G's household. (Spread over months, households are counted per
+    # month and the most of one month decides: when in doubt the cell is suppressed.)
+    for _n in range(4):
+        other = HouseholdFactory(corporation=corporation)
+        resolved(other, "overlast", moment(2025, 1, 10, 10))
+    ledger = ledger_for(
+        actor=MembershipFactory(organisation=welfare, role="manager"), period=Q1_2025
     )
     (saving,) = ledger.savings
-    assert (saving.count, saving.suppressed) == (2, True), "two households of the corporation"
+    assert (saving.count, saving.suppressed) == (6, False)
+    assert ledger.pairs[0].own_saves == Decimal("2400.00")
+
+
+def test_the_page_hides_a_total_with_a_suppressed_amount(login, example, welfare):
+    manager = MembershipFactory(organisation=welfare, role="manager")
+    html = (
+        login(manager)
+        .get(reverse("ledger:ledger"), {"periode": "kwartaal", "jaar": "2025", "kwartaal": "1"})
+        .content.decode()
+    )
+    assert "&lt;5" in html
+    assert "€\xa0800" not in html, "F and G: one household, € 400 each"
+    assert "meer dankzij" not in html, "no balance that gives the amount away"
+
+
+def test_a_corporation_saves_only_on_its_own_households(
+    example, manager, municipality, third_corporation
+):
+    with_them = agreement(municipality, third_corporation)
+    # The municipality helped another corporation's tenant with arrears: that corporation's
+    # eviction is avoided, not ours, whatever our estimate for arrears.
+    elsewhere = HouseholdFactory(corporation=third_corporation)
+    resolved(
+        elsewhere,
+        "huurachterstand",
+        moment(2025, 2, 21, 10),
+        helped_by=municipality,
+        agreement_=with_them,
+    )
+    ledger = ledger_for(actor=manager, period=Q1_2025)
+    pair = {p.partner.organisation: p for p in ledger.pairs}[municipality]
+    assert pair.own_saves == Decimal("5000.00"), "only A, the corporation's own tenant"
+    (saving,) = [s for s in ledger.savings if s.resolver == municipality]
+    assert saving.count == 1
+
+
+def test_other_bearers_save_on_the_tenants_of_corporations_they_work_with(
+    example, welfare, municipality, third_corporation
+):
+    agreement(welfare, municipality)
+    with_welfare = agreement(third_corporation, welfare)
+    # Loneliness of another corporation's tenant, helped by welfare: the municipality has no
+    # agreement with that corporation, so the ledger does not count it as the municipality's.
+    elsewhere = HouseholdFactory(corporation=third_corporation)
+    resolved(
+        elsewhere, "eenzaamheid", moment(2025, 3, 6, 10), helped_by=welfare, agreement_=with_welfare
+    )
+    reader = MembershipFactory(organisation=welfare, role="manager")
+    ledger = ledger_for(actor=reader, period=Q1_2025)
+    # Only D: the corporation's tenant, helped by welfare in March (€ 1,000 from March).
+    (saving,) = [s for s in ledger.savings if s.bearer == municipality]
+    assert (saving.resolver, saving.count, saving.estimate.amount) == (
+        welfare,
+        1,
+        Decimal("1000.00"),
+    )
 
 
 def test_the_page_shows_the_example_as_estimates_with_sources(login, example, manager):
@@ -361,37 +436,100 @@ def test_an_organisation_without_agreements_sees_only_itself(login, example, car
     assert "Woonstichting Testdorp" not in html and "Welzijn Testdorp" not in html
 
 
-def _fill_resolved(household, count):
-    category = SignalCategory.objects.get(code="huurachterstand")
-    author = UserFactory(email="vulling@test.example")
-    when = moment(2025, 2, 10, 12)
-    Signal.objects.bulk_create(
+# Each added signal takes the next of these: three categories, three months, and resolved by
+# the corporation itself or after a referral to the municipality or to welfare.
+SPREAD = [
+    (code, when, helper)
+    for code in ("huurachterstand", "eenzaamheid", "overlast")
+    for when in (moment(2025, 1, 15, 12), moment(2025, 2, 10, 12), moment(2025, 3, 12, 12))
+    for helper in (None, "gemeente", "welzijn")
+]
+
+
+def _helped_by(household, kind):
+    partner = Organisation.objects.get(kind=kind, name__endswith="Testdorp")
+    return Referral.objects.create(
+        household=household,
+        from_organisation=household.corporation,
+        to_organisation=partner,
+        agreement=Agreement.objects.get(first=household.corporation, second=partner),
+        legal_basis="vroegsignalering",
+        status="afgerond",
+        outcome="geholpen",
+        deadline=date(2025, 1, 1),
+        sent_by=UserFactory(email=f"verwijzer.{kind}@test.example"),
+        closed_at=moment(2025, 1, 1, 12),
+    )
+
+
+def _fill_resolved(households, referrals, start, count):
+    """Signals number start .. start + count - 1, spread over the households and SPREAD."""
+    categories = {c.code: c for c in SignalCategory.objects.all()}
+    author = UserFactory(email=f"vulling{start}@test.example")
+    spread = [SPREAD[n % len(SPREAD)] for n in range(start, start + count)]
+    homes = [households[n % len(households)] for n in range(start, start + count)]
+    signals = Signal.objects.bulk_create(
         Signal(
-            household=household,
-            category=category,
+            household=home,
+            category=categories[code],
             severity="midden",
             description="Opgelost",
             status="opgelost",
             created_by=author,
-            organisation=household.corporation,
+            organisation=home.corporation,
             status_changed_at=when,
         )
-        for _n in range(count)
+        for home, (code, when, _helper) in zip(homes, spread, strict=True)
+    )
+    Referral.signals.through.objects.bulk_create(
+        Referral.signals.through(referral=referrals[(home.pk, helper)], signal=signal)
+        for signal, home, (_code, _when, helper) in zip(signals, homes, spread, strict=True)
+        if helper
     )
 
 
+def _expected(count):
+    """What the municipality and welfare save thanks to the corporation, and the corporation
+    thanks to the municipality, for the first `count` added signals (estimates of the example)."""
+    municipality = {"huurachterstand": 2500, "eenzaamheid": 800}
+    partner, welfare, own = Decimal(0), Decimal(0), Decimal(0)
+    for code, when, helper in (SPREAD[n % len(SPREAD)] for n in range(count)):
+        if helper is None and code == "eenzaamheid" and when.month == 3:
+            partner += 1000
+        elif helper is None and code in municipality:
+            partner += municipality[code]
+        elif helper is None:
+            welfare += 400
+        elif helper == "gemeente" and code == "huurachterstand":
+            own += 5000
+    return partner, welfare, own
+
+
 def test_the_query_count_does_not_grow_with_the_resolved_signals(
-    login, example, manager, household
+    login, example, manager, household, corporation
 ):
+    households = [household, *(HouseholdFactory(corporation=corporation) for _n in range(4))]
+    referrals = {
+        (home.pk, kind): _helped_by(home, kind)
+        for home in households
+        for kind in ("gemeente", "welzijn")
+    }
     client = login(manager)
     url = reverse("ledger:ledger") + "?periode=kwartaal&jaar=2025&kwartaal=1"
     client.get(url)  # the first request stamps the session
-    counts = []
+    counts, added = [], 0
     for total in (10, 1000):
-        _fill_resolved(household, total - Signal.objects.filter(description="Opgelost").count())
+        _fill_resolved(households, referrals, added, total - added)
+        added = total
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-    pair = {p.partner.organisation.kind: p for p in response.context["ledger"].pairs}["gemeente"]
-    assert pair.partner_saves == Decimal("4300.00") + Decimal("2500.00") * 1000
+    ledger = response.context["ledger"]
+    # Every category, resolver and estimate version of the example holds added signals.
+    assert len(ledger.savings) == 6 and all(s.count > 10 for s in ledger.savings)
+    pairs = {p.partner.organisation.kind: p for p in ledger.pairs}
+    partner, welfare, own = _expected(1000)
+    assert pairs["gemeente"].partner_saves == Decimal("4300.00") + partner
+    assert pairs["gemeente"].own_saves == Decimal("5000.00") + own
+    assert pairs["welzijn"].partner_saves == Decimal("800.00") + welfare

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from cases import selectors_support, services
 from cases.models import AccessLog, HouseholdEvent, SupportPackage
-from cases.services.support import payer_choices
+from cases.support_rules import payer_choices
 from tests.cases.test_referrals import agree
 from tests.factories import MembershipFactory, SignalFactory
 
