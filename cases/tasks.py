@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from cases import imports
+from cases.services import dashboards
 
 
 @shared_task(acks_late=True)
@@ -16,3 +17,10 @@ def household_import(import_id: int) -> None:
 def household_imports_sweep() -> None:
     """Queue imports again whose task was lost; empty files not imported within 7 days."""
     imports.household_imports_sweep()
+
+
+@shared_task
+def dashboard_refresh() -> None:
+    """Rebuild the dashboards' tallies (Celery beat). Two runs at once wait for each other;
+    each rebuilds everything, so a second run only makes the figures newer."""
+    dashboards.dashboard_refresh()

@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("cases.urls_referrals")),
     path("", include("cases.urls_joint_cases")),
+    path("", include("cases.urls_dashboards")),
 ]

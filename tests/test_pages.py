@@ -17,6 +17,7 @@ AVAILABLE = {
     "corporation_worker": {"/huishoudens/", "/signalen/", "/verwijzingen/verstuurd/"},
     "welfare_worker": {"/verwijzingen/", "/casussen/"},
     "care_worker": {"/verwijzingen/", "/casussen/"},
+    "manager": {"/dashboard/"},
     "admin": {
         "/organisatie/leden/",
         "/beheer/signaalcategorieen/",

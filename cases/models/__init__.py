@@ -1,6 +1,7 @@
 """WHAT: households, home visits, signals, their history and the access log."""
 
 from cases.models.access import AccessLog
+from cases.models.dashboards import DashboardRefresh, DashboardTally
 from cases.models.history import HouseholdEvent
 from cases.models.households import Complex, Household, Resident
 from cases.models.imports import HouseholdImport
@@ -16,6 +17,8 @@ __all__ = [
     "CaseAction",
     "CaseNote",
     "CaseParticipant",
+    "DashboardRefresh",
+    "DashboardTally",
     "JointCase",
     "Complex",
     "HomeVisit",

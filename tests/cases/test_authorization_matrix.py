@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Referral
+from cases.services.dashboards import dashboard_refresh
 from tests.cases.test_referrals import agree
 from tests.factories import MembershipFactory, SignalFactory
 
@@ -36,6 +37,7 @@ def world(corporation, welfare, corporation_worker, household, categories):
     referral = services.referral_send(
         actor=corporation_worker, household=household, to_organisation=welfare, signals=[shared]
     )
+    dashboard_refresh()  # the dashboards count them too, and show no household
     return {"referral": referral, "consent": consent}
 
 
@@ -52,6 +54,8 @@ def pages(household, referral):
         reverse("referrals:send", args=[household.pk]),
         reverse("joint_cases:list"),
         reverse("joint_cases:open", args=[household.pk]),
+        reverse("dashboards:dashboard"),
+        reverse("dashboards:export", args=["verwijzingen", "csv"]),
     ]
 
 
@@ -122,6 +126,16 @@ def test_the_corporations_other_roles_see_no_household_pages(
 ):
     member = MembershipFactory(organisation=corporation, role=role)
     assert leaks(login(member), household, world["referral"]) == []
+
+
+@pytest.mark.parametrize("organisation", ["corporation", "welfare", "care", "third_corporation"])
+def test_the_dashboards_count_but_never_show_a_household(login, world, request, organisation):
+    member = MembershipFactory(organisation=request.getfixturevalue(organisation), role="manager")
+    client = login(member)
+    assert client.get(reverse("dashboards:dashboard")).status_code == 200
+    csv = client.get(reverse("dashboards:export", args=["verwijzingen", "csv"]))
+    assert csv.status_code == 200
+    assert STREET not in csv.content.decode() and SECRET not in csv.content.decode()
 
 
 def test_the_corporations_worker_sees_its_own_household(

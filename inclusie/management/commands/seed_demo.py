@@ -1,6 +1,7 @@
 """Fictional demo data: one town, its four organisations, neighbourhoods and an account per
 role, then about 200 households of the corporation with home visits and signals (cases.demo),
-and the agreements, consents and referrals between the organisations (cases.demo.referrals).
+and the agreements, consents and referrals between the organisations (cases.demo.referrals);
+then the managers' dashboard figures are counted.
 It lives in inclusie because it wires partners and cases (partners never imports cases).
 
 Safe to run twice: it finds what is there and adds what is missing."""
@@ -13,6 +14,7 @@ from django.utils import timezone
 from cases.demo import assign_neighbourhoods, build_demo_cases
 from cases.demo.joint_cases import build_demo_joint_cases
 from cases.demo.referrals import build_demo_referrals
+from cases.services.dashboards import dashboard_refresh
 from partners.models import Membership, Neighbourhood, Organisation, User
 
 DEFAULT_PASSWORD = "Inclusie-demo-2026"  # noqa: S105 - printed, refused when DEBUG is off
@@ -167,6 +169,9 @@ class Command(BaseCommand):
         joint_cases = build_demo_joint_cases(
             organisations=organisations, workers=referral_workers, today=today
         )
+        # The managers' dashboards read tallies that Celery beat rebuilds; `make run` has no
+        # beat, so the demo counts them once.
+        tallies = dashboard_refresh()
 
         self.stdout.write(self.style.SUCCESS(f"Demo data for {TOWN} is ready."))
         self.stdout.write("Demo accounts (log in at http://127.0.0.1:8000/):")
@@ -182,4 +187,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Demo referrals ({'added' if referrals.created else 'already there'}): {referrals}."
+        )
+        self.stdout.write(
+            f"Dashboard figures counted ({tallies.rows} tallies): log in as "
+            f"manager.corporatie@{DOMAIN} or manager.welzijn@{DOMAIN} and open Dashboard."
         )
