@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -102,6 +103,18 @@ class DashboardFilters:
         log = self.as_log()
         return ":".join(str(log[name]) for name in sorted(log))
 
+    def as_query(self) -> str:
+        """The filters as a URL query, for links that must show the same numbers."""
+        chosen = {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "per": self.per,
+            "neighbourhood": self.neighbourhood.pk if self.neighbourhood else "",
+            "category": self.category.pk if self.category else "",
+            "partner": self.partner.pk if self.partner else "",
+        }
+        return urlencode({name: value for name, value in chosen.items() if value != ""})
+
 
 def period_label(start: date, per: str) -> str:
     if per == WEEK:
@@ -178,14 +191,20 @@ class Dashboard:
         return next((t for s in self.sections for t in s.tables if t.key == key), None)
 
 
-def dashboard_get(*, actor: Membership, filters: DashboardFilters) -> Dashboard:
+def dashboard_key(*, actor: Membership, filters: DashboardFilters, refreshed_at) -> str:
+    """What a computed dashboard (and its page) is cached under: the organisation, the
+    language, the time the tallies were counted and the filters."""
+    counted = refreshed_at.timestamp() if refreshed_at else "none"
+    return f"dashboard:{actor.organisation_id}:{get_language()}:{counted}:{filters.cache_key()}"
+
+
+def dashboard_get(
+    *, actor: Membership, filters: DashboardFilters, refreshed_at: datetime | None = None
+) -> Dashboard:
     """The actor's organisation's dashboard for these filters, from the cache when the tallies
-    have not been rebuilt since it was computed."""
-    refreshed_at = dashboard_refreshed_at()
-    key = (
-        f"dashboard:{actor.organisation_id}:{get_language()}:"
-        f"{refreshed_at.timestamp() if refreshed_at else 'none'}:{filters.cache_key()}"
-    )
+    have not been counted again since it was computed."""
+    refreshed_at = refreshed_at or dashboard_refreshed_at()
+    key = dashboard_key(actor=actor, filters=filters, refreshed_at=refreshed_at)
     dashboard = cache.get(key)
     if dashboard is None:
         dashboard = _Builder(actor, filters, refreshed_at).build()
@@ -249,15 +268,23 @@ class _Builder:
 
     # --- reading tallies --------------------------------------------------------------------------
 
-    def where(self, figures, *, grain=None, category=None, partner=None, **fields) -> Q:
+    def where(
+        self, figures, *, grain=None, category=None, partner=None, per_area=False, **fields
+    ) -> Q:
         """The tallies of these figures within the filters. `category`: "rows" when the figure
         has a row per category only (signals), "all" when it also has one row for all
         categories (referrals), None when it has no category. `partner`: the field that holds
-        the partner, or "all" when the figure also has one row for all partners."""
+        the partner, or "all" when the figure also has one row for all partners. Without a
+        neighbourhood filter the rows for all neighbourhoods are read, unless `per_area`."""
         grain = grain or self.grain
         q = Q(figure__in=figures, grain=grain, **fields)
         if grain != Grain.NOW:
             q &= Q(period_start__gte=self.periods[0], period_start__lte=self.periods[-1])
+        area = self.filters.neighbourhood
+        if area:
+            q &= Q(neighbourhood_id=area.pk) | Q(neighbourhood__parent_id=area.pk)
+        else:
+            q &= Q(neighbourhood__isnull=not per_area)
         chosen = self.filters.category
         if category and chosen:
             q &= Q(category_id=chosen.pk)
@@ -271,12 +298,9 @@ class _Builder:
         return q
 
     def grouped(self, q: Q, *fields) -> list[dict]:
-        tallies = DashboardTally.objects.filter(q)
-        if self.filters.neighbourhood:
-            area = self.filters.neighbourhood.pk
-            tallies = tallies.filter(Q(neighbourhood_id=area) | Q(neighbourhood__parent_id=area))
         return list(
-            tallies.values(*fields)
+            DashboardTally.objects.filter(q)
+            .values(*fields)
             .annotate(n=Sum("value"), households=Sum("households"))
             .order_by()
         )
@@ -422,11 +446,17 @@ class _Builder:
 
     def per_neighbourhood(self) -> Table:
         if self.kind == Kind.CORPORATIE:
-            q = self.where([Figure.SIGNALS], category="rows", organisation_id=self.own)
+            q = self.where(
+                [Figure.SIGNALS], category="rows", per_area=True, organisation_id=self.own
+            )
             key, title = "signalen-per-buurt", _("New signals per neighbourhood")
         else:
             q = self.where(
-                [Figure.REFERRALS], category="all", partner="organisation_id", partner_id=self.own
+                [Figure.REFERRALS],
+                category="all",
+                partner="organisation_id",
+                per_area=True,
+                partner_id=self.own,
             )
             key, title = "verwijzingen-per-buurt", _("Referrals received per neighbourhood")
         rows = self.grouped(

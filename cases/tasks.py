@@ -20,7 +20,7 @@ def household_imports_sweep() -> None:
 
 
 @shared_task
-def dashboard_refresh() -> None:
-    """Rebuild the dashboards' tallies (Celery beat). Two runs at once wait for each other;
-    each rebuilds everything, so a second run only makes the figures newer."""
-    dashboards.dashboard_refresh()
+def dashboard_refresh(full: bool = False) -> None:
+    """Count the dashboards' tallies again (Celery beat): what changed since the last run, or
+    everything. Two runs at once wait for each other; a second run only makes them newer."""
+    dashboards.dashboard_refresh(full=full)

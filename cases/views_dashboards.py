@@ -1,8 +1,10 @@
 """The managers' dashboard and its exports (role manager only; always the own organisation)."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -28,8 +30,22 @@ def _filter_form(request) -> DashboardFilterForm:
 @manager_required
 def dashboard(request):
     form = _filter_form(request)
-    dashboard = selectors_dashboards.dashboard_get(actor=request.actor, filters=form.filters())
-    context = {"form": form, "dashboard": dashboard, "query": request.GET.urlencode()}
+    filters = form.filters()
+    counted = selectors_dashboards.dashboard_refreshed_at()
+    context = {
+        "form": form,
+        # Computed only when the page's figures are not in the cache (templates: {% cache %}).
+        "dashboard": SimpleLazyObject(
+            lambda: selectors_dashboards.dashboard_get(
+                actor=request.actor, filters=filters, refreshed_at=counted
+            )
+        ),
+        "page_key": selectors_dashboards.dashboard_key(
+            actor=request.actor, filters=filters, refreshed_at=counted
+        ),
+        "page_seconds": 2 * settings.DASHBOARD_REFRESH_SECONDS,
+        "query": filters.as_query(),
+    }
     return render(request, "cases/dashboard.html", context)
 
 

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -206,8 +207,15 @@ CELERY_BEAT_SCHEDULE = {
     "dashboard-refresh": {
         "task": "cases.tasks.dashboard_refresh",
         "schedule": DASHBOARD_REFRESH_SECONDS,
-        # A rebuild that waited past the next one is not worth running twice.
+        # A count that waited past the next one is not worth running twice.
         "options": {"expires": DASHBOARD_REFRESH_SECONDS},
+    },
+    # Once a night everything is counted again, which also follows what the runs in between
+    # cannot see (a household that moved to another neighbourhood).
+    "dashboard-refresh-full": {
+        "task": "cases.tasks.dashboard_refresh",
+        "schedule": crontab(hour=3, minute=15),
+        "kwargs": {"full": True},
     },
 }
 

@@ -77,6 +77,8 @@ class DashboardTally(models.Model):
                 fields=["partner", "figure", "grain", "period_start"],
                 name="tally_partner_period",
             ),
+            # A run that counts some weeks and months again deletes them first.
+            models.Index(fields=["grain", "period_start"], name="tally_grain_period"),
         ]
 
     def __str__(self):
@@ -84,10 +86,14 @@ class DashboardTally(models.Model):
 
 
 class DashboardRefresh(models.Model):
-    """When the tallies were last rebuilt (one row). Its time is shown on the dashboard and is
-    part of the cache key of a computed dashboard, so a rebuild makes every cached one stale."""
+    """When the tallies were last counted (one row). Its time is shown on the dashboard and is
+    part of the cache key of a computed dashboard, so a new count makes every cached one stale.
+    `rows` and `seconds` are of the last run; `full_at` is the last time everything was
+    counted."""
 
     refreshed_at = models.DateTimeField(null=True)
+    full_at = models.DateTimeField(null=True)
+    full = models.BooleanField(default=False)
     seconds = models.FloatField(default=0)
     rows = models.PositiveIntegerField(default=0)
 

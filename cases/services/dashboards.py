@@ -1,16 +1,18 @@
-"""Rebuilding the dashboards' tallies (ADR 0009): every figure a manager's dashboard shows,
-counted per organisation, week or month, neighbourhood, category and partner, in one
-transaction. Run by Celery beat every DASHBOARD_REFRESH_SECONDS; safe to run twice at once
-(the second waits for the first, then rebuilds again).
+"""Counting the dashboards' tallies (ADR 0009): every figure a manager's dashboard shows, per
+organisation, week or month, neighbourhood, category and partner. Celery beat runs
+`dashboard_refresh()` every DASHBOARD_REFRESH_SECONDS: it counts again what is open now and
+only the weeks and months in which something happened since the last run; once a night it
+counts everything again. Each run is one transaction; two runs at once wait for each other.
 
-Most figures are one INSERT ... SELECT ... GROUP BY each, built with the ORM so the same code
-runs on PostgreSQL and SQLite. Response times count Dutch working days, which SQL does not
-know, so they are counted here in Python from one narrow read of the responded referrals."""
+Most figures are one INSERT ... SELECT ... GROUP BY, built with the ORM so the same code runs
+on PostgreSQL and SQLite, once per neighbourhood and once for all neighbourhoods (what an
+unfiltered dashboard reads). Response times count Dutch working days, which SQL does not know,
+so they are counted here in Python from one narrow read of the responded referrals."""
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -20,6 +22,7 @@ from django.db.models import (
     Count,
     DateField,
     F,
+    Q,
     QuerySet,
     Value,
     When,
@@ -48,6 +51,9 @@ PERIOD_GRAINS = (Grain.WEEK, Grain.MONTH)
 AGE_BANDS = (("week", 7), ("month", 30), ("quarter", 91), ("half_year", 182), ("older", None))
 ON_TIME, LATE = "on_time", "late"
 WAITING, OVERDUE, ACCEPTED = "waiting", "overdue", "accepted"
+# A change is found by its time; one committed a little after the previous run started, with
+# a time from before it, is still found.
+MARGIN = timedelta(minutes=15)
 
 COLUMNS = {
     "t_organisation": "organisation_id",
@@ -72,11 +78,36 @@ def bucket_start(day: date, grain: str) -> date:
     return day.replace(day=1)
 
 
+def bucket_end(start: date, grain: str) -> date:
+    """The first day after the week or month that starts on `start`."""
+    if grain == Grain.WEEK:
+        return start + timedelta(days=7)
+    return (start + timedelta(days=32)).replace(day=1)
+
+
 def _bucket(path: str, grain: str, *, is_datetime: bool):
     """The week's Monday or the month's first day of a date, or of a moment in local time."""
     day = TruncDate(path, tzinfo=timezone.get_current_timezone()) if is_datetime else F(path)
     trunc = TruncWeek if grain == Grain.WEEK else TruncMonth
     return trunc(day, output_field=DateField())
+
+
+def _within(path: str, buckets: set[date] | None, grain: str, *, is_datetime: bool) -> Q:
+    """Source rows whose date (or local day of a moment) falls in these weeks or months;
+    everything when `buckets` is None."""
+    if buckets is None:
+        return Q()
+    q = Q(pk__in=[])
+    tz = timezone.get_current_timezone()
+    for start in buckets:
+        end = bucket_end(start, grain)
+        if is_datetime:
+            start_at = timezone.make_aware(datetime.combine(start, datetime.min.time()), tz)
+            end_at = timezone.make_aware(datetime.combine(end, datetime.min.time()), tz)
+            q |= Q(**{f"{path}__gte": start_at, f"{path}__lt": end_at})
+        else:
+            q |= Q(**{f"{path}__gte": start, f"{path}__lt": end})
+    return q
 
 
 def _insert(
@@ -92,50 +123,56 @@ def _insert(
     category: str | None = None,
     partner: str | None = None,
     key=None,
+    per_neighbourhood_only: bool = False,
 ) -> int:
-    """INSERT INTO the tallies the rows of one GROUP BY over `source`. Paths name the
-    organisation, neighbourhood, category, partner and household of each source row."""
-    grouped = (
-        source.order_by()
-        .values(
-            t_organisation=F(organisation),
-            t_figure=Value(figure),
-            t_grain=Value(grain),
-            t_period=period if period is not None else NO_DATE,
-            t_neighbourhood=F(neighbourhood),
-            t_category=F(category) if category else NO_ID,
-            t_partner=F(partner) if partner else NO_ID,
-            t_key=key if key is not None else Value(""),
+    """INSERT INTO the tallies the rows of a GROUP BY over `source`, per neighbourhood and for
+    all neighbourhoods. Paths name the organisation, neighbourhood, category, partner and
+    household of each source row."""
+    rows = 0
+    areas = (neighbourhood,) if per_neighbourhood_only else (neighbourhood, None)
+    for area in areas:
+        grouped = (
+            source.order_by()
+            .values(
+                t_organisation=F(organisation),
+                t_figure=Value(figure),
+                t_grain=Value(grain),
+                t_period=period if period is not None else NO_DATE,
+                t_neighbourhood=F(area) if area else NO_ID,
+                t_category=F(category) if category else NO_ID,
+                t_partner=F(partner) if partner else NO_ID,
+                t_key=key if key is not None else Value(""),
+            )
+            .annotate(
+                t_value=value if value is not None else Count("pk"),
+                t_households=Count(households, distinct=True),
+            )
         )
-        .annotate(
-            t_value=value if value is not None else Count("pk"),
-            t_households=Count(households, distinct=True),
+        compiler = grouped.query.get_compiler(using=grouped.db)
+        sql, params = compiler.as_sql()
+        columns = ", ".join(
+            connection.ops.quote_name(COLUMNS[alias]) for _expr, _sql, alias in compiler.select
         )
-    )
-    compiler = grouped.query.get_compiler(using=grouped.db)
-    sql, params = compiler.as_sql()
-    columns = ", ".join(
-        connection.ops.quote_name(COLUMNS[alias]) for _expr, _sql, alias in compiler.select
-    )
-    table = connection.ops.quote_name(DashboardTally._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)  # noqa: S608
-        return cursor.rowcount
+        table = connection.ops.quote_name(DashboardTally._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)  # noqa: S608
+            rows += cursor.rowcount
+    return rows
 
 
-def _age_band(now):
-    """Case expression: the age band of an open signal, by when it was opened."""
-    whens = [
-        When(created_at__gte=now - timedelta(days=days), then=Value(key))
-        for key, days in AGE_BANDS
-        if days is not None
-    ]
-    return Case(*whens, default=Value(AGE_BANDS[-1][0]), output_field=CharField())
+# --- figures per week and month, by family (what changes them together) ---------------------
 
 
-def _signals_and_visits(grain: str) -> int:
-    rows = _insert(
-        Signal.objects.all(),
+@dataclass(frozen=True)
+class Family:
+    figures: tuple[str, ...]
+    count: object  # (grain, buckets or None) -> rows inserted
+    changed: object  # (since) -> {grain: {bucket starts}} of what changed since
+
+
+def _signals(grain: str, buckets=None) -> int:
+    return _insert(
+        Signal.objects.filter(_within("created_at", buckets, grain, is_datetime=True)),
         figure=Figure.SIGNALS,
         grain=grain,
         period=_bucket("created_at", grain, is_datetime=True),
@@ -144,8 +181,11 @@ def _signals_and_visits(grain: str) -> int:
         category="category_id",
         households="household_id",
     )
-    rows += _insert(
-        HomeVisit.objects.all(),
+
+
+def _visits(grain: str, buckets=None) -> int:
+    return _insert(
+        HomeVisit.objects.filter(_within("visited_on", buckets, grain, is_datetime=False)),
         figure=Figure.VISITS,
         grain=grain,
         period=_bucket("visited_on", grain, is_datetime=False),
@@ -154,12 +194,12 @@ def _signals_and_visits(grain: str) -> int:
         key=F("outcome"),
         households="household_id",
     )
-    return rows
 
 
 def _referral_rows(source: QuerySet, **spec) -> int:
-    """Referral figures: once per category of the referred signals, and once for all
-    categories (a referral about two categories counts once there)."""
+    """Referral figures, stored for the sender with the receiver as partner: once per category
+    of the referred signals, and once for all categories (a referral about two categories
+    counts once there)."""
     common = {
         "organisation": "from_organisation_id",
         "partner": "to_organisation_id",
@@ -171,9 +211,9 @@ def _referral_rows(source: QuerySet, **spec) -> int:
     return _insert(source, category="signals__category_id", **common) + _insert(source, **common)
 
 
-def _referrals(grain: str) -> int:
+def _referrals(grain: str, buckets=None) -> int:
     period = _bucket("sent_at", grain, is_datetime=True)
-    referrals = Referral.objects.all()
+    referrals = Referral.objects.filter(_within("sent_at", buckets, grain, is_datetime=True))
     rows = _referral_rows(
         referrals, figure=Figure.REFERRALS, grain=grain, period=period, key=F("status")
     )
@@ -192,18 +232,78 @@ def _referrals(grain: str) -> int:
         period=period,
         key=F("outcome"),
     )
-    return rows
+    return rows + _responses(grain, buckets)
 
 
-def _cases(grain: str) -> int:
+def _responses(grain: str, buckets=None) -> int:
+    """Working days from sending to the response (accepted or declined), and whether that was
+    on or before the deadline, per week or month the referral was sent in."""
+    tz = timezone.get_current_timezone()
+    responded = Referral.objects.filter(
+        _within("sent_at", buckets, grain, is_datetime=True), responded_at__isnull=False
+    )
+    categories = defaultdict(list)
+    for referral_id, category_id in (
+        Referral.signals.through.objects.filter(referral__in=responded)
+        .values_list("referral_id", "signal__category_id")
+        .distinct()
+        .iterator(chunk_size=10_000)
+    ):
+        categories[referral_id].append(category_id)
+    counts = Counter()
+    days_between = {}
+    fields = (
+        "pk", "from_organisation_id", "to_organisation_id", "household__neighbourhood_id",
+        "sent_at", "responded_at", "deadline",
+    )  # fmt: skip
+    for (
+        pk,
+        sender,
+        receiver,
+        neighbourhood,
+        sent_at,
+        responded_at,
+        deadline,
+    ) in responded.values_list(*fields).iterator(chunk_size=10_000):
+        sent_on = timezone.localdate(sent_at, tz)
+        responded_on = timezone.localdate(responded_at, tz)
+        pair = (sent_on, responded_on)
+        if pair not in days_between:
+            days_between[pair] = working_days_between(sent_on, responded_on)
+        on_time = ON_TIME if responded_on <= deadline else LATE
+        start = bucket_start(sent_on, grain)
+        for area in (neighbourhood, None):
+            for category in (None, *categories.get(pk, ())):
+                where = (sender, start, area, category, receiver)
+                counts[(Figure.RESPONSE, *where, str(days_between[pair]))] += 1
+                counts[(Figure.ON_TIME, *where, on_time)] += 1
+    tallies = (
+        DashboardTally(
+            figure=figure,
+            organisation_id=sender,
+            grain=grain,
+            period_start=start,
+            neighbourhood_id=area,
+            category_id=category,
+            partner_id=receiver,
+            key=key,
+            value=count,
+            households=count,  # not used: response times are never shown across organisations
+        )
+        for (figure, sender, start, area, category, receiver, key), count in counts.items()
+    )
+    return len(DashboardTally.objects.bulk_create(tallies, batch_size=5000))
+
+
+def _cases(grain: str, buckets=None) -> int:
     """Joint cases opened and closed, for each organisation taking part; once per other
     participant (the partner filter) and once for all."""
     rows = 0
     participants = CaseParticipant.objects.all()
-    for key, moment, source in (
-        ("opened", "case__opened_at", participants),
-        ("closed", "case__closed_at", participants.filter(case__closed_at__isnull=False)),
-    ):
+    for key, moment in (("opened", "case__opened_at"), ("closed", "case__closed_at")):
+        source = participants.filter(
+            _within(moment, buckets, grain, is_datetime=True), **{f"{moment}__isnull": False}
+        )
         common = {
             "figure": Figure.CASES,
             "grain": grain,
@@ -219,8 +319,88 @@ def _cases(grain: str) -> int:
     return rows
 
 
+def _changed_days(rows) -> dict[str, set[date]]:
+    """{grain: week and month starts} of the days given."""
+    return {grain: {bucket_start(day, grain) for day in rows} for grain in PERIOD_GRAINS}
+
+
+def _local_days(moments) -> set[date]:
+    tz = timezone.get_current_timezone()
+    return {timezone.localdate(moment, tz) for moment in moments if moment is not None}
+
+
+FAMILIES = {
+    "signals": Family(
+        (Figure.SIGNALS,),
+        _signals,
+        lambda since: _changed_days(
+            _local_days(
+                Signal.objects.filter(created_at__gte=since).values_list("created_at", flat=True)
+            )
+        ),
+    ),
+    "visits": Family(
+        (Figure.VISITS,),
+        _visits,
+        lambda since: _changed_days(
+            set(
+                HomeVisit.objects.filter(created_at__gte=since).values_list("visited_on", flat=True)
+            )
+        ),
+    ),
+    "referrals": Family(
+        (
+            Figure.REFERRALS,
+            Figure.REFERRED,
+            Figure.DECLINED,
+            Figure.COMPLETED,
+            Figure.RESPONSE,
+            Figure.ON_TIME,
+        ),  # fmt: skip
+        _referrals,
+        lambda since: _changed_days(
+            _local_days(
+                Referral.objects.filter(
+                    Q(sent_at__gte=since) | Q(responded_at__gte=since) | Q(closed_at__gte=since)
+                ).values_list("sent_at", flat=True)
+            )
+        ),
+    ),
+    "cases": Family(
+        (Figure.CASES,),
+        _cases,
+        lambda since: _changed_days(
+            _local_days(
+                moment
+                for pair in JointCase.objects.filter(
+                    Q(opened_at__gte=since)
+                    | Q(closed_at__gte=since)
+                    | Q(participants__joined_at__gte=since)
+                )
+                .values_list("opened_at", "closed_at")
+                .distinct()
+                for moment in pair
+            )
+        ),
+    ),
+}
+
+
+# --- what is open now -------------------------------------------------------------------------
+
+
+def _age_band(now):
+    """Case expression: the age band of an open signal, by when it was opened."""
+    whens = [
+        When(created_at__gte=now - timedelta(days=days), then=Value(key))
+        for key, days in AGE_BANDS
+        if days is not None
+    ]
+    return Case(*whens, default=Value(AGE_BANDS[-1][0]), output_field=CharField())
+
+
 def _now(now) -> int:
-    """What is open at the moment of the rebuild, and where each organisation works."""
+    """What is open at the moment of the count, and where each organisation works."""
     today = timezone.localdate(now)
     rows = _insert(
         Household.objects.all(),
@@ -229,6 +409,7 @@ def _now(now) -> int:
         organisation="corporation_id",
         neighbourhood="neighbourhood_id",
         households="pk",
+        per_neighbourhood_only=True,
     )
     rows += _insert(
         Referral.objects.all(),
@@ -237,6 +418,7 @@ def _now(now) -> int:
         organisation="to_organisation_id",
         neighbourhood="household__neighbourhood_id",
         households="household_id",
+        per_neighbourhood_only=True,
     )
     open_signals = Signal.objects.filter(status__in=OPEN_STATUSES)
     rows += _insert(
@@ -269,7 +451,6 @@ def _now(now) -> int:
             households="case__household_id",
             value=Count("case_id", distinct=True),
         )
-    person = Cast("created_by_id", output_field=CharField())
     rows += _insert(
         open_signals,
         figure=Figure.CASELOAD_SIGNALS,
@@ -277,7 +458,7 @@ def _now(now) -> int:
         organisation="organisation_id",
         neighbourhood="household__neighbourhood_id",
         households="household_id",
-        key=person,
+        key=Cast("created_by_id", output_field=CharField()),
     )
     rows += _insert(
         open_referrals.filter(assigned_to__isnull=False),
@@ -300,87 +481,41 @@ def _now(now) -> int:
     return rows
 
 
-def _responses() -> int:
-    """Working days from sending to the response (accepted or declined), and whether that was
-    on or before the deadline, per week and month the referral was sent in."""
-    tz = timezone.get_current_timezone()
-    responded = Referral.objects.filter(responded_at__isnull=False)
-    categories = defaultdict(list)
-    for referral_id, category_id in (
-        Referral.signals.through.objects.filter(referral__in=responded)
-        .values_list("referral_id", "signal__category_id")
-        .distinct()
-        .iterator(chunk_size=10_000)
-    ):
-        categories[referral_id].append(category_id)
-    counts = Counter()
-    days_between = {}
-    fields = (
-        "pk", "from_organisation_id", "to_organisation_id", "household__neighbourhood_id",
-        "sent_at", "responded_at", "deadline",
-    )  # fmt: skip
-    for (
-        pk,
-        sender,
-        receiver,
-        neighbourhood,
-        sent_at,
-        responded_at,
-        deadline,
-    ) in responded.values_list(*fields).iterator(chunk_size=10_000):
-        sent_on = timezone.localdate(sent_at, tz)
-        responded_on = timezone.localdate(responded_at, tz)
-        pair = (sent_on, responded_on)
-        if pair not in days_between:
-            days_between[pair] = working_days_between(sent_on, responded_on)
-        on_time = ON_TIME if responded_on <= deadline else LATE
-        for grain in PERIOD_GRAINS:
-            start = bucket_start(sent_on, grain)
-            for category in (None, *categories.get(pk, ())):
-                where = (sender, grain, start, neighbourhood, category, receiver)
-                counts[(Figure.RESPONSE, *where, str(days_between[pair]))] += 1
-                counts[(Figure.ON_TIME, *where, on_time)] += 1
-    tallies = (
-        DashboardTally(
-            figure=figure,
-            organisation_id=sender,
-            grain=grain,
-            period_start=start,
-            neighbourhood_id=neighbourhood,
-            category_id=category,
-            partner_id=receiver,
-            key=key,
-            value=count,
-            households=count,  # not used: response times are never shown across organisations
-        )
-        for (figure, sender, grain, start, neighbourhood, category, receiver, key), count in (
-            counts.items()
-        )
-    )
-    return len(DashboardTally.objects.bulk_create(tallies, batch_size=5000))
-
-
-def _figures(now) -> Iterable[int]:
-    for grain in PERIOD_GRAINS:
-        yield _signals_and_visits(grain)
-        yield _referrals(grain)
-        yield _cases(grain)
-    yield _responses()
-    yield _now(now)
+# --- the run ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def dashboard_refresh() -> DashboardRefresh:
-    """Rebuild every dashboard tally in one transaction: readers see the old figures until it
-    commits. Serialised by a lock on the one DashboardRefresh row."""
+def dashboard_refresh(*, full: bool = True) -> DashboardRefresh:
+    """Count the dashboards' tallies again, in one transaction (readers see the old figures
+    until it commits). `full=False` counts again only what is open now and the weeks and
+    months in which something was added or changed since the last run; the first run, and a
+    full one, count everything. Serialised by a lock on the one DashboardRefresh row."""
     started = time.monotonic()
     DashboardRefresh.objects.get_or_create(pk=1)
     refresh = DashboardRefresh.objects.select_for_update().get(pk=1)
     now = timezone.now()
-    DashboardTally.objects.all().delete()
-    rows = sum(_figures(now))
+    rows = 0
+    if full or refresh.refreshed_at is None:
+        DashboardTally.objects.all().delete()
+        for family in FAMILIES.values():
+            rows += sum(family.count(grain) for grain in PERIOD_GRAINS)
+    else:
+        DashboardTally.objects.filter(grain=Grain.NOW).delete()
+        since = refresh.refreshed_at - MARGIN
+        for family in FAMILIES.values():
+            for grain, buckets in family.changed(since).items():
+                if not buckets:
+                    continue
+                DashboardTally.objects.filter(
+                    figure__in=family.figures, grain=grain, period_start__in=buckets
+                ).delete()
+                rows += family.count(grain, buckets)
+    rows += _now(now)
     refresh.refreshed_at = now
     refresh.seconds = round(time.monotonic() - started, 3)
     refresh.rows = rows
+    refresh.full = full or refresh.full_at is None
+    if refresh.full:
+        refresh.full_at = now
     refresh.save()
     return refresh

@@ -4,6 +4,7 @@ formulas and are logged; the page costs the same queries at 10 and at 1,000 sign
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -169,7 +170,9 @@ def test_exports_follow_the_filters(login, world):
     shown = screen(page, "signalen-per-buurt")
     assert shown[0][1:3] == ["Bloemenbuurt", "Vogelbuurt"]
     assert read_csv(client.get(export("signalen-per-buurt", "csv") + query)) == shown
-    assert f'href="/dashboard/signalen-per-buurt.csv{query}"' in page.content.decode()
+    link = re.search(r'href="(/dashboard/signalen-per-buurt\.csv\?[^"]*)"', page.content.decode())
+    assert f"neighbourhood={world.district.pk}" in link.group(1)
+    assert read_csv(client.get(link.group(1).replace("&amp;", "&"))) == shown
 
 
 def test_exports_neutralise_formulas(login, world, corporation, categories):
