@@ -7,12 +7,17 @@ Serves the app with gunicorn (the environment `make bench-dashboard` sets: DEBUG
 PostgreSQL, Redis), makes a session in the database for each of 20 managers (the twelve largest
 corporations' and the eight partners that receive most referrals), and drives it with wrk
 (bench/dashboard.lua): 20 connections, each request one manager's dashboard with one of five
-filter choices (none, per week, a category, a district, a partner). Three runs:
+filter choices (none, per week, a category, a district, a partner). The runs:
 
 - ceiling: /gezond/ (no session, one SELECT 1): what this machine serves at most;
+- start: the start page of the same 20 sessions, the cheapest page a logged-in person gets;
 - warm: the dashboards as managers use them (after the first view of each filter choice the
-  computed dashboard comes from the cache, until the next rebuild of the tallies);
-- cold: every request with an end date not asked before, so every dashboard is computed.
+  computed dashboard comes from the cache, until the tallies are counted again);
+- cold: every request with an end date not asked before, so every dashboard is computed;
+- think: warm, but each manager reads a page for about --think ms before the next.
+
+Every run but think sends the next request the moment the previous answer is in: 20 busy
+connections, which is harder than 20 people.
 
 Prints requests per second and p50/p95/p99 of each run as Markdown, with the machine."""
 
@@ -143,8 +148,15 @@ def flush_cache() -> None:
         client.delete(key)
 
 
-def wrk(url: str, *, sessions_file: str, mode: str, duration: int, connections: int) -> dict:
-    env = {**os.environ, "BENCH_SESSIONS": sessions_file, "BENCH_MODE": mode}
+def wrk(
+    url: str, *, sessions_file: str, mode: str, duration: int, connections: int, think: int = 0
+) -> dict:
+    env = {
+        **os.environ,
+        "BENCH_SESSIONS": sessions_file,
+        "BENCH_MODE": mode,
+        "BENCH_THINK_MS": str(think),
+    }
     command = [
         "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
         "-s", str(LUA), url,
@@ -183,7 +195,10 @@ def main():
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--port", type=int, default=8765 + os.getpid() % 1000)
-    parser.add_argument("--runs", default="ceiling,warm,cold")
+    parser.add_argument("--runs", default="ceiling,start,warm,cold,think")
+    parser.add_argument(
+        "--think", type=int, default=2000, help="ms a manager reads a page, in the think run"
+    )
     args = parser.parse_args()
     database = settings.DATABASES["default"]["NAME"]
     if "bench" not in database:
@@ -210,6 +225,9 @@ def main():
     connection.close()
     sessions_file = write_lua(data)
     health_file = write_lua({**data, "sessions": [{"key": "-", "paths": ["/gezond/"]}]})
+    start_file = write_lua(
+        {**data, "sessions": [{"key": s["key"], "paths": ["/"]} for s in sessions]}
+    )
 
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(  # noqa: S603 - our own command line
@@ -234,14 +252,14 @@ def main():
             except OSError:
                 time.sleep(0.5)
         for run in args.runs.split(","):
-            if run == "ceiling":
+            if run in ("ceiling", "start"):
                 results[run] = wrk(
-                    base, sessions_file=health_file, mode="warm",
-                    duration=args.duration, connections=args.connections,
+                    base, sessions_file=health_file if run == "ceiling" else start_file,
+                    mode="warm", duration=args.duration, connections=args.connections,
                 )  # fmt: skip
                 continue
             flush_cache()
-            if run == "warm":
+            if run in ("warm", "think"):
                 # Each manager opens each of their views once, as they would during the ten
                 # minutes between two counts; the run measures what follows.
                 for session in sessions:
@@ -250,8 +268,9 @@ def main():
             else:
                 wrk(base, sessions_file=sessions_file, mode=run, duration=5, connections=4)
             results[run] = wrk(
-                base, sessions_file=sessions_file, mode=run,
+                base, sessions_file=sessions_file, mode="warm" if run == "think" else run,
                 duration=args.duration, connections=args.connections,
+                think=args.think if run == "think" else 0,
             )  # fmt: skip
     finally:
         server.terminate()

@@ -114,9 +114,11 @@ class Seeder:
         return count
 
     def moment(self, day: date, hour_from=8, hour_to=17) -> datetime:
+        """A moment in working hours that day, and never later than an hour ago."""
         minutes = self.rng.randrange(hour_from * 60, hour_to * 60)
         local = datetime.combine(day, datetime.min.time()) + timedelta(minutes=minutes)
-        return local.replace(tzinfo=self.tz).astimezone(UTC)
+        latest = datetime.now(UTC) - timedelta(hours=1)
+        return min(local.replace(tzinfo=self.tz).astimezone(UTC), latest)
 
     def weighted(self, choices, weights):
         cumulative = list(accumulate(weights))
@@ -393,7 +395,9 @@ class Seeder:
                 closed = (responded or sent_at) + timedelta(days=rng.randint(0, 60))
                 if status == "afgewezen":
                     closed = responded
-                closed = min(closed, datetime.now(UTC))
+                # Nothing in the future; what would be, happened some days ago instead.
+                recently = datetime.now(UTC) - timedelta(hours=rng.randint(24, 24 * 30))
+                closed = max(min(closed, recently), responded or sent_at)
             pk = next(referral_ids)
             early = kind == "gemeente" and code == "huurachterstand" and rng.random() < 0.25
             consent = None

@@ -4,6 +4,10 @@ chart, the table and the files cannot disagree."""
 
 from dataclasses import dataclass, field
 
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
 SUPPRESSED = "<5"
 
 
@@ -20,6 +24,16 @@ class Cell:
         if self.suppressed:
             return SUPPRESSED
         return "" if self.value is None else str(self.value)
+
+    @property
+    def html(self) -> SafeString:
+        """The cell as the table shows it (written here: a big table has thousands)."""
+        if self.suppressed:
+            return format_html(
+                '<abbr title="{}">&lt;5</abbr>',
+                gettext("fewer than 5 households of another organisation"),
+            )
+        return mark_safe(escape(self.text) or "–")  # noqa: S308 - escaped
 
     @property
     def chart_value(self) -> int | None:
@@ -48,6 +62,7 @@ class Table:
     stacked: bool = False
     horizontal: bool = False
     charted: list[int] | None = None
+    chart_rows: int | None = None  # the chart draws only the first rows (the table has all)
     notes: list[str] = field(default_factory=list)
     across_organisations: bool = False
 
@@ -68,11 +83,28 @@ class Table:
     def chart_id(self) -> str:
         return f"chart-{self.key}"
 
+    @property
+    def rows_html(self) -> SafeString:
+        """The table's body, written here: a large organisation's table has thousands of cells,
+        and a template loop over them costs more than the figures themselves."""
+        return format_html_join(
+            "",
+            '<tr{}><th scope="row">{}</th>{}</tr>',
+            (
+                (
+                    mark_safe(' class="total"') if row.is_total else "",
+                    row.label,
+                    format_html_join("", "<td>{}</td>", ((cell.html,) for cell in row.cells)),
+                )
+                for row in self.rows
+            ),
+        )
+
     def chart_spec(self) -> dict:
         """The JSON static/js/charts.js draws: labels, one dataset per charted column; totals
         and suppressed cells are not drawn."""
         charted = self.charted if self.charted is not None else range(len(self.columns))
-        rows = [row for row in self.rows if not row.is_total]
+        rows = [row for row in self.rows if not row.is_total][: self.chart_rows]
         return {
             "type": self.chart,
             "labels": [row.label for row in rows],

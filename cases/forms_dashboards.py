@@ -1,8 +1,12 @@
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
+from cases.models import SignalCategory
 from cases.selectors_dashboards import (
     MAX_PERIODS,
     MONTH,
@@ -11,35 +15,71 @@ from cases.selectors_dashboards import (
     bucket_start,
     default_period,
 )
+from partners.models import Neighbourhood, Organisation
+
+
+class QuickSelect(forms.Select):
+    """A select whose options are written out directly: Django renders each option through a
+    template, which for a few hundred neighbourhoods costs a dashboard more than its figures."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option, mark_safe(" selected") if str(option) in chosen else "", label)
+                for option, label in self.choices
+            ),
+        )
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
 class DashboardFilterForm(forms.Form):
     """The dashboard's filters, kept in the URL. A filter with an error is left out (the
-    others still apply) and the message stands beside it."""
+    others still apply) and the message stands beside it. The options come from
+    selectors_dashboards.dashboard_filter_choices (cached): a value not among them is refused,
+    so a partner without an agreement cannot be chosen."""
 
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    start = forms.DateField(
+        label=_("From"), required=False, widget=DateInput(attrs={"class": "form-control"})
+    )
+    end = forms.DateField(
+        label=_("Until"), required=False, widget=DateInput(attrs={"class": "form-control"})
+    )
     per = forms.ChoiceField(
-        label=_("Per"), required=False, choices=[(MONTH, _("Month")), (WEEK, _("Week"))]
+        label=_("Per"),
+        required=False,
+        choices=[(MONTH, _("Month")), (WEEK, _("Week"))],
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
-    neighbourhood = forms.ModelChoiceField(
-        label=_("Neighbourhood"), queryset=None, required=False, empty_label=_("All")
+    neighbourhood = forms.TypedChoiceField(
+        label=_("Neighbourhood"), required=False, coerce=int, empty_value=None
     )
-    category = forms.ModelChoiceField(
-        label=_("Category"), queryset=None, required=False, empty_label=_("All")
+    category = forms.TypedChoiceField(
+        label=_("Category"), required=False, coerce=int, empty_value=None
     )
-    partner = forms.ModelChoiceField(
-        label=_("Partner"), queryset=None, required=False, empty_label=_("All")
+    partner = forms.TypedChoiceField(
+        label=_("Partner"), required=False, coerce=int, empty_value=None
     )
+    CHOSEN = {"neighbourhood": Neighbourhood, "category": SignalCategory, "partner": Organisation}
 
-    def __init__(self, *args, neighbourhoods, categories, partners, **kwargs):
+    def __init__(self, *args, choices: dict[str, list], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["neighbourhood"].queryset = neighbourhoods
-        self.fields["category"].queryset = categories
-        self.fields["partner"].queryset = partners
-        today = timezone.localdate().isoformat()
-        self.fields["start"].widget.attrs["max"] = today
-        self.fields["end"].widget.attrs["max"] = today
+        for name in self.CHOSEN:
+            field = self.fields[name]
+            field.widget = QuickSelect(attrs={"class": "form-select"})
+            field.choices = [("", _("All")), *choices[name]]
+
+    def mark_errors(self) -> None:
+        """Fields with an error say so to assistive technology, as crispy forms would."""
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = attrs.get("class", "") + " is-invalid"
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"id_{name}_error"
 
     def clean(self):
         cleaned = super().clean()
@@ -73,11 +113,9 @@ class DashboardFilterForm(forms.Form):
         end = min(end or today, today)
         if start is None or start > end:
             start = default_period(per, end)[0]
-        return DashboardFilters(
-            start=bucket_start(start, per),
-            end=end,
-            per=per,
-            neighbourhood=data.get("neighbourhood"),
-            category=data.get("category"),
-            partner=data.get("partner"),
-        )
+        chosen = {
+            name: model.objects.get(pk=data[name]) if data.get(name) else None
+            for name, model in self.CHOSEN.items()
+        }
+        self.mark_errors()
+        return DashboardFilters(start=bucket_start(start, per), end=end, per=per, **chosen)

@@ -38,6 +38,7 @@ GRAINS = {MONTH: Grain.MONTH, WEEK: Grain.WEEK}
 MAX_PERIODS = {MONTH: 60, WEEK: 53}
 DEFAULT_PERIODS = 12
 MAX_NEIGHBOURHOOD_COLUMNS = 12  # more than this: per district (wijk) instead
+CHART_PEOPLE = 25  # the caseload chart draws the busiest; the table has everyone
 SENT = ("organisation_id", "partner_id")  # (own side, other side) of a referral tally
 RECEIVED = ("partner_id", "organisation_id")
 
@@ -145,19 +146,35 @@ def dashboard_partners(*, actor: Membership) -> QuerySet:
     )
 
 
-def dashboard_neighbourhoods(*, actor: Membership) -> QuerySet:
-    """The neighbourhoods (and their districts) where the organisation or its partners have
-    something to count: the corporations' households and the referrals' households."""
-    partners = dashboard_partners(actor=actor).values("pk")
-    used = DashboardTally.objects.filter(
-        Q(organisation_id=actor.organisation_id) | Q(organisation_id__in=partners),
-        figure=Figure.AREAS,
-    ).values("neighbourhood_id")
-    return (
-        Neighbourhood.objects.filter(Q(pk__in=used) | Q(children__in=used))
-        .distinct()
-        .order_by("municipality", "name")
-    )
+def dashboard_filter_choices(*, actor: Membership, refreshed_at) -> dict[str, list]:
+    """The filters' options as (id, label), cached until the tallies are counted again: a
+    large organisation has hundreds of neighbourhoods, and the page is asked for often."""
+    counted = refreshed_at.timestamp() if refreshed_at else "none"
+    key = f"dashboard-choices:{actor.organisation_id}:{counted}"
+    choices = cache.get(key)
+    if choices is None:
+        partners = list(dashboard_partners(actor=actor).values_list("pk", "name"))
+        used = set(
+            DashboardTally.objects.filter(
+                organisation_id__in=[actor.organisation_id, *(pk for pk, _name in partners)],
+                figure=Figure.AREAS,
+                grain=Grain.NOW,
+            ).values_list("neighbourhood_id", flat=True)
+        )
+        districts = Neighbourhood.objects.filter(pk__in=used).values("parent_id")
+        areas = Neighbourhood.objects.filter(Q(pk__in=used) | Q(pk__in=districts)).order_by(
+            "municipality", "name"
+        )
+        choices = {
+            "neighbourhood": [
+                (pk, f"{name} ({town})")
+                for pk, name, town in areas.values_list("pk", "name", "municipality")
+            ],
+            "category": list(dashboard_categories().values_list("pk", "name")),
+            "partner": partners,
+        }
+        cache.set(key, choices, timeout=2 * settings.DASHBOARD_REFRESH_SECONDS)
+    return choices
 
 
 def dashboard_categories() -> QuerySet:
@@ -280,9 +297,8 @@ class _Builder:
         q = Q(figure__in=figures, grain=grain, **fields)
         if grain != Grain.NOW:
             q &= Q(period_start__gte=self.periods[0], period_start__lte=self.periods[-1])
-        area = self.filters.neighbourhood
-        if area:
-            q &= Q(neighbourhood_id=area.pk) | Q(neighbourhood__parent_id=area.pk)
+        if self.filters.neighbourhood:
+            q &= Q(neighbourhood_id__in=self.areas)
         else:
             q &= Q(neighbourhood__isnull=not per_area)
         chosen = self.filters.category
@@ -340,6 +356,12 @@ class _Builder:
     # --- the whole --------------------------------------------------------------------------------
 
     def build(self) -> Dashboard:
+        area = self.filters.neighbourhood
+        if area:  # a district stands for its neighbourhoods
+            self.areas = [
+                area.pk,
+                *Neighbourhood.objects.filter(parent=area).values_list("pk", flat=True),
+            ]
         agreements = dashboard_agreements(actor=self.actor)
         self.partners, self.agreed_days = {}, {}
         today = timezone.localdate()
@@ -742,11 +764,24 @@ class _Builder:
         }
         names = dict(User.objects.filter(pk__in=people).values_list("pk", "name"))
         rows = []
-        for person in sorted(people, key=lambda pk: (names.get(pk, ""), pk)):
+        for person in people:
             cells = tuple(
                 Cell(self.snapshot[figure].get((None, str(person)), 0)) for figure, _l in measures
             )
             rows.append(Row(names.get(person, "?"), cells + (_total(cells),)))
+        # The busiest first; the chart draws the first CHART_PEOPLE, the table has everyone.
+        rows.sort(key=lambda row: (-row.cells[-1].value, row.label))
+        notes = [
+            _(
+                "Open now: signals count for the worker who logged them, referrals for the "
+                "colleague they are assigned to, joint cases for their coordinator."
+            )
+        ]
+        if len(rows) > CHART_PEOPLE:
+            notes.append(
+                _("The chart shows the %(count)s with the most open work; the table shows all.")
+                % {"count": CHART_PEOPLE}
+            )
         return Table(
             key="caseload",
             title=_("Caseload per worker"),
@@ -756,13 +791,8 @@ class _Builder:
             stacked=True,
             horizontal=True,
             charted=list(range(len(measures))),
-            notes=[
-                _(
-                    "Open now: signals count for the worker who logged them, referrals for the "
-                    "colleague they are assigned to, joint cases for their coordinator."
-                )
-            ]
-            + self.notes(category=False, partner=False),
+            chart_rows=CHART_PEOPLE,
+            notes=notes + self.notes(category=False, partner=False),
         )
 
     # --- joint cases ------------------------------------------------------------------------------

@@ -17,21 +17,21 @@ manager_required = actor_required(Membership.Role.MANAGER)
 FORMATS = ("csv", "xlsx")
 
 
-def _filter_form(request) -> DashboardFilterForm:
+def _filter_form(request, counted) -> DashboardFilterForm:
     return DashboardFilterForm(
         request.GET or None,
-        neighbourhoods=selectors_dashboards.dashboard_neighbourhoods(actor=request.actor),
-        categories=selectors_dashboards.dashboard_categories(),
-        partners=selectors_dashboards.dashboard_partners(actor=request.actor),
+        choices=selectors_dashboards.dashboard_filter_choices(
+            actor=request.actor, refreshed_at=counted
+        ),
     )
 
 
 @require_GET
 @manager_required
 def dashboard(request):
-    form = _filter_form(request)
-    filters = form.filters()
     counted = selectors_dashboards.dashboard_refreshed_at()
+    form = _filter_form(request, counted)
+    filters = form.filters()
     context = {
         "form": form,
         # Computed only when the page's figures are not in the cache (templates: {% cache %}).
@@ -54,7 +54,8 @@ def dashboard(request):
 def dashboard_export(request, key, file_format):
     if file_format not in FORMATS:
         raise Http404
-    filters = _filter_form(request).filters()
+    counted = selectors_dashboards.dashboard_refreshed_at()
+    filters = _filter_form(request, counted).filters()
     table = selectors_dashboards.dashboard_export(
         actor=request.actor, filters=filters, key=key, file_format=file_format
     )
@@ -63,13 +64,12 @@ def dashboard_export(request, key, file_format):
     filename = f"inclusie-{key}-{filters.start:%Y-%m-%d}-{filters.end:%Y-%m-%d}.{file_format}"
     if file_format == "csv":
         return exports.table_csv(table, filename)
-    refreshed = selectors_dashboards.dashboard_refreshed_at()
     about = [
         (_("About these figures"), ""),
         (_("Figure"), table.title),
         (_("Organisation"), request.actor.organisation.name),
         (_("Period"), f"{date_format(filters.start)} – {date_format(filters.end)}"),
-        (_("Counted at"), date_format(refreshed, "DATETIME_FORMAT") if refreshed else ""),
+        (_("Counted at"), date_format(counted, "DATETIME_FORMAT") if counted else ""),
         *[(_("Explanation"), note) for note in table.notes],
     ]
     return exports.table_xlsx(table, filename, about=about)

@@ -67,14 +67,23 @@ class DashboardTally(models.Model):
     households = models.PositiveIntegerField()
 
     class Meta:
+        # An unfiltered dashboard reads the rows for all neighbourhoods (and categories): they
+        # come first in the index, not after the rows of every neighbourhood.
         indexes = [
             models.Index(
-                fields=["organisation", "figure", "grain", "period_start"],
+                fields=[
+                    "organisation",
+                    "figure",
+                    "grain",
+                    "neighbourhood",
+                    "category",
+                    "period_start",
+                ],
                 name="tally_figure_period",
             ),
             # What partners sent to an organisation: the referral figures read by receiver.
             models.Index(
-                fields=["partner", "figure", "grain", "period_start"],
+                fields=["partner", "figure", "grain", "neighbourhood", "category", "period_start"],
                 name="tally_partner_period",
             ),
             # A run that counts some weeks and months again deletes them first.

@@ -92,21 +92,22 @@ def _bucket(path: str, grain: str, *, is_datetime: bool):
     return trunc(day, output_field=DateField())
 
 
-def _within(path: str, buckets: set[date] | None, grain: str, *, is_datetime: bool) -> Q:
-    """Source rows whose date (or local day of a moment) falls in these weeks or months;
-    everything when `buckets` is None."""
+Buckets = dict[date, set[int]]  # week or month start -> the organisations to count again
+
+
+def _within(path: str, buckets: Buckets | None, grain: str, *, owner: str, is_datetime: bool) -> Q:
+    """Source rows of these organisations whose date (or local day of a moment) falls in
+    these weeks or months; everything when `buckets` is None."""
     if buckets is None:
         return Q()
     q = Q(pk__in=[])
     tz = timezone.get_current_timezone()
-    for start in buckets:
+    for start, organisations in buckets.items():
         end = bucket_end(start, grain)
         if is_datetime:
-            start_at = timezone.make_aware(datetime.combine(start, datetime.min.time()), tz)
-            end_at = timezone.make_aware(datetime.combine(end, datetime.min.time()), tz)
-            q |= Q(**{f"{path}__gte": start_at, f"{path}__lt": end_at})
-        else:
-            q |= Q(**{f"{path}__gte": start, f"{path}__lt": end})
+            start = timezone.make_aware(datetime.combine(start, datetime.min.time()), tz)
+            end = timezone.make_aware(datetime.combine(end, datetime.min.time()), tz)
+        q |= Q(**{f"{path}__gte": start, f"{path}__lt": end, f"{owner}__in": organisations})
     return q
 
 
@@ -166,13 +167,16 @@ def _insert(
 @dataclass(frozen=True)
 class Family:
     figures: tuple[str, ...]
-    count: object  # (grain, buckets or None) -> rows inserted
-    changed: object  # (since) -> {grain: {bucket starts}} of what changed since
+    count: object  # (grain, Buckets or None for all) -> rows inserted
+    changed: object  # (since) -> {grain: Buckets} of what changed since
 
 
 def _signals(grain: str, buckets=None) -> int:
+    within = _within(
+        "created_at", buckets, grain, owner="household__corporation_id", is_datetime=True
+    )
     return _insert(
-        Signal.objects.filter(_within("created_at", buckets, grain, is_datetime=True)),
+        Signal.objects.filter(within),
         figure=Figure.SIGNALS,
         grain=grain,
         period=_bucket("created_at", grain, is_datetime=True),
@@ -184,8 +188,11 @@ def _signals(grain: str, buckets=None) -> int:
 
 
 def _visits(grain: str, buckets=None) -> int:
+    within = _within(
+        "visited_on", buckets, grain, owner="household__corporation_id", is_datetime=False
+    )
     return _insert(
-        HomeVisit.objects.filter(_within("visited_on", buckets, grain, is_datetime=False)),
+        HomeVisit.objects.filter(within),
         figure=Figure.VISITS,
         grain=grain,
         period=_bucket("visited_on", grain, is_datetime=False),
@@ -213,7 +220,9 @@ def _referral_rows(source: QuerySet, **spec) -> int:
 
 def _referrals(grain: str, buckets=None) -> int:
     period = _bucket("sent_at", grain, is_datetime=True)
-    referrals = Referral.objects.filter(_within("sent_at", buckets, grain, is_datetime=True))
+    referrals = Referral.objects.filter(
+        _within("sent_at", buckets, grain, owner="from_organisation_id", is_datetime=True)
+    )
     rows = _referral_rows(
         referrals, figure=Figure.REFERRALS, grain=grain, period=period, key=F("status")
     )
@@ -240,7 +249,8 @@ def _responses(grain: str, buckets=None) -> int:
     on or before the deadline, per week or month the referral was sent in."""
     tz = timezone.get_current_timezone()
     responded = Referral.objects.filter(
-        _within("sent_at", buckets, grain, is_datetime=True), responded_at__isnull=False
+        _within("sent_at", buckets, grain, owner="from_organisation_id", is_datetime=True),
+        responded_at__isnull=False,
     )
     categories = defaultdict(list)
     for referral_id, category_id in (
@@ -302,7 +312,8 @@ def _cases(grain: str, buckets=None) -> int:
     participants = CaseParticipant.objects.all()
     for key, moment in (("opened", "case__opened_at"), ("closed", "case__closed_at")):
         source = participants.filter(
-            _within(moment, buckets, grain, is_datetime=True), **{f"{moment}__isnull": False}
+            _within(moment, buckets, grain, owner="organisation_id", is_datetime=True),
+            **{f"{moment}__isnull": False},
         )
         common = {
             "figure": Figure.CASES,
@@ -319,32 +330,52 @@ def _cases(grain: str, buckets=None) -> int:
     return rows
 
 
-def _changed_days(rows) -> dict[str, set[date]]:
-    """{grain: week and month starts} of the days given."""
-    return {grain: {bucket_start(day, grain) for day in rows} for grain in PERIOD_GRAINS}
-
-
-def _local_days(moments) -> set[date]:
+def _changed(rows) -> dict[str, Buckets]:
+    """{grain: {week or month start: organisations}} of (day or moment, organisation) pairs:
+    what to count again."""
     tz = timezone.get_current_timezone()
-    return {timezone.localdate(moment, tz) for moment in moments if moment is not None}
+    changed = {grain: defaultdict(set) for grain in PERIOD_GRAINS}
+    for when, organisation in rows:
+        if when is None:
+            continue
+        day = timezone.localdate(when, tz) if isinstance(when, datetime) else when
+        for grain in PERIOD_GRAINS:
+            changed[grain][bucket_start(day, grain)].add(organisation)
+    return changed
+
+
+def _changed_cases(since) -> dict[str, Buckets]:
+    """A case opened, closed or joined since: the weeks and months it was opened and closed
+    in, for every organisation taking part."""
+    cases = JointCase.objects.filter(
+        Q(opened_at__gte=since) | Q(closed_at__gte=since) | Q(participants__joined_at__gte=since)
+    )
+    rows = CaseParticipant.objects.filter(case__in=cases).values_list(
+        "case__opened_at", "case__closed_at", "organisation_id"
+    )
+    return _changed(
+        (moment, organisation)
+        for opened, closed, organisation in rows
+        for moment in (opened, closed)
+    )
 
 
 FAMILIES = {
     "signals": Family(
         (Figure.SIGNALS,),
         _signals,
-        lambda since: _changed_days(
-            _local_days(
-                Signal.objects.filter(created_at__gte=since).values_list("created_at", flat=True)
+        lambda since: _changed(
+            Signal.objects.filter(created_at__gte=since).values_list(
+                "created_at", "household__corporation_id"
             )
         ),
     ),
     "visits": Family(
         (Figure.VISITS,),
         _visits,
-        lambda since: _changed_days(
-            set(
-                HomeVisit.objects.filter(created_at__gte=since).values_list("visited_on", flat=True)
+        lambda since: _changed(
+            HomeVisit.objects.filter(created_at__gte=since).values_list(
+                "visited_on", "household__corporation_id"
             )
         ),
     ),
@@ -358,31 +389,13 @@ FAMILIES = {
             Figure.ON_TIME,
         ),  # fmt: skip
         _referrals,
-        lambda since: _changed_days(
-            _local_days(
-                Referral.objects.filter(
-                    Q(sent_at__gte=since) | Q(responded_at__gte=since) | Q(closed_at__gte=since)
-                ).values_list("sent_at", flat=True)
-            )
+        lambda since: _changed(
+            Referral.objects.filter(
+                Q(sent_at__gte=since) | Q(responded_at__gte=since) | Q(closed_at__gte=since)
+            ).values_list("sent_at", "from_organisation_id")
         ),
     ),
-    "cases": Family(
-        (Figure.CASES,),
-        _cases,
-        lambda since: _changed_days(
-            _local_days(
-                moment
-                for pair in JointCase.objects.filter(
-                    Q(opened_at__gte=since)
-                    | Q(closed_at__gte=since)
-                    | Q(participants__joined_at__gte=since)
-                )
-                .values_list("opened_at", "closed_at")
-                .distinct()
-                for moment in pair
-            )
-        ),
-    ),
+    "cases": Family((Figure.CASES,), _cases, _changed_cases),
 }
 
 
@@ -506,8 +519,11 @@ def dashboard_refresh(*, full: bool = True) -> DashboardRefresh:
             for grain, buckets in family.changed(since).items():
                 if not buckets:
                     continue
+                stale = Q(pk__in=[])
+                for start, organisations in buckets.items():
+                    stale |= Q(period_start=start, organisation_id__in=organisations)
                 DashboardTally.objects.filter(
-                    figure__in=family.figures, grain=grain, period_start__in=buckets
+                    stale, figure__in=family.figures, grain=grain
                 ).delete()
                 rows += family.count(grain, buckets)
     rows += _now(now)
