@@ -4,7 +4,6 @@
 -- BENCH_MODE=cold adds an end date not asked before, so no dashboard comes from the cache.
 local data = dofile(os.getenv("BENCH_SESSIONS"))
 local mode = os.getenv("BENCH_MODE") or "warm"
-local think = tonumber(os.getenv("BENCH_THINK_MS") or "0")
 local threads = {}
 local next_id = 0
 
@@ -29,14 +28,6 @@ function request()
     path = path .. glue .. "end=" .. data.days[math.random(#data.days)]
   end
   return wrk.format("GET", path, { ["Cookie"] = data.cookie .. "=" .. session.key })
-end
-
--- With BENCH_THINK_MS each connection waits between its requests, like a person reading the page.
-function delay()
-  if think > 0 then
-    return math.random(math.floor(think / 2), math.floor(think * 3 / 2))
-  end
-  return 0
 end
 
 function response(status, headers, body)

@@ -14,9 +14,10 @@ filter choices (none, per week, a category, a district, a partner). The runs:
 - warm: the dashboards as managers use them (after the first view of each filter choice the
   computed dashboard comes from the cache, until the tallies are counted again);
 - cold: every request with an end date not asked before, so every dashboard is computed;
-- think: warm, but each manager reads a page for about --think ms before the next.
+- people: 20 managers who each read a page for 1 to 3 seconds before the next view (Python
+  threads, not wrk: wrk's delay() inflated its latencies here).
 
-Every run but think sends the next request the moment the previous answer is in: 20 busy
+Every run but people sends the next request the moment the previous answer is in: 20 busy
 connections, which is harder than 20 people.
 
 Prints requests per second and p50/p95/p99 of each run as Markdown, with the machine."""
@@ -29,6 +30,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from datetime import date, timedelta
@@ -148,15 +150,8 @@ def flush_cache() -> None:
         client.delete(key)
 
 
-def wrk(
-    url: str, *, sessions_file: str, mode: str, duration: int, connections: int, think: int = 0
-) -> dict:
-    env = {
-        **os.environ,
-        "BENCH_SESSIONS": sessions_file,
-        "BENCH_MODE": mode,
-        "BENCH_THINK_MS": str(think),
-    }
+def wrk(url: str, *, sessions_file: str, mode: str, duration: int, connections: int) -> dict:
+    env = {**os.environ, "BENCH_SESSIONS": sessions_file, "BENCH_MODE": mode}
     command = [
         "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
         "-s", str(LUA), url,
@@ -167,6 +162,48 @@ def wrk(
     result = json.loads(output.strip().splitlines()[-1])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     return result
+
+
+def people(base: str, sessions: list[dict], *, duration: int) -> dict:
+    """Each session a person: read a page for 1 to 3 seconds, open one of their views."""
+    latencies, failures = [], []
+    stop = time.monotonic() + duration
+
+    def person(session, seed):
+        rng = random.Random(seed)  # noqa: S311 - pacing, not secrets
+        while True:
+            time.sleep(rng.uniform(1, 3))
+            if time.monotonic() > stop:
+                return
+            started = time.perf_counter()
+            try:
+                get(base, rng.choice(session["paths"]), session["key"])
+            except (OSError, AssertionError):
+                failures.append(1)
+            latencies.append((time.perf_counter() - started) * 1e6)
+
+    threads = [
+        threading.Thread(target=person, args=(session, n)) for n, session in enumerate(sessions)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+
+    def percentile(p):
+        return latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))]
+
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / duration,
+        "p50_us": percentile(50),
+        "p95_us": percentile(95),
+        "p99_us": percentile(99),
+        "max_us": latencies[-1],
+        "not_200": len(failures),
+        "socket_errors": 0,
+    }
 
 
 def machine() -> str:
@@ -195,10 +232,7 @@ def main():
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--port", type=int, default=8765 + os.getpid() % 1000)
-    parser.add_argument("--runs", default="ceiling,start,warm,cold,think")
-    parser.add_argument(
-        "--think", type=int, default=2000, help="ms a manager reads a page, in the think run"
-    )
+    parser.add_argument("--runs", default="ceiling,start,warm,cold,people")
     args = parser.parse_args()
     database = settings.DATABASES["default"]["NAME"]
     if "bench" not in database:
@@ -259,7 +293,7 @@ def main():
                 )  # fmt: skip
                 continue
             flush_cache()
-            if run in ("warm", "think"):
+            if run in ("warm", "people"):
                 # Each manager opens each of their views once, as they would during the ten
                 # minutes between two counts; the run measures what follows.
                 for session in sessions:
@@ -267,10 +301,12 @@ def main():
                         assert b"Dashboard" in get(base, path, session["key"])
             else:
                 wrk(base, sessions_file=sessions_file, mode=run, duration=5, connections=4)
+            if run == "people":
+                results[run] = people(base, sessions, duration=args.duration)
+                continue
             results[run] = wrk(
-                base, sessions_file=sessions_file, mode="warm" if run == "think" else run,
+                base, sessions_file=sessions_file, mode=run,
                 duration=args.duration, connections=args.connections,
-                think=args.think if run == "think" else 0,
             )  # fmt: skip
     finally:
         server.terminate()

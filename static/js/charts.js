@@ -25,6 +25,15 @@
       const wanted = spec.labels.length * 34 + 90;
       if (wanted > box.clientHeight) box.style.height = `${wanted}px`;
     }
+    // Long names (partners, neighbourhoods) are shortened on the axis; the table has them whole.
+    const longest = narrow ? 14 : 28;
+    const shortened = {
+      callback(value) {
+        const label = String(this.getLabelForValue(value));
+        return label.length > longest ? `${label.slice(0, longest - 1)}…` : label;
+      },
+    };
+    const categories = spec.horizontal ? "y" : "x";
     canvas.chart = new window.Chart(canvas, {
       type: spec.type || "bar",
       data: { labels: spec.labels, datasets },
@@ -35,8 +44,8 @@
         animation: false,
         scales: spec.type === "pie" || spec.type === "doughnut" ? {} : {
           // Counts and days are whole numbers: no ticks at 0.5.
-          x: { stacked, ticks: { precision: 0 } },
-          y: { stacked, beginAtZero: true, ticks: { precision: 0 } },
+          x: { stacked, ticks: categories === "x" ? shortened : { precision: 0 } },
+          y: { stacked, beginAtZero: true, ticks: categories === "y" ? shortened : { precision: 0 } },
         },
         plugins: {
           legend: {

@@ -13,9 +13,9 @@ from cases.selectors_dashboards import (
     MONTH,
     WEEK,
     DashboardFilters,
-    _percentile,
     dashboard_get,
     default_period,
+    percentile,
     period_label,
     shown,
 )
@@ -268,12 +268,13 @@ def test_the_small_cell_rule():
 
 
 def test_percentiles_by_nearest_rank():
-    assert _percentile({1: 1, 2: 2, 5: 1}, 0.5) == 2
-    assert _percentile({1: 1, 2: 2, 5: 1}, 0.9) == 5
-    assert _percentile({3: 10}, 0.9) == 3
-    assert _percentile({}, 0.5) is None
-    assert _percentile({0: 9, 10: 1}, 0.9) == 0
-    assert _percentile({0: 8, 10: 2}, 0.9) == 10
+    assert percentile({1: 1, 2: 2, 5: 1}, 50) == 2
+    assert percentile({1: 1, 2: 2, 5: 1}, 90) == 5
+    assert percentile({3: 10}, 90) == 3
+    assert percentile({}, 50) is None
+    assert percentile({0: 9, 10: 1}, 90) == 0
+    assert percentile({0: 8, 10: 2}, 90) == 10
+    assert percentile({0: 63, 1: 7}, 90) == 0, "70 values: rank 63, no rounding up by floats"
 
 
 # --- per week -------------------------------------------------------------------------------------
