@@ -1,5 +1,5 @@
 """The numbers behind the managers' dashboards: aggregates of signals, visits, referrals and
-joint cases, rebuilt by a Celery beat job (ADR 0009), so a dashboard reads a few thousand small
+joint cases, counted by a Celery beat job (ADR 0009), so a dashboard reads a few thousand small
 rows instead of counting millions."""
 
 from django.db import models
@@ -12,10 +12,11 @@ class DashboardTally(models.Model):
     week or month (or now), neighbourhood, category, partner and series (`key`), and how many
     distinct households are behind it (for small-cell suppression across organisations).
 
-    Derived data, rebuilt as a whole: the foreign keys carry no database constraint and no
-    index of their own, so a rebuild of millions of rows stays quick; one index serves reads.
-    A row's category or partner left empty means "all" where a figure stores both (a referral
-    about two categories counts once in "all")."""
+    Derived data, counted again wholesale: the foreign keys carry no database constraint and no
+    index of their own, so counting millions of rows stays quick; two indexes serve reads.
+    A row's neighbourhood, category or partner left empty means "all" where a figure stores
+    both (what an unfiltered dashboard reads; a referral about two categories counts once in
+    "all")."""
 
     class Figure(models.TextChoices):
         # Per week and per month. Referral figures are stored once, for the sending
@@ -41,7 +42,7 @@ class DashboardTally(models.Model):
     class Grain(models.TextChoices):
         WEEK = "week"
         MONTH = "month"
-        NOW = "now"  # a snapshot at the moment of the rebuild: open signals, overdue referrals
+        NOW = "now"  # a snapshot at the moment of the count: open signals, overdue referrals
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,

@@ -1,10 +1,10 @@
 """Reads of the managers' dashboards (ADR 0009): every figure from the tallies the beat job
-rebuilds, for the actor's own organisation, and aggregates of partners in an agreement in
+counts, for the actor's own organisation, and aggregates of partners in an agreement in
 which a cell counting 1 to 4 households of another organisation shows "<5" (`shown`, the one
 place that rule lives: the page, the chart and both exports read its cells).
 
 A dashboard costs the same few queries whatever the size of the data; a computed one is cached
-until the next rebuild (its time is part of the cache key)."""
+until the next count (its time is part of the cache key)."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -112,7 +112,7 @@ def dashboard_categories() -> QuerySet:
 
 
 def dashboard_refreshed_at() -> datetime | None:
-    """When the tallies were last rebuilt; None before the first rebuild."""
+    """When the tallies were last counted; None before the first count."""
     return DashboardRefresh.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
 
 

@@ -165,5 +165,3 @@ class Builder(OwnFigures, NowFigures, AcrossFigures):
             refreshed_at=self.refreshed_at,
             sections=[s for s in sections if s.tables],
         )
-
-    # --- signals, visits and what was received, over time -----------------------------------------
