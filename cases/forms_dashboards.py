@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -36,6 +38,14 @@ class QuickSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
 class QuickDateInput(DateInput):
     """A date field written out directly, like QuickSelect: the filter form is on every view of
     the dashboard, and Django's widget templates are its largest cost."""
@@ -45,7 +55,9 @@ class QuickDateInput(DateInput):
             self.attrs, {**(attrs or {}), "type": self.input_type, "name": name}
         )
         shown = self.format_value(value)
-        if shown:
+        # A browser refuses (and complains about) a date field's value that is not a date;
+        # what was typed then stands beside the field with its error instead.
+        if shown and _is_date(str(shown)):
             final["value"] = shown
         return format_html("<input{}>", flatatt(final))
 
