@@ -311,6 +311,8 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
+        for name in (sessions_file, health_file, start_file):
+            Path(name).unlink(missing_ok=True)
 
     print(f"\nMachine: {about}")
     print(
