@@ -16,7 +16,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=
 	CACHE_KEY_PREFIX=test-$(CHECKOUT_ID) \
 	CELERY_TASK_ALWAYS_EAGER=true DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: run test lint messages clean worker beat
+.PHONY: run test lint messages clean worker beat bench-data bench-dashboard
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +58,22 @@ messages: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+# Benchmarks, not part of `make test` (bench/RESULTS.md): a database of their own (never the test
+# or development one), production-like settings (DEBUG off, PostgreSQL, Redis), MFA off so
+# sessions can be made in the database. Pass options with BENCH_ARGS='--households 50000'.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/inclusie_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/0
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) DEBUG=false \
+	SECRET_KEY=bench-only-secret-key-not-for-production-7d2c9e4b1a6f8035be27c4d9a1f6e3b8 \
+	ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 \
+	STATIC_PLAIN_STORAGE=true MFA_REQUIRED=false CACHE_KEY_PREFIX=bench LOG_LEVEL=WARNING
+
+## make bench-data: seed the benchmark database (1,000,000 signals...; takes minutes)
+bench-data: $(STAMP)
+	$(BENCH_ENV) $(PY) bench/seed.py $(BENCH_ARGS)
+
+## make bench-dashboard: gunicorn and 20 logged-in managers driven by wrk; prints the figures
+bench-dashboard: $(STAMP)
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+	$(BENCH_ENV) $(PY) bench/dashboard_load.py $(BENCH_ARGS)

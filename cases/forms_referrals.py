@@ -2,7 +2,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from cases.workflow import ReferralOutcome
+from cases.workflow import DeclineReason, ReferralOutcome
 
 
 class ReferralSendForm(forms.Form):
@@ -66,6 +66,11 @@ class ReferralVersionForm(forms.Form):
 
 
 class ReferralDeclineForm(ReferralVersionForm):
+    category = forms.ChoiceField(
+        label=_("Why do you decline?"),
+        choices=[(v, capfirst(label)) for v, label in DeclineReason.choices],
+        widget=forms.RadioSelect,
+    )
     reason = forms.CharField(label=_("Reason for declining"), max_length=500)
 
 

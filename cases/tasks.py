@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from cases import imports, services
+from cases.services import dashboards
 
 
 @shared_task(acks_late=True)
@@ -38,3 +39,10 @@ def retention_run() -> None:
 def access_reports_daily() -> None:
     """Yesterday's report of unusual access per organisation; a second run adds nothing."""
     services.access_reports_daily()
+
+
+@shared_task
+def dashboard_refresh(full: bool = False) -> None:
+    """Count the dashboards' tallies again (Celery beat): what changed since the last run, or
+    everything. Two runs at once wait for each other; a second run only makes them newer."""
+    dashboards.dashboard_refresh(full=full)

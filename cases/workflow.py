@@ -97,6 +97,17 @@ class ReferralOutcome(models.TextChoices):
     DOORVERWEZEN = "doorverwezen", _("referred on")
 
 
+class DeclineReason(models.TextChoices):
+    """Why a partner declines a referral, in categories the dashboards can count; the free text
+    beside it tells the sender the rest."""
+
+    GEEN_CAPACITEIT = "geen_capaciteit", _("no capacity now (waiting list)")
+    NIET_ONS_AANBOD = "niet_ons_aanbod", _("not what we offer")
+    AL_HULP = "al_hulp", _("already receiving help")
+    BUITEN_WERKGEBIED = "buiten_werkgebied", _("outside our area")
+    ANDERS = "anders", _("other")
+
+
 class LegalBasis(models.TextChoices):
     TOESTEMMING = "toestemming", _("consent")
     VROEGSIGNALERING = "vroegsignalering", _("early warning of debts (Wgs)")

@@ -198,6 +198,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # notifications' sweep picks up what could not be queued (ADR 0011).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = "Europe/Amsterdam"
+# The managers' dashboards read tallies rebuilt this often (ADR 0009); the page says how old.
+DASHBOARD_REFRESH_SECONDS = 10 * 60
 CELERY_BEAT_SCHEDULE = {
     "sessions-clear-expired": {
         "task": "partners.tasks.sessions_clear_expired",
@@ -227,6 +229,19 @@ CELERY_BEAT_SCHEDULE = {
     "access-reports-daily": {
         "task": "cases.tasks.access_reports_daily",
         "schedule": crontab(hour=6, minute=0),
+    },
+    "dashboard-refresh": {
+        "task": "cases.tasks.dashboard_refresh",
+        "schedule": DASHBOARD_REFRESH_SECONDS,
+        # A count that waited past the next one is not worth running twice.
+        "options": {"expires": DASHBOARD_REFRESH_SECONDS},
+    },
+    # Once a night everything is counted again, which also follows what the runs in between
+    # cannot see (a household that moved to another neighbourhood).
+    "dashboard-refresh-full": {
+        "task": "cases.tasks.dashboard_refresh",
+        "schedule": crontab(hour=3, minute=15),
+        "kwargs": {"full": True},
     },
 }
 # Notifications (ADR 0011): a row still undelivered this many seconds after it was written is

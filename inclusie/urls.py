@@ -35,4 +35,5 @@ urlpatterns = [
     path("", include("cases.urls_privacy")),
     path("", include("cases.urls_support")),
     path("", include("cases.urls_ledger")),
+    path("", include("cases.urls_dashboards")),
 ]

@@ -80,7 +80,11 @@ PARTNER_WORK = [
 START_TASKS = {
     Role.MEDEWERKER: None,  # depends on the kind of organisation, see tasks_for()
     Role.MANAGER: [
-        Task(_("Dashboard"), _("Signals, referrals and response times of your organisation.")),
+        Task(
+            _("Dashboard"),
+            _("Signals, referrals and response times of your organisation."),
+            "dashboards:dashboard",
+        ),
         Task(
             _("Costs and savings"),
             _("What each partner invests and what it saves the others."),

@@ -36,7 +36,7 @@ AVAILABLE = {
         "/ondersteuningspakketten/",
     },
     "care_worker": {"/verwijzingen/", "/casussen/", "/noodtoegang/", "/ondersteuningspakketten/"},
-    "manager": {"/kosten-en-baten/", "/ondersteuningspakketten/"},
+    "manager": {"/dashboard/", "/kosten-en-baten/", "/ondersteuningspakketten/"},
     "admin": {
         "/organisatie/leden/",
         "/beheer/signaalcategorieen/",

@@ -33,6 +33,23 @@ def test_seed_demo_is_safe_to_run_twice(capsys):
     assert "Inclusie-demo-2026" in out
     assert "samenlevingsondersteuner@lindenhoven.example" in out
     assert "Demo cases of Woonstichting Lindenhoven (already there): 200 households" in out
+    assert "Dashboard figures counted" in out
+
+
+def test_the_demo_managers_see_filled_dashboards():
+    from cases.models import DashboardTally
+    from cases.selectors_dashboards import DashboardFilters, dashboard_get, default_period
+
+    call_command("seed_demo", password="een-eigen-wachtwoord")
+    start, end = default_period("maand")
+    for local in ("manager.corporatie", "manager.welzijn"):
+        manager = Membership.objects.get(user__email=f"{local}@lindenhoven.example")
+        dashboard = dashboard_get(actor=manager, filters=DashboardFilters(start=start, end=end))
+        tables = [t for s in dashboard.sections for t in s.tables]
+        assert len(tables) >= 9
+        empty = [t.key for t in tables if t.is_empty and not t.has_suppressed]
+        assert empty == [], local
+    assert DashboardTally.objects.exists()
 
 
 def test_it_has_every_kind_of_organisation_and_every_role():

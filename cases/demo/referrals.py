@@ -41,7 +41,7 @@ from cases.services.referrals import (
     referral_withdraw,
 )
 from cases.workdays import add_working_days
-from cases.workflow import ReferralOutcome, ReferralStatus, SignalStatus
+from cases.workflow import DeclineReason, ReferralOutcome, ReferralStatus, SignalStatus
 from partners.models import Membership, Organisation
 
 Status = ReferralStatus
@@ -75,10 +75,20 @@ MESSAGES = {
         "Bewoner wil hulp bij het op orde brengen van de administratie.",
     ),
 }
+# partner key: (kind of reason, explanation for the sender)
 DECLINE_REASONS = {
-    "welzijn": "Wachtlijst voor dit maatjesproject; verwijs over drie maanden opnieuw.",
-    "zorg": "Geen indicatie voor wijkverpleging; huisarts is al betrokken.",
-    "gemeente": "Bewoner heeft al een schuldhulptraject bij de gemeente.",
+    "welzijn": (
+        DeclineReason.GEEN_CAPACITEIT,
+        "Wachtlijst voor dit maatjesproject; verwijs over drie maanden opnieuw.",
+    ),
+    "zorg": (
+        DeclineReason.AL_HULP,
+        "Geen indicatie voor wijkverpleging; huisarts is al betrokken.",
+    ),
+    "gemeente": (
+        DeclineReason.AL_HULP,
+        "Bewoner heeft al een schuldhulptraject bij de gemeente.",
+    ),
 }
 OUTCOME_NOTES = {
     Outcome.GEHOLPEN: "Bewoner is aangesloten bij een vaste activiteit en heeft wekelijks contact.",
@@ -370,8 +380,9 @@ class _Builder:
         if plan.status == Status.AFGEWEZEN:
             when = self.moment(plan.responded, "respond")
             with self.dated(when):
+                category, reason = DECLINE_REASONS[plan.partner]
                 referral_decline(
-                    actor=receiver, referral=referral, reason=DECLINE_REASONS[plan.partner]
+                    actor=receiver, referral=referral, reason=reason, category=category
                 )
             Referral.objects.filter(pk=referral.pk).update(responded_at=when, closed_at=when)
         if plan.status in (Status.AFGEROND, Status.INGETROKKEN):

@@ -1,6 +1,7 @@
 """WHAT: households, home visits, signals, their history, the access log and privacy."""
 
 from cases.models.access import AccessLog
+from cases.models.dashboards import DashboardRefresh, DashboardTally
 from cases.models.history import HouseholdEvent
 from cases.models.households import Complex, Household, Resident
 from cases.models.imports import HouseholdImport
@@ -34,6 +35,8 @@ __all__ = [
     "CaseAction",
     "CaseNote",
     "CaseParticipant",
+    "DashboardRefresh",
+    "DashboardTally",
     "JointCase",
     "Complex",
     "HomeVisit",

@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models.households import Household
 from cases.models.signals import Signal, SignalCategory
-from cases.workflow import REFERRAL_OPEN, LegalBasis, ReferralOutcome, ReferralStatus
+from cases.workflow import (
+    REFERRAL_OPEN,
+    DeclineReason,
+    LegalBasis,
+    ReferralOutcome,
+    ReferralStatus,
+)
 from partners.models import Membership, Organisation
 
 
@@ -203,6 +209,9 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     responded_at = models.DateTimeField(null=True, blank=True)
+    decline_category = models.CharField(
+        _("reason for declining"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
     decline_reason = models.CharField(_("reason"), max_length=500, blank=True)
     outcome = models.CharField(
         _("outcome"), max_length=20, choices=ReferralOutcome.choices, blank=True

@@ -25,6 +25,7 @@ from cases.services import notices
 from cases.workdays import add_working_days
 from cases.workflow import (
     OPEN_STATUSES,
+    DeclineReason,
     LegalBasis,
     ReferralOutcome,
     ReferralStatus,
@@ -387,12 +388,22 @@ def referral_accept(*, actor: Membership, referral: Referral) -> Referral:
 
 
 @transaction.atomic
-def referral_decline(*, actor: Membership, referral: Referral, reason: str) -> Referral:
-    """Decline a referral, with the reason the sender reads."""
+def referral_decline(
+    *,
+    actor: Membership,
+    referral: Referral,
+    reason: str,
+    category: str = DeclineReason.ANDERS,
+) -> Referral:
+    """Decline a referral, with the kind of reason (counted on the dashboards) and the
+    explanation the sender reads."""
     referral = _locked(referral)
     _receiver(actor, referral)
+    if category not in DeclineReason.values:
+        raise ValidationError({"category": _("Choose why you decline.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for declining.")})
+    referral.decline_category = category
     referral.decline_reason = reason.strip()[:500]
     return _move(
         actor=actor,
@@ -400,6 +411,7 @@ def referral_decline(*, actor: Membership, referral: Referral, reason: str) -> R
         new=ReferralStatus.AFGEWEZEN,
         kind=Kind.REFERRAL_DECLINED,
         reason=referral.decline_reason,
+        category=category,
     )
 
 

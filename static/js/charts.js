@@ -4,7 +4,10 @@
 // "stacked": bool, "horizontal": bool}. Each chart has a table beside it with the same numbers:
 // the table is the accessible version, the canvas is hidden from screen readers (aria-hidden).
 (() => {
-  const PALETTE = ["#0b5394", "#e69138", "#38761d", "#a61c00", "#674ea7", "#45818e", "#bf9000", "#741b47"];
+  const PALETTE = [
+    "#0b5394", "#e69138", "#38761d", "#a61c00", "#674ea7", "#45818e",
+    "#bf9000", "#741b47", "#6d9eeb", "#93c47d", "#c27ba0", "#7f6000",
+  ];
 
   function draw(canvas) {
     const source = document.getElementById(canvas.dataset.chart);
@@ -15,6 +18,22 @@
       return Object.assign({ backgroundColor: colour, borderColor: colour }, set);
     });
     const stacked = Boolean(spec.stacked);
+    const narrow = window.innerWidth < 576;
+    // A horizontal bar per row: the box grows with the rows, so the bars stay readable.
+    const box = canvas.parentElement;
+    if (spec.horizontal && box) {
+      const wanted = spec.labels.length * 34 + 90;
+      if (wanted > box.clientHeight) box.style.height = `${wanted}px`;
+    }
+    // Long names (partners, neighbourhoods) are shortened on the axis; the table has them whole.
+    const longest = narrow ? 14 : 28;
+    const shortened = {
+      callback(value) {
+        const label = String(this.getLabelForValue(value));
+        return label.length > longest ? `${label.slice(0, longest - 1)}…` : label;
+      },
+    };
+    const categories = spec.horizontal ? "y" : "x";
     canvas.chart = new window.Chart(canvas, {
       type: spec.type || "bar",
       data: { labels: spec.labels, datasets },
@@ -24,10 +43,16 @@
         maintainAspectRatio: false,
         animation: false,
         scales: spec.type === "pie" || spec.type === "doughnut" ? {} : {
-          x: { stacked },
-          y: { stacked, beginAtZero: true },
+          // Counts and days are whole numbers: no ticks at 0.5.
+          x: { stacked, ticks: categories === "x" ? shortened : { precision: 0 } },
+          y: { stacked, beginAtZero: true, ticks: categories === "y" ? shortened : { precision: 0 } },
         },
-        plugins: { legend: { display: datasets.length > 1 } },
+        plugins: {
+          legend: {
+            display: datasets.length > 1,
+            labels: { boxWidth: narrow ? 10 : 14, font: { size: narrow ? 11 : 12 } },
+          },
+        },
       },
     });
     canvas.dataset.drawn = "true";

@@ -423,3 +423,53 @@ def test_the_package_hours_and_ledger_pages_meet_wcag_aa(
     found["my hours with errors"] = violations(page)
     context.close()
     assert {name: v for name, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, NARROW_PHONE], ids=["desktop", "phone-360"])
+def test_the_dashboards_meet_wcag_aa(
+    browser,
+    live_server,
+    corporation,
+    welfare,
+    care,
+    third_corporation,
+    corporation_worker,
+    welfare_worker,
+    categories,
+    password,
+    viewport,
+):
+    from cases.services.dashboards import dashboard_refresh
+    from tests.cases import dashboard_world
+
+    world = dashboard_world.build(
+        corporation=corporation,
+        welfare=welfare,
+        care=care,
+        third_corporation=third_corporation,
+        corporation_worker=corporation_worker,
+        welfare_worker=welfare_worker,
+        categories=categories,
+    )
+    dashboard_refresh()
+    found = {}
+    for member, paths in [
+        (
+            world.corporation_manager,
+            [
+                ("corporation dashboard", "/dashboard/"),
+                ("per week, a district", f"/dashboard/?per=week&neighbourhood={world.district.pk}"),
+                ("filters with errors", "/dashboard/?start=31-02-2026&end=2020-01-01&per=dag"),
+            ],
+        ),
+        (world.welfare_manager, [("partner dashboard", "/dashboard/")]),
+    ]:
+        context = launch_context(browser, viewport, bypass_csp=True)
+        page = context.new_page()
+        log_in(page, live_server.url, member.user.email, password)
+        for name, path in paths:
+            page.goto(live_server.url + path)
+            page.wait_for_load_state("networkidle")
+            found[name] = violations(page)
+        context.close()
+    assert {name: v for name, v in found.items() if v} == {}

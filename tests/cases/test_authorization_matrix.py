@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Referral
+from cases.services.dashboards import dashboard_refresh
 from tests.cases.test_referrals import agree
 from tests.factories import MembershipFactory, SignalFactory
 
@@ -48,6 +49,7 @@ def world(corporation, welfare, corporation_worker, household, categories):
         )
         for payer, amount in ((household.corporation, "450"), (welfare, "900"))
     ]
+    dashboard_refresh()  # the dashboards count them too, and show no household
     return {"referral": referral, "consent": consent, "packages": packages}
 
 
@@ -69,6 +71,8 @@ def pages(household, referral, packages=()):
         *(reverse("packages:detail", args=[package.pk]) for package in packages),
         reverse("ledger:ledger"),
         reverse("ledger:print"),
+        reverse("dashboards:dashboard"),
+        reverse("dashboards:export", args=["verwijzingen", "csv"]),
     ]
 
 
@@ -143,6 +147,16 @@ def test_the_corporations_other_roles_see_no_household_pages(
 ):
     member = MembershipFactory(organisation=corporation, role=role)
     assert leaks(login(member), household, world["referral"], world["packages"]) == []
+
+
+@pytest.mark.parametrize("organisation", ["corporation", "welfare", "care", "third_corporation"])
+def test_the_dashboards_count_but_never_show_a_household(login, world, request, organisation):
+    member = MembershipFactory(organisation=request.getfixturevalue(organisation), role="manager")
+    client = login(member)
+    assert client.get(reverse("dashboards:dashboard")).status_code == 200
+    csv = client.get(reverse("dashboards:export", args=["verwijzingen", "csv"]))
+    assert csv.status_code == 200
+    assert STREET not in csv.content.decode() and SECRET not in csv.content.decode()
 
 
 def test_the_corporations_worker_sees_its_own_household(

@@ -160,6 +160,27 @@ def test_accept_decline_complete_and_withdraw_from_the_page(
     assert "Geholpen" in page and "Naar de soos" in page
 
 
+def test_declining_asks_what_kind_of_reason_and_the_sender_reads_it(
+    login, sent, welfare_worker, corporation_worker
+):
+    referral = sent["referral"]
+    client = login(welfare_worker)
+    response = client.post(
+        act(referral, "afwijzen"), {"version": referral.version, "reason": "Wachtlijst"}
+    )
+    assert "category" in response.context["decline_form"].errors
+    assert "Wachtlijst" in response.content.decode(), "what was typed stays"
+    response = client.post(
+        act(referral, "afwijzen"),
+        {"version": referral.version, "category": "niet_ons_aanbod", "reason": "Wachtlijst"},
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert (referral.decline_category, referral.decline_reason) == ("niet_ons_aanbod", "Wachtlijst")
+    page = login(corporation_worker).get(detail(referral)).content.decode()
+    assert "Niet ons aanbod: Wachtlijst" in page
+
+
 def test_a_stale_form_says_who_changed_it(login, sent, welfare_worker, welfare):
     from tests.factories import MembershipFactory
 
@@ -168,7 +189,8 @@ def test_a_stale_form_says_who_changed_it(login, sent, welfare_worker, welfare):
     colleague = MembershipFactory(organisation=welfare, user__name="Karin Collega")
     services.referral_accept(actor=colleague, referral=referral)
     response = login(welfare_worker).post(
-        act(referral, "afwijzen"), {"version": old_version, "reason": "Geen plek"}
+        act(referral, "afwijzen"),
+        {"version": old_version, "category": "geen_capaciteit", "reason": "Geen plek"},
     )
     assert response.status_code == 200
     assert "Karin Collega" in response.content.decode()

@@ -3,7 +3,8 @@ role, then about 200 households of the corporation with home visits and signals 
 the agreements, consents and referrals between the organisations (cases.demo.referrals),
 the rates, estimates, shared worker's hours and support packages of the ledger (cases.demo.ledger),
 and for privacy older history near its retention term, a correction, an emergency access and
-the report about it (cases.demo.privacy).
+the report about it (cases.demo.privacy);
+then the managers' dashboard figures are counted.
 It lives in inclusie because it wires partners and cases (partners never imports cases).
 
 Safe to run twice: it finds what is there and adds what is missing."""
@@ -18,6 +19,7 @@ from cases.demo.joint_cases import build_demo_joint_cases
 from cases.demo.ledger import build_demo_ledger
 from cases.demo.privacy import build_demo_privacy
 from cases.demo.referrals import build_demo_referrals
+from cases.services.dashboards import dashboard_refresh
 from partners.models import Membership, Neighbourhood, Notification, Organisation, User
 
 DEFAULT_PASSWORD = "Inclusie-demo-2026"  # noqa: S105 - printed, refused when DEBUG is off
@@ -214,6 +216,10 @@ class Command(BaseCommand):
             today=today,
         )
 
+        # The managers' dashboards read tallies that Celery beat rebuilds; `make run` has no
+        # beat, so the demo counts them once.
+        tallies = dashboard_refresh()
+
         # The demo's past is in everyone's bell, but is not e-mailed.
         Notification.objects.filter(created_at__gte=started, delivered_at__isnull=True).update(
             delivered_at=timezone.now()
@@ -237,4 +243,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo privacy added: {privacy}.")
         self.stdout.write(
             f"Demo costs and savings ({'added' if ledger.created else 'already there'}): {ledger}."
+        )
+        self.stdout.write(
+            f"Dashboard figures counted ({tallies.rows} tallies): log in as "
+            f"manager.corporatie@{DOMAIN} or manager.welzijn@{DOMAIN} and open Dashboard."
         )

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from cases import views_dashboards as views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/<slug:key>.<slug:file_format>", views.dashboard_export, name="export"),
+]
