@@ -80,7 +80,7 @@ def test_every_text_has_a_dutch_translation_and_the_catalogue_is_compiled():
 @pytest.mark.django_db
 def test_the_start_page_speaks_dutch(login, admin, manager):
     assert "Leden en uitnodigingen" in login(admin).get(reverse("start")).content.decode()
-    assert "nog niet beschikbaar" in login(manager).get(reverse("start")).content.decode()
+    assert "Kosten en baten" in login(manager).get(reverse("start")).content.decode()
 
 
 def test_every_text_in_the_code_is_in_the_catalogue(tmp_path):
