@@ -7,6 +7,7 @@ days to respond are known without looking at the holiday list."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import pytest
 from django.utils import timezone
 
 from cases.models import CaseParticipant, HomeVisit, JointCase, Referral, Signal
@@ -235,3 +236,29 @@ def build(
 def _category(categories, *codes):
     by_code = {c.code: c for c in categories}
     return [by_code[code] for code in codes]
+
+
+@pytest.fixture
+def world(
+    corporation,
+    welfare,
+    care,
+    third_corporation,
+    corporation_worker,
+    welfare_worker,
+    categories,
+):
+    """The world built and its tallies counted, as the dashboards read them."""
+    from cases.services.dashboards import dashboard_refresh
+
+    built = build(
+        corporation=corporation,
+        welfare=welfare,
+        care=care,
+        third_corporation=third_corporation,
+        corporation_worker=corporation_worker,
+        welfare_worker=welfare_worker,
+        categories=categories,
+    )
+    dashboard_refresh()
+    return built

@@ -25,29 +25,7 @@ from tests.cases import dashboard_world
 from tests.factories import HouseholdFactory, MembershipFactory, SignalFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(
-    corporation,
-    welfare,
-    care,
-    third_corporation,
-    corporation_worker,
-    welfare_worker,
-    categories,
-):
-    built = dashboard_world.build(
-        corporation=corporation,
-        welfare=welfare,
-        care=care,
-        third_corporation=third_corporation,
-        corporation_worker=corporation_worker,
-        welfare_worker=welfare_worker,
-        categories=categories,
-    )
-    dashboard_refresh()
-    return built
+world = dashboard_world.world  # the hand-counted world, its tallies counted (a fixture)
 
 
 @pytest.fixture
