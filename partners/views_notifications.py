@@ -1,9 +1,7 @@
 """The bell, the list of notifications and the e-mail choices; a person sees only their own."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,18 +15,6 @@ from partners.forms import NotificationPreferencesForm
 from partners.models import Notification
 
 CHANGED = "notifications-changed"  # the htmx event that makes the bell ask again
-
-
-def logged_in(view):
-    """Notifications belong to the person, whichever organisation they act for (or none yet)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _own(request, pk: int) -> Notification:
@@ -45,20 +31,20 @@ def _page(request):
 
 
 @require_GET
-@logged_in
+@login_required
 def notification_list(request):
     return render(request, "partners/notifications/list.html", {"page": _page(request)})
 
 
 @require_GET
-@logged_in
+@login_required
 def notification_bell(request):
     unread = selectors.notifications_unread_count(user=request.user)
     return render(request, "partners/notifications/_bell.html", {"unread": unread})
 
 
 @require_http_methods(["GET", "POST"])
-@logged_in
+@login_required
 def notification_open(request, pk):
     """Follow a notification: mark it read and go to its page. When it concerns another of the
     person's organisations, they first confirm acting for it (a POST: a link from elsewhere
@@ -88,7 +74,7 @@ def notification_open(request, pk):
 
 
 @require_POST
-@logged_in
+@login_required
 def notification_read(request, pk):
     notification = _own(request, pk)
     notifications.notification_open(user=request.user, notification=notification)
@@ -102,7 +88,7 @@ def notification_read(request, pk):
 
 
 @require_POST
-@logged_in
+@login_required
 def notification_read_all(request):
     count = notifications.notifications_read_all(user=request.user)
     if request.headers.get("HX-Request") == "true":
@@ -122,7 +108,7 @@ def notification_read_all(request):
 
 
 @require_http_methods(["GET", "POST"])
-@logged_in
+@login_required
 def notification_preferences(request):
     form = NotificationPreferencesForm(
         request.POST or None, current=selectors.notification_choices(user=request.user)
