@@ -80,6 +80,7 @@ class Seeder:
         "agreements",
         "referrals",
         "joint_cases",
+        "access_log",
     )
 
     def __init__(self, args):
@@ -189,10 +190,14 @@ class Seeder:
                 share = budget * 0.4 / (len(organisations) - len(self.corporations))
             staff = (("manager", 1), ("beheerder", 1), ("medewerker", max(2, round(share))))
             for role, count in staff:
-                for _n in range(count):
+                for n in range(count):
                     user = next(user_ids)
                     users.append((user, f"bench{user}@bench.example", f"Bench Persoon {user}"))
-                    memberships.append((next(membership_ids), user, organisation, role, now))
+                    # A partner's first worker is its intake: new referrals reach them.
+                    intake = role == "medewerker" and n == 0 and index >= len(self.corporations)
+                    memberships.append(
+                        (next(membership_ids), user, organisation, role, now, intake)
+                    )
                     bucket = self.managers if role == "manager" else self.workers
                     if role != "beheerder":
                         bucket.setdefault(organisation, []).append(user)
@@ -204,7 +209,7 @@ class Seeder:
         )  # fmt: skip
         self.copy(
             "partners_membership",
-            ["id", "user_id", "organisation_id", "role", "started_at"],
+            ["id", "user_id", "organisation_id", "role", "started_at", "receives_referrals"],
             memberships,
         )
         return len(users)
@@ -482,6 +487,77 @@ class Seeder:
         )
         return len(cases)
 
+    def access_log(self):
+        """The access log the work above would have written, in SQL (no row leaves the server):
+        per home visit the household's page viewed and the visit created; per referral the
+        sender's and, once it was answered, the receiver's read; then household lists (one
+        "search" row per household shown, ADR 0006) by the visiting worker, until there are
+        --access-log rows in all."""
+        target = self.args.access_log
+        columns = (
+            "at, user_id, role, organisation_id, household_id, household_corporation_id, "
+            "action, object_type, object_id, legal_basis, origin, detail"
+        )
+        steps = (
+            (
+                "home visits viewed",
+                """
+                SELECT v.created_at - interval '4 minutes', v.created_by_id, 'medewerker',
+                       v.organisation_id, v.household_id, v.organisation_id, 'view',
+                       'cases.household', v.household_id::text, 'eigen_huurder',
+                       '10.0.' || mod(v.id, 250), '{}'
+                FROM cases_homevisit v""",
+            ),
+            (
+                "home visits created",
+                """
+                SELECT v.created_at, v.created_by_id, 'medewerker', v.organisation_id,
+                       v.household_id, v.organisation_id, 'create', 'cases.homevisit',
+                       v.id::text, 'eigen_huurder', '10.0.' || mod(v.id, 250), '{}'
+                FROM cases_homevisit v""",
+            ),
+            (
+                "referrals sent",
+                """
+                SELECT r.sent_at, r.sent_by_id, 'medewerker', r.from_organisation_id,
+                       r.household_id, r.from_organisation_id, 'create', 'cases.referral',
+                       r.id::text, 'eigen_huurder', '10.1.0.' || mod(r.id, 250), '{}'
+                FROM cases_referral r""",
+            ),
+            (
+                "referrals read by their partner",
+                """
+                SELECT r.responded_at - interval '10 minutes', r.responded_by_id, 'medewerker',
+                       r.to_organisation_id, r.household_id, r.from_organisation_id, 'view',
+                       'cases.referral', r.id::text, r.legal_basis, '10.2.0.' || mod(r.id, 250),
+                       '{}'
+                FROM cases_referral r WHERE r.responded_by_id IS NOT NULL""",
+            ),
+        )
+        written = 0
+        with connection.cursor() as cursor:
+            for name, select in steps:
+                cursor.execute(
+                    f"INSERT INTO cases_accesslog ({columns}) {select} LIMIT %s",  # noqa: S608
+                    [max(0, target - written)],
+                )
+                written += cursor.rowcount
+                log(f"  {name}: {cursor.rowcount:,}")
+            # The rest: list pages, each row one household shown, the hour before a visit.
+            cursor.execute(
+                f"""INSERT INTO cases_accesslog ({columns})
+                SELECT v.created_at - interval '1 hour' + (s.n * interval '1 second'),
+                       v.created_by_id, 'medewerker', v.organisation_id, v.household_id,
+                       v.organisation_id, 'search', 'cases.household', v.household_id::text,
+                       'eigen_huurder', '10.0.' || mod(v.id, 250), '{{"lijst": "huishoudens"}}'
+                FROM cases_homevisit v CROSS JOIN generate_series(1, 3) AS s(n)
+                ORDER BY v.id DESC LIMIT %s""",  # noqa: S608
+                [max(0, target - written)],
+            )
+            written += cursor.rowcount
+            log(f"  household lists: {cursor.rowcount:,}")
+        return written
+
     # --- the whole ----------------------------------------------------------------------------
 
     def run(self):
@@ -523,6 +599,7 @@ def main():
     parser.add_argument("--signals", type=int, default=1_000_000)
     parser.add_argument("--referrals", type=int, default=200_000)
     parser.add_argument("--joint-cases", type=int, default=20_000)
+    parser.add_argument("--access-log", type=int, default=3_000_000)
     parser.add_argument("--people", type=int, default=5_000)
     parser.add_argument("--corporations", type=int, default=100)
     parser.add_argument("--municipalities", type=int, default=40)

@@ -75,6 +75,7 @@ class MfaRequiredMiddleware:
         "account_reauthenticate",
         "set_language",
         "health",
+        "alive",
     }
 
     def __init__(self, get_response):

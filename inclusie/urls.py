@@ -22,6 +22,7 @@ ACCOUNT_PAGES = {
 urlpatterns = [
     path("", views.start, name="start"),
     path("gezond/", views.health, name="health"),
+    path("gezond/leeft/", views.alive, name="alive"),
     path("account/", include([p for p in account_urls.urlpatterns if p.name in ACCOUNT_PAGES])),
     path("account/2fa/", include("allauth.mfa.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

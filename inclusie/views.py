@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -194,3 +194,11 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def alive(request):
+    """Liveness, for a process supervisor: the app answers, without touching the database (a
+    database outage must not make every web process be restarted). The benchmark's ceiling:
+    the full middleware stack and no query (bench/RESULTS.md)."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -86,6 +86,13 @@ def test_health_answers_without_login(client):
     assert client.post(reverse("health")).status_code == 405
 
 
+def test_alive_answers_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(reverse("alive"))
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
 def test_a_page_that_does_not_exist_is_dutch(login, admin):
     response = login(admin).get("/bestaat-niet/")
     assert response.status_code == 404

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 # Pages anyone may see without logging in, by view name, with what an anonymous GET gets.
 PUBLIC = {
     "health": {200},
+    "alive": {200},
     "set_language": {302},  # a GET without a language just goes back
     "account_login": {200},
     "account_signup": {200},  # says that sign-up is closed
