@@ -228,6 +228,19 @@ def fresh_referrals(worker: Membership, count: int) -> list[int]:
     return [referral.pk for referral in created]
 
 
+def forget_unaccepted(pages: dict[str, list[dict]]) -> None:
+    """Delete the referrals made for the accept run that it did not reach, so the next run's
+    inboxes are not filled with them (the accepted ones stay, as work done)."""
+    ids = [
+        int(request["path"].split("/")[2])
+        for session in pages.get("referral_accept", [])
+        for request in session["requests"]
+    ]
+    unaccepted = Referral.objects.filter(pk__in=ids, status=ReferralStatus.VERZONDEN)
+    Referral.signals.through.objects.filter(referral__in=unaccepted).delete()
+    unaccepted.delete()
+
+
 def partner_requests(worker: Membership, accepts: int) -> dict[str, list[dict]]:
     return {
         "referral_inbox": [get("/verwijzingen/")]
@@ -321,6 +334,61 @@ def wrk(base: str, data_file: str, *, duration: int, connections: int) -> dict:
     return result
 
 
+def people(
+    base: str, pages: dict[str, list[dict]], chosen: list[str], *, duration: int, count: int
+) -> dict[str, dict]:
+    """`count` people at work: each reads what they got for 1 to 3 seconds, then asks their
+    next page. Person n takes session n of every page in turn (a corporation worker's list,
+    search, household, visit; a partner's inbox and accept; a manager's dashboard). Accepts
+    are taken from the end of each session's list, which the busy run does not reach."""
+    import threading
+
+    latencies: dict[str, list[float]] = {page: [] for page in chosen}
+    failures: dict[str, int] = dict.fromkeys(chosen, 0)
+    stop = time.monotonic() + duration
+
+    def person(number: int) -> None:
+        rng = random.Random(number)  # noqa: S311 - pacing, not secrets
+        turn = rng.randrange(len(chosen))
+        taken: dict[str, int] = {}
+        while True:
+            time.sleep(rng.uniform(1, 3))
+            if time.monotonic() > stop:
+                return
+            page = chosen[turn % len(chosen)]
+            turn += 1
+            session = pages[page][number % len(pages[page])]
+            taken[page] = taken.get(page, 0) + 1
+            if page == "referral_accept":
+                request = session["requests"][-taken[page]]
+            else:
+                request = session["requests"][taken[page] % len(session["requests"])]
+            expect = 302 if request["method"] == "POST" else 200
+            started = time.perf_counter()
+            status, _body = fetch(base, request, session["key"])
+            latencies[page].append((time.perf_counter() - started) * 1e6)
+            failures[page] += status != expect
+
+    threads = [threading.Thread(target=person, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    results = {}
+    for page, values in latencies.items():
+        values.sort()
+        if values:
+            results[page] = {
+                "requests": len(values),
+                **{
+                    f"p{p}_us": values[min(len(values) - 1, int(len(values) * p / 100))]
+                    for p in (50, 95, 99)
+                },
+                "bad": failures[page],
+            }
+    return results
+
+
 def count_queries(sessions: list[dict], page: str) -> int:
     """The queries of the first session's first request of a page, through the test client
     (the same middleware and views, in this process)."""
@@ -412,6 +480,9 @@ def main():
                         help="gunicorn worker processes (default: 2 per core + 1)")  # fmt: skip
     parser.add_argument("--port", type=int, default=8765 + os.getpid() % 1000)
     parser.add_argument("--pages", default=",".join(name for name, *_ in PAGES))
+    parser.add_argument(
+        "--people-duration", type=int, default=120, help="seconds of people at work (0: none)"
+    )
     args = parser.parse_args()
     database = settings.DATABASES["default"]["NAME"]
     if "bench" not in database:
@@ -432,7 +503,7 @@ def main():
          "--worker-tmp-dir", "/dev/shm", "--log-level", "warning"],  # noqa: S108
         cwd=ROOT,
     )  # fmt: skip
-    files, results = [], {}
+    files, results, at_work = [], {}, {}
     try:
         for _attempt in range(60):
             try:
@@ -472,11 +543,16 @@ def main():
                 file=sys.stderr,
                 flush=True,
             )
+        if args.people_duration:
+            at_work = people(
+                base, pages, chosen, duration=args.people_duration, count=args.connections
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
         for name in files:
             Path(name).unlink(missing_ok=True)
+        forget_unaccepted(pages)
 
     ceiling = results["ceiling"]["rps"]
     print(f"\nMachine: {about}")
@@ -505,6 +581,23 @@ def main():
             f"{f'{goal} ms' if goal else '—'} | {met} | "
             f"{bad}{' (' + r['bad_statuses'].strip() + ')' if r['bad_statuses'] else ''} |"
         )
+
+    if at_work:
+        print(
+            f"\n{args.connections} people at work for {args.people_duration} s, each reading a "
+            "page for 1 to 3 s before asking the next, going through the pages in turn:\n"
+        )
+        print("| page | requests | p50 ms | p95 ms | p99 ms | goal p95 | met | not ok |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
+        for page, r in at_work.items():
+            kind, what = kinds[page]
+            goal = GOAL_MS[kind]
+            met = "yes" if r["p95_us"] / 1000 <= goal else "**no**"
+            print(
+                f"| {what} | {r['requests']} | {r['p50_us'] / 1000:.1f} | "
+                f"{r['p95_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} | {goal} ms | {met} | "
+                f"{r['bad']} |"
+            )
 
 
 if __name__ == "__main__":

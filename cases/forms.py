@@ -15,6 +15,7 @@ from cases.workflow import (
     VisitKind,
     VisitOutcome,
 )
+from inclusie.widgets import FastSelect
 from partners.models import Organisation
 
 
@@ -50,12 +51,17 @@ class HouseholdSearchForm(forms.Form):
         ),
     )
     neighbourhood = forms.ModelChoiceField(
-        label=_("Neighbourhood"), queryset=None, required=False, empty_label=_("All")
+        widget=FastSelect,
+        label=_("Neighbourhood"),
+        queryset=None,
+        required=False,
+        empty_label=_("All"),
     )
     complex = forms.ModelChoiceField(
-        label=_("Complex"), queryset=None, required=False, empty_label=_("All")
+        widget=FastSelect, label=_("Complex"), queryset=None, required=False, empty_label=_("All")
     )
     open_signals = forms.ChoiceField(
+        widget=FastSelect,
         label=_("Open signals"),
         required=False,
         choices=_capitalised([ALL, ("ja", _("with open signals")), ("nee", _("without"))]),
@@ -78,18 +84,30 @@ AGE_CHOICES = [
 
 class SignalFilterForm(forms.Form):
     neighbourhood = forms.ModelChoiceField(
-        label=_("Neighbourhood"), queryset=None, required=False, empty_label=_("All")
+        widget=FastSelect,
+        label=_("Neighbourhood"),
+        queryset=None,
+        required=False,
+        empty_label=_("All"),
     )
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=None, required=False, empty_label=_("All")
+        widget=FastSelect, label=_("Category"), queryset=None, required=False, empty_label=_("All")
     )
     severity = forms.ChoiceField(
-        label=_("Severity"), required=False, choices=_capitalised([ALL, *Severity.choices])
+        widget=FastSelect,
+        label=_("Severity"),
+        required=False,
+        choices=_capitalised([ALL, *Severity.choices]),
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=_capitalised([ALL, *SignalStatus.choices])
+        widget=FastSelect,
+        label=_("Status"),
+        required=False,
+        choices=_capitalised([ALL, *SignalStatus.choices]),
     )
-    age = forms.ChoiceField(label=_("Age"), required=False, choices=_capitalised(AGE_CHOICES))
+    age = forms.ChoiceField(
+        label=_("Age"), required=False, choices=_capitalised(AGE_CHOICES), widget=FastSelect
+    )
 
     def __init__(self, *args, neighbourhoods, categories, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases.access_log import log_access, log_shown
 from cases.models import AccessLog, Agreement, Household, Referral, Signal
 from cases.workflow import OPEN_STATUSES, ReferralStatus
+from inclusie.pagination import CappedPaginator
 from partners.models import Membership, Organisation
 
 INBOXES = ("nieuw", "mijn", "te-laat", "alle")
@@ -18,9 +19,7 @@ def _mark_visible(actor: Membership, referrals: list[Referral]) -> list[Referral
     """Mark which referrals may still show their household: a receiver loses the household's
     data when the sharing ends (period passed, consent withdrawn); the referral stays listed."""
     ids = {r.household_id for r in referrals}
-    visible = set(
-        Household.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True)
-    )
+    visible = set(Household.objects.visible_to(actor, among=ids).values_list("pk", flat=True))
     for referral in referrals:
         referral.household_visible = referral.household_id in visible
     return referrals
@@ -32,8 +31,9 @@ def _base(actor: Membership) -> QuerySet:
     )
 
 
-def referral_inbox(*, actor: Membership, box: str) -> list[Referral]:
-    """Referrals to the actor's organisation: new, assigned to the actor, overdue, or all."""
+def referral_inbox(*, actor: Membership, box: str, page: str | None = None, per_page: int = 25):
+    """One page of the referrals to the actor's organisation: new, assigned to the actor,
+    overdue, or all, the nearest deadline first."""
     referrals = _base(actor).filter(to_organisation_id=actor.organisation_id)
     if box == "nieuw":
         referrals = referrals.filter(status=ReferralStatus.VERZONDEN)
@@ -46,22 +46,18 @@ def referral_inbox(*, actor: Membership, box: str) -> list[Referral]:
         referrals = referrals.filter(
             status=ReferralStatus.VERZONDEN, deadline__lt=timezone.localdate()
         )
-    result = _mark_visible(actor, list(referrals.order_by("deadline", "pk")[:200]))
-    _log_list(actor, result, box)
+    result = CappedPaginator(referrals.order_by("deadline", "pk"), per_page).get_page(page)
+    result.object_list = _mark_visible(actor, list(result.object_list))
+    _log_list(actor, result.object_list, box)
     return result
 
 
-def referral_outbox(*, actor: Membership) -> list[Referral]:
-    """Referrals the actor's organisation sent, newest first."""
-    result = _mark_visible(
-        actor,
-        list(
-            _base(actor)
-            .filter(from_organisation_id=actor.organisation_id)
-            .order_by("-sent_at")[:200]
-        ),
-    )
-    _log_list(actor, result, "verstuurd")
+def referral_outbox(*, actor: Membership, page: str | None = None, per_page: int = 25):
+    """One page of the referrals the actor's organisation sent, newest first."""
+    referrals = _base(actor).filter(from_organisation_id=actor.organisation_id)
+    result = CappedPaginator(referrals.order_by("-sent_at", "-pk"), per_page).get_page(page)
+    result.object_list = _mark_visible(actor, list(result.object_list))
+    _log_list(actor, result.object_list, "verstuurd")
     return result
 
 

@@ -55,15 +55,17 @@ def referral_send(request, household_pk):
 def referral_inbox(request):
     box = request.GET.get("lijst", "nieuw")
     box = box if box in selectors_referrals.INBOXES else "nieuw"
-    referrals = selectors_referrals.referral_inbox(actor=request.actor, box=box)
-    return render(request, "cases/referral_inbox.html", {"referrals": referrals, "box": box})
+    page = selectors_referrals.referral_inbox(
+        actor=request.actor, box=box, page=request.GET.get("page")
+    )
+    return render(request, "cases/referral_inbox.html", {"page": page, "box": box})
 
 
 @require_GET
 @worker_required
 def referral_outbox(request):
-    referrals = selectors_referrals.referral_outbox(actor=request.actor)
-    return render(request, "cases/referral_outbox.html", {"referrals": referrals})
+    page = selectors_referrals.referral_outbox(actor=request.actor, page=request.GET.get("page"))
+    return render(request, "cases/referral_outbox.html", {"page": page})
 
 
 def _detail(request, referral, *, forms=None, status=200):

@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -197,6 +197,7 @@ def health(request):
 
 
 @require_GET
+@transaction.non_atomic_requests
 def alive(request):
     """Liveness, for a process supervisor: the app answers, without touching the database (a
     database outage must not make every web process be restarted). The benchmark's ceiling:

@@ -231,6 +231,7 @@ class Referral(models.Model):
         ordering = ["-sent_at"]
         indexes = [
             models.Index(fields=["to_organisation", "status", "deadline"], name="referral_inbox"),
+            models.Index(fields=["to_organisation", "deadline", "id"], name="referral_inbox_all"),
             models.Index(fields=["from_organisation", "-sent_at"], name="referral_outbox"),
             models.Index(fields=["household", "status"], name="referral_household"),
         ]

@@ -63,14 +63,17 @@ class HomeVisit(models.Model):
 
 
 class SignalQuerySet(models.QuerySet):
-    def visible_to(self, actor: Membership):
+    def visible_to(self, actor: Membership, *, ids_first: bool = False):
         """The corporation's own signals; a receiving organisation sees only the signals of
-        referrals shared with it, never the household's other signals."""
+        referrals shared with it, never the household's other signals. `ids_first` reads the
+        shared signals first, for lists (see HouseholdQuerySet.visible_to)."""
         if actor is None:
             return self.none()
         from cases.models.referrals import Referral
 
         shared = Referral.objects.shared_with(actor.organisation_id).values("signals")
+        if ids_first:
+            shared = {pk for pk in shared.values_list("signals", flat=True) if pk is not None}
         return self.filter(Q(household__corporation_id=actor.organisation_id) | Q(pk__in=shared))
 
     def open(self):

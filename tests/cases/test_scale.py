@@ -1,0 +1,146 @@
+"""The pages people use all day stay the same amount of work whatever the data (issue 8,
+ADR 0012): the same queries with few and with many rows, the shared ids read first giving the
+same households as visible_to, and counts that stop at a cap."""
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases import selectors
+from cases.models import Household, Signal
+from inclusie.pagination import CappedPaginator
+from partners.models import Neighbourhood
+from tests.cases.test_referral_views import sent  # noqa: F401 - a fixture
+from tests.factories import HouseholdFactory, NeighbourhoodFactory, ResidentFactory, SignalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def more_households(corporation, neighbourhood, categories, count: int) -> list[Household]:
+    households = []
+    for n in range(count):
+        household = HouseholdFactory(
+            corporation=corporation, neighbourhood=neighbourhood, street="Eikenweg"
+        )
+        ResidentFactory(household=household, name=f"Bewoner Schaal {n}")
+        SignalFactory(household=household, category=categories[n % len(categories)])
+        households.append(household)
+    return households
+
+
+def queries_of(client, url: str, **params) -> int:
+    """The queries of a page asked a second time (the first also writes the new session)."""
+    from django.db import connection
+
+    client.get(url, params)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("cases:household_list", {}),
+        ("cases:household_list", {"q": "Eikenweg 3"}),
+        ("cases:household_list", {"q": "Schaal"}),
+        ("cases:household_list", {"open_signals": "ja"}),
+        ("cases:signal_list", {"lijst": "open"}),
+        ("cases:signal_list", {"lijst": "alle"}),
+    ],
+)
+def test_a_list_asks_the_same_queries_for_3_and_for_40_households(
+    login, corporation, corporation_worker, neighbourhood, categories, url, params
+):
+    client = login(corporation_worker)
+    more_households(corporation, neighbourhood, categories, 3)
+    few = queries_of(client, reverse(url), **params)
+    more_households(corporation, neighbourhood, categories, 37)
+    assert queries_of(client, reverse(url), **params) == few
+
+
+def test_the_household_page_asks_the_same_queries_with_more_history(
+    login, corporation, corporation_worker, household, neighbourhood, categories
+):
+    client = login(corporation_worker)
+    SignalFactory(household=household, category=categories[0])
+    few = queries_of(client, reverse("cases:household_detail", args=[household.pk]))
+    for category in categories:
+        SignalFactory(household=household, category=category)
+        SignalFactory(household=household, category=category, status="opgelost")
+    assert queries_of(client, reverse("cases:household_detail", args=[household.pk])) == few
+
+
+def test_the_inbox_asks_the_same_queries_for_1_and_for_30_referrals(
+    login, welfare_worker, sent  # noqa: F811
+):
+    from cases.models import Referral
+
+    client = login(welfare_worker)
+    few = queries_of(client, reverse("referrals:inbox"))
+    original = sent["referral"]
+    signals = list(original.signals.all())
+    for _n in range(29):
+        copy = Referral.objects.get(pk=original.pk)
+        copy.pk = None
+        copy.save()
+        copy.signals.set(signals)
+    for box in ("nieuw", "alle"):
+        assert queries_of(client, reverse("referrals:inbox"), lijst=box) == few
+
+
+def test_shared_ids_first_give_the_same_households_and_signals_as_visible_to(
+    corporation_worker,
+    welfare_worker,
+    care_worker,
+    outsider,
+    other_household,
+    sent,  # noqa: F811
+):
+    everyone = list(Household.objects.values_list("pk", flat=True))
+    for actor in (corporation_worker, welfare_worker, care_worker, outsider):
+        plain = set(Household.objects.visible_to(actor))
+        assert set(Household.objects.visible_to(actor, ids_first=True)) == plain
+        assert set(Household.objects.visible_to(actor, among=everyone)) == plain
+        assert set(Signal.objects.visible_to(actor, ids_first=True)) == set(
+            Signal.objects.visible_to(actor)
+        )
+    assert Household.objects.shared_ids(welfare_worker) == {sent["referral"].household_id}
+    assert set(Household.objects.visible_to(welfare_worker, among=[other_household.pk])) == set()
+
+
+def test_the_filters_offer_the_neighbourhoods_and_districts_of_the_own_households(
+    corporation_worker, household, other_household, third_corporation
+):
+    district = NeighbourhoodFactory(name="Wijk Noord", cbs_code="WK990200")
+    buurt = NeighbourhoodFactory(
+        name="Buurt Noord", cbs_code="BU99020001", kind=Neighbourhood.Kind.BUURT, parent=district
+    )
+    HouseholdFactory(corporation=household.corporation, neighbourhood=buurt)
+    elsewhere = NeighbourhoodFactory(name="Elders", cbs_code="WK990300")
+    HouseholdFactory(corporation=third_corporation, neighbourhood=elsewhere)
+    offered = set(selectors.neighbourhoods_of(actor=corporation_worker))
+    assert offered == {household.neighbourhood, buurt, district}
+
+
+def test_a_long_list_says_more_than_the_cap_and_still_pages_on(
+    login, corporation, corporation_worker, neighbourhood, categories, monkeypatch
+):
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    more_households(corporation, neighbourhood, categories, 28)  # 25 on page 1, 3 on page 2
+    client = login(corporation_worker)
+    first = client.get(reverse("cases:household_list")).content.decode()
+    assert "Meer dan 3 huishoudens" in first
+    assert "Pagina 1<" in first and "Pagina 1 van" not in first
+    assert "page=2" in first
+    second = client.get(reverse("cases:household_list"), {"page": 2})
+    assert len(second.context["page"].object_list) == 3
+    assert "page=3" not in second.content.decode()
+    beyond = client.get(reverse("cases:household_list"), {"page": 9})
+    assert beyond.context["page"].number == 1, "a page past the end shows the first"
+
+
+def test_a_short_list_keeps_its_exact_count(login, corporation_worker, household):
+    html = login(corporation_worker).get(reverse("cases:household_list")).content.decode()
+    assert "1 huishouden" in html and "Meer dan" not in html
