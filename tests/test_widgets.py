@@ -9,7 +9,7 @@ from inclusie.widgets import FastSelect
 
 CHOICES = [
     ("", "Alle"),
-    ("1", "Buurt <Oost> & \"Noord\""),
+    ("1", 'Buurt <Oost> & "Noord"'),
     ("2", "Wijk 2"),
     ("Groep", [("3", "Drie"), ("4", "Vier")]),
 ]

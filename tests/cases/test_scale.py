@@ -73,7 +73,9 @@ def test_the_household_page_asks_the_same_queries_with_more_history(
 
 
 def test_the_inbox_asks_the_same_queries_for_1_and_for_30_referrals(
-    login, welfare_worker, sent  # noqa: F811
+    login,
+    welfare_worker,
+    sent,  # noqa: F811
 ):
     from cases.models import Referral
 
