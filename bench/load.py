@@ -13,6 +13,8 @@ is in. That is 20 people who never read what they get: harder than 20 people at 
 The pages, each its own run of --duration seconds:
 - ceiling: /gezond/leeft/, a Django view with the whole middleware stack and no database work:
   what this machine serves at most; every page's throughput is shown as a share of it;
+- start: a corporation worker's start page, which reads only the session, the person and the
+  membership: the least any logged-in page costs (the floor; it has no goal of its own);
 - household_list / household_search: a corporation worker's household list, unfiltered
   (page 1 to 5) and searched by street and number, by resident name, or filtered on open
   signals;
@@ -24,6 +26,9 @@ The pages, each its own run of --duration seconds:
 - referral_accept: accepting a referral (POST; each one a fresh referral made for the run);
 - dashboard: a manager's dashboard with one of five filter choices, warm (as managers use it
   between two counts of the tallies: each choice opened once before the run).
+
+Then --people-duration seconds (120) of 20 people at work, each reading a page for 1 to 3
+seconds before asking the next, going through all the pages in turn.
 
 Before the runs, every page is asked once through Django's test client to count its queries
 (the test suite guards that these do not grow with the data). Prints Markdown: the machine,
@@ -78,6 +83,7 @@ LUA = ROOT / "bench" / "load.lua"
 PEOPLE = 20
 # (page, kind of goal, what the page is); the goal's p95 in ms per kind.
 PAGES = (
+    ("start", "floor", "start page: session, person, membership, no list (the floor)"),
     ("household_list", "list", "household list, pages 1-5"),
     ("household_search", "list", "household search (address, name, open signals)"),
     ("household_page", "detail", "household page"),
@@ -87,7 +93,7 @@ PAGES = (
     ("referral_accept", "form post", "referral accepted"),
     ("dashboard", "dashboard", "manager's dashboard (warm)"),
 )
-GOAL_MS = {"list": 100, "detail": 100, "form post": 100, "dashboard": 150}
+GOAL_MS = {"list": 100, "detail": 100, "form post": 100, "dashboard": 150}  # "floor": none
 CSRF = secrets.token_hex(16)  # 32 characters: Django accepts the unmasked secret as the token
 
 
@@ -174,6 +180,7 @@ def corporation_requests(worker: Membership, rng: random.Random) -> dict[str, li
         )
         visits.append({"method": "POST", "path": f"/huishoudens/{pk}/huisbezoek/", "body": body})
     return {
+        "start": [get("/")],
         "household_list": [get("/huishoudens/", page=n) if n > 1 else get("/huishoudens/")
                            for n in range(1, 6)],
         "household_search": searches,
@@ -367,7 +374,9 @@ def people(
             started = time.perf_counter()
             status, _body = fetch(base, request, session["key"])
             latencies[page].append((time.perf_counter() - started) * 1e6)
-            failures[page] += status != expect
+            if status != expect:
+                failures[page] += 1
+                print(f"people: {page} {request['path']} answered {status}", file=sys.stderr)
 
     threads = [threading.Thread(target=person, args=(n,)) for n in range(count)]
     for thread in threads:
@@ -390,12 +399,15 @@ def people(
 
 
 def count_queries(sessions: list[dict], page: str) -> int:
-    """The queries of the first session's first request of a page, through the test client
-    (the same middleware and views, in this process)."""
+    """The queries of a page asked a second time (a GET) by the first session, through the
+    test client (the same middleware and views, in this process); a dashboard then comes from
+    the cache, as managers mostly get it."""
     session = sessions[0]
     request = session["requests"][-1]  # the last: the run goes through them from the first
     client = Client(HTTP_HOST="127.0.0.1")
     client.cookies[settings.SESSION_COOKIE_NAME] = session["key"]
+    if request["method"] == "GET":
+        client.get(request["path"])  # counted the second time, as the test suite does
     with CaptureQueriesContext(connection) as queries:
         if request["method"] == "GET":
             response = client.get(request["path"])
@@ -591,11 +603,12 @@ def main():
         print("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
         for page, r in at_work.items():
             kind, what = kinds[page]
-            goal = GOAL_MS[kind]
-            met = "yes" if r["p95_us"] / 1000 <= goal else "**no**"
+            goal = GOAL_MS.get(kind)
+            met = "—" if goal is None else ("yes" if r["p95_us"] / 1000 <= goal else "**no**")
             print(
                 f"| {what} | {r['requests']} | {r['p50_us'] / 1000:.1f} | "
-                f"{r['p95_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} | {goal} ms | {met} | "
+                f"{r['p95_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} | "
+                f"{f'{goal} ms' if goal else '—'} | {met} | "
                 f"{r['bad']} |"
             )
 
