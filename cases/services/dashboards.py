@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -143,11 +143,6 @@ def dashboard_refresh(*, full: bool = True) -> DashboardRefresh:
     months in which something was added or changed since the last run; the first run, and a
     full one, count everything. Serialised by a lock on the one DashboardRefresh row."""
     started = time.monotonic()
-    if connection.vendor == "postgresql":
-        # The counts are GROUP BYs with COUNT(DISTINCT household) over millions of rows: with
-        # the default 4 MB each sort spills to disk. Only this transaction gets more.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '256MB'")
     DashboardRefresh.objects.get_or_create(pk=1)
     refresh = DashboardRefresh.objects.select_for_update().get(pk=1)
     now = timezone.now()
