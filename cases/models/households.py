@@ -82,7 +82,8 @@ class HouseholdQuerySet(models.QuerySet):
         if among is not None:
             shared = shared.filter(household_id__in=among)
             on_consent = on_consent.filter(case__household_id__in=among)
-        return set(shared.union(on_consent))
+        # No ORDER BY inside a UNION (SQLite refuses it; PostgreSQL does not need it).
+        return set(shared.order_by().union(on_consent.order_by()))
 
     def in_emergency_for(self, actor: Membership):
         """Households the actor opened in an emergency whose window is open now: that person,
