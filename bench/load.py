@@ -192,17 +192,20 @@ def corporation_requests(worker: Membership, rng: random.Random) -> dict[str, li
     }  # fmt: skip
 
 
-def fresh_referrals(worker: Membership, count: int) -> list[int]:
-    """`count` referrals sent to the worker's organisation today, copies of one it received
-    (same household, consent, agreement and signals), for the accept run to accept."""
-    model = (
-        Referral.objects.filter(to_organisation_id=worker.organisation_id)
+def fresh_referrals(worker: Membership, count: int, rng: random.Random) -> list[int]:
+    """`count` referrals sent to the worker's organisation today, for the accept run to accept:
+    each a copy of a different referral it received on consent (same household, consent,
+    agreement and signals), so no household gathers hundreds of referrals over the runs."""
+    models = list(
+        Referral.objects.filter(
+            to_organisation_id=worker.organisation_id, legal_basis="toestemming"
+        )
         .exclude(consent__withdrawn_at__isnull=False)
-        .filter(legal_basis="toestemming")
-        .order_by("-sent_at")
-        .first()
+        .order_by("household_id", "-sent_at")
+        .distinct("household_id")
+        .prefetch_related("signals")[: 4 * count]
     )
-    signals = list(model.signals.values_list("pk", flat=True))
+    models = rng.sample(models, min(count, len(models)))
     now = timezone.now()
     deadline = add_working_days(timezone.localdate(), 5)
     created = Referral.objects.bulk_create(
@@ -221,15 +224,15 @@ def fresh_referrals(worker: Membership, count: int) -> list[int]:
                 sent_at=now,
                 version=1,
             )
-            for _n in range(count)
+            for model in (models[n % len(models)] for n in range(count))
         ],
         batch_size=2000,
     )
     Referral.signals.through.objects.bulk_create(
         [
-            Referral.signals.through(referral_id=referral.pk, signal_id=signal)
-            for referral in created
-            for signal in signals
+            Referral.signals.through(referral_id=referral.pk, signal_id=signal.pk)
+            for n, referral in enumerate(created)
+            for signal in models[n % len(models)].signals.all()
         ],
         batch_size=5000,
     )
@@ -249,13 +252,13 @@ def forget_unaccepted(pages: dict[str, list[dict]]) -> None:
     unaccepted.delete()
 
 
-def partner_requests(worker: Membership, accepts: int) -> dict[str, list[dict]]:
+def partner_requests(worker: Membership, accepts: int, rng: random.Random) -> dict[str, list[dict]]:
     return {
         "referral_inbox": [get("/verwijzingen/")]
         + [get("/verwijzingen/", lijst=box) for box in ("mijn", "te-laat", "alle")],
         "referral_accept": [
             {"method": "POST", "path": f"/verwijzingen/{pk}/accepteren/", "body": "version=1"}
-            for pk in fresh_referrals(worker, accepts)
+            for pk in fresh_referrals(worker, accepts, rng)
         ],
     }
 
@@ -473,8 +476,8 @@ def prepare(args, rng) -> dict[str, list[dict]]:
     if wanted:
         for worker in people_of(partners, Membership.Role.MEDEWERKER, PEOPLE):
             key = session_for(worker)
-            for page, requests in partner_requests(worker, accepts if "referral_accept" in
-                                                   wanted else 1).items():  # fmt: skip
+            count = accepts if "referral_accept" in wanted else 1
+            for page, requests in partner_requests(worker, count, rng).items():
                 pages[page].append({"key": key, "requests": requests})
     managers = people_of(corporations[:12], Membership.Role.MANAGER, 12) + people_of(
         partners[:8], Membership.Role.MANAGER, 8
