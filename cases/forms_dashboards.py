@@ -3,8 +3,7 @@ from datetime import date
 from django import forms
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
@@ -17,25 +16,8 @@ from cases.selectors_dashboards import (
     bucket_start,
     default_period,
 )
+from inclusie.widgets import FastSelect
 from partners.models import Neighbourhood, Organisation
-
-
-class QuickSelect(forms.Select):
-    """A select whose options are written out directly: Django renders each option through a
-    template, which for a few hundred neighbourhoods costs a dashboard more than its figures."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option, mark_safe(" selected") if str(option) in chosen else "", label)
-                for option, label in self.choices
-            ),
-        )
-        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
 def _is_date(text: str) -> bool:
@@ -47,7 +29,7 @@ def _is_date(text: str) -> bool:
 
 
 class QuickDateInput(DateInput):
-    """A date field written out directly, like QuickSelect: the filter form is on every view of
+    """A date field written out directly, like FastSelect: the filter form is on every view of
     the dashboard, and Django's widget templates are its largest cost."""
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -78,7 +60,7 @@ class DashboardFilterForm(forms.Form):
         label=_("Per"),
         required=False,
         choices=[(MONTH, _("Month")), (WEEK, _("Week"))],
-        widget=QuickSelect(attrs={"class": "form-select"}),
+        widget=FastSelect(attrs={"class": "form-select"}),
     )
     neighbourhood = forms.TypedChoiceField(
         label=_("Neighbourhood"), required=False, coerce=int, empty_value=None
@@ -98,7 +80,7 @@ class DashboardFilterForm(forms.Form):
         self.fields["end"].widget.attrs["max"] = today
         for name in self.CHOSEN:
             field = self.fields[name]
-            field.widget = QuickSelect(attrs={"class": "form-select"})
+            field.widget = FastSelect(attrs={"class": "form-select"})
             field.choices = [("", _("All")), *choices[name]]
 
     def mark_errors(self) -> None:

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -283,8 +284,6 @@ _NEIGHBOURHOODS_OF_CORPORATION = """
 def neighbourhoods_of(*, actor: Membership) -> QuerySet:
     """The neighbourhoods (and their districts) where the actor sees households, for filters:
     its own corporation's, and those of households shared with it."""
-    from django.db import connection
-
     org = actor.organisation_id
     with connection.cursor() as cursor:
         cursor.execute(_NEIGHBOURHOODS_OF_CORPORATION, [org, org])

@@ -18,10 +18,7 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         """The exact number of rows up to the cap; cap + 1 when there are more. Only the keys
         are read: annotations (a count of open signals per row) are left out of the count."""
-        rows = self.object_list.order_by()
-        if hasattr(rows, "values"):
-            rows = rows.values("pk")
-        return rows[: self.cap + 1].count()
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
