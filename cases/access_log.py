@@ -38,29 +38,25 @@ def legal_basis_for(*, actor: Membership, household: Household | None) -> str:
     raise PermissionError("no legal basis for this household")  # visible_to() prevents this
 
 
-def legal_bases_for(*, actor: Membership, households: Iterable[Household]) -> dict[int, str]:
-    """legal_basis_for of many households at once, in at most two queries whatever their number
-    (a list page shows up to 200)."""
+def visible_bases(*, actor: Membership, households: Iterable[Household]) -> dict[int, str]:
+    """Of these households, those the actor may see, each with its legal basis: its own
+    tenants, and those shared with it (Household.objects.shared_bases: the rules of
+    visible_to). At most one query whatever their number; the ones it may not see are left
+    out (a list of referrals keeps them, without their household)."""
     org = actor.organisation_id
     bases = {h.pk: LegalBasis.OWN_TENANT for h in households if h.corporation_id == org}
     rest = {h.pk for h in households} - bases.keys()
     if rest:
-        for household_id, basis in (
-            Referral.objects.shared_with(org)
-            .filter(household_id__in=rest)
-            .order_by("household_id", "-sent_at")
-            .values_list("household_id", "legal_basis")
-        ):
-            bases.setdefault(household_id, basis)
-    rest -= bases.keys()
-    if rest:
-        for household_id in (
-            CaseParticipant.objects.on_consent_in_force(org)
-            .filter(case__household_id__in=rest)
-            .values_list("case__household_id", flat=True)
-        ):
-            bases[household_id] = LegalBasis.CONSENT
-    if rest - bases.keys():
+        bases.update(Household.objects.shared_bases(actor, among=rest))
+    return bases
+
+
+def legal_bases_for(*, actor: Membership, households: Iterable[Household]) -> dict[int, str]:
+    """legal_basis_for of many households at once, in at most one query whatever their number
+    (a list page shows up to 200)."""
+    households = list(households)
+    bases = visible_bases(actor=actor, households=households)
+    if len(bases) < len({h.pk for h in households}):
         raise PermissionError("no legal basis for a household shown")  # visible_to prevents it
     return bases
 
@@ -132,11 +128,14 @@ def log_shown(
     households: Iterable[Household],
     detail: dict,
     legal_basis: str | None = None,
+    bases: dict[int, str] | None = None,
 ) -> int:
     """A search or list page: one "search" row per household it showed, each with its own
     legal basis and the page's filters in `detail`, so the household's log, its AVG overview
     and its corporation's viewer find it (ADR 0006). One INSERT for the page, rows sharing
-    one time. A page that showed no household writes one row without a household."""
+    one time. A page that showed no household writes one row without a household. The
+    bases are looked up unless the page knows them: one `legal_basis` for all, or `bases`
+    per household from visible_bases."""
     households = list({h.pk: h for h in households}.values())
     if not households:
         log_access(
@@ -146,11 +145,10 @@ def log_shown(
             legal_basis=LegalBasis.NONE,
         )
         return 1
-    bases = (
-        {h.pk: legal_basis for h in households}
-        if legal_basis
-        else legal_bases_for(actor=actor, households=households)
-    )
+    if legal_basis:
+        bases = {h.pk: legal_basis for h in households}
+    elif bases is None:
+        bases = legal_bases_for(actor=actor, households=households)
     now = timezone.now()
     rows = []
     for household in households:

@@ -1,6 +1,8 @@
+from collections.abc import Iterable
+
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +39,7 @@ class Complex(models.Model):
 
 
 class HouseholdQuerySet(models.QuerySet):
-    def visible_to(self, actor: Membership, *, ids_first: bool = False, among=None):
+    def visible_to(self, actor: Membership, *, ids_first: bool = False):
         """The one door to households: the corporation's own members; an organisation that
         received a referral, while it is open and for REFERRAL_ACCESS_DAYS_AFTER_CLOSE days
         after, as long as its legal basis holds; an organisation taking part in an open
@@ -48,29 +50,23 @@ class HouseholdQuerySet(models.QuerySet):
         `ids_first` reads the households shared with the actor first (one query; for a
         corporation usually none), so that a list over a corporation's tens of thousands of
         households follows an index on the corporation instead of testing every household
-        of the country against the shares (ADR 0012). Same rules, same result. `among`
-        (household ids) asks only about those households: a list of referrals that marks
-        which households it may still show."""
+        of the country against the shares (ADR 0012). Same rules, same result. A list that
+        has its households already (a list of referrals) asks `shared_bases` instead."""
         if actor is None:
             return self.none()
         from cases.models.joint_cases import CaseParticipant
         from cases.models.referrals import Referral
 
         org = actor.organisation_id
-        if among is not None:
-            among = set(among)
-            shared = self.shared_ids(actor, among=among)
-            return self.filter(Q(corporation_id=org) | Q(pk__in=shared), pk__in=among)
         if ids_first:
             return self.filter(Q(corporation_id=org) | Q(pk__in=self.shared_ids(actor)))
         shared = Referral.objects.shared_with(org).values("household_id")
         on_consent = CaseParticipant.objects.on_consent_in_force(org).values("case__household_id")
         return self.filter(Q(corporation_id=org) | Q(pk__in=shared) | Q(pk__in=on_consent))
 
-    def shared_ids(self, actor: Membership, *, among=None) -> set[int]:
+    def shared_ids(self, actor: Membership) -> set[int]:
         """The ids of the households visible_to(actor) shows besides its own corporation's:
-        shared through a referral or an open joint case on consent (one query); only of the
-        households `among` when given."""
+        shared through a referral or an open joint case on consent (one query)."""
         from cases.models.joint_cases import CaseParticipant
         from cases.models.referrals import Referral
 
@@ -79,11 +75,49 @@ class HouseholdQuerySet(models.QuerySet):
         on_consent = CaseParticipant.objects.on_consent_in_force(org).values_list(
             "case__household_id", flat=True
         )
-        if among is not None:
-            shared = shared.filter(household_id__in=among)
-            on_consent = on_consent.filter(case__household_id__in=among)
         # No ORDER BY inside a UNION (SQLite refuses it; PostgreSQL does not need it).
         return set(shared.order_by().union(on_consent.order_by()))
+
+    def shared_bases(self, actor: Membership, *, among: Iterable[int]) -> dict[int, str]:
+        """Of the households `among` (ids), those shared with the actor's organisation as
+        shared_ids counts them (same shares, same rules), each with the legal basis of its
+        share: the basis of the latest referral that shares it (consent or
+        vroegsignalering), else consent through an open joint case. One query, however many
+        households: a list that has its households already marks with it which it may still
+        show and logs each on its basis (ADR 0012)."""
+        from cases.models.access import AccessLog
+        from cases.models.joint_cases import CaseParticipant
+        from cases.models.referrals import Referral
+
+        org = actor.organisation_id
+        among = set(among)
+        if not among:
+            return {}
+        shared = (
+            Referral.objects.shared_with(org)
+            .filter(household_id__in=among)
+            .values_list("household_id", "legal_basis", "sent_at")
+        )
+        on_consent = (
+            CaseParticipant.objects.on_consent_in_force(org)
+            .filter(case__household_id__in=among)
+            .values_list(
+                "case__household_id",
+                Value(AccessLog.LegalBasis.CONSENT, output_field=models.CharField()),
+                Value(None, output_field=models.DateTimeField()),
+            )
+        )
+        latest: dict[int, tuple] = {}
+        consent: set[int] = set()
+        for household_id, basis, sent_at in shared.order_by().union(on_consent.order_by()):
+            if sent_at is None:
+                consent.add(household_id)
+            elif household_id not in latest or sent_at > latest[household_id][0]:
+                latest[household_id] = (sent_at, basis)
+        bases = {household_id: basis for household_id, (_at, basis) in latest.items()}
+        for household_id in consent:
+            bases.setdefault(household_id, AccessLog.LegalBasis.CONSENT)
+        return bases
 
     def in_emergency_for(self, actor: Membership):
         """Households the actor opened in an emergency whose window is open now: that person,

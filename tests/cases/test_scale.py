@@ -2,11 +2,13 @@
 ADR 0012): the same queries with few and with many rows, the shared ids read first giving the
 same households as visible_to, and counts that stop at a cap."""
 
+from datetime import timedelta
+
 import pytest
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases import selectors
+from cases import access_log, selectors
 from cases.models import Household, Signal
 from inclusie.pagination import CappedPaginator
 from partners.models import Neighbourhood
@@ -100,16 +102,37 @@ def test_shared_ids_first_give_the_same_households_and_signals_as_visible_to(
     other_household,
     sent,  # noqa: F811
 ):
-    everyone = list(Household.objects.values_list("pk", flat=True))
     for actor in (corporation_worker, welfare_worker, care_worker, outsider):
         plain = set(Household.objects.visible_to(actor))
         assert set(Household.objects.visible_to(actor, ids_first=True)) == plain
-        assert set(Household.objects.visible_to(actor, among=everyone)) == plain
+        seen = access_log.visible_bases(actor=actor, households=Household.objects.all())
+        assert set(seen) == {h.pk for h in plain}
         assert set(Signal.objects.visible_to(actor, ids_first=True)) == set(
             Signal.objects.visible_to(actor)
         )
     assert Household.objects.shared_ids(welfare_worker) == {sent["referral"].household_id}
-    assert set(Household.objects.visible_to(welfare_worker, among=[other_household.pk])) == set()
+    assert Household.objects.shared_bases(welfare_worker, among=[other_household.pk]) == {}
+
+
+def test_a_shared_household_is_logged_on_the_basis_of_the_latest_referral_that_shares_it(
+    welfare_worker,
+    sent,  # noqa: F811
+):
+    from cases.models import Referral
+
+    original = sent["referral"]
+    home = original.household_id
+    assert Household.objects.shared_bases(welfare_worker, among=[home]) == {home: "toestemming"}
+    later = Referral.objects.get(pk=original.pk)
+    later.pk, later.consent, later.legal_basis = None, None, "vroegsignalering"
+    later.sent_at = original.sent_at + timedelta(hours=1)
+    later.save()
+    assert Household.objects.shared_bases(welfare_worker, among=[home]) == {
+        home: "vroegsignalering"
+    }
+    assert access_log.legal_bases_for(actor=welfare_worker, households=[later.household]) == {
+        home: "vroegsignalering"
+    }
 
 
 def test_the_filters_offer_the_neighbourhoods_and_districts_of_the_own_households(
