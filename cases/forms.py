@@ -16,7 +16,7 @@ from cases.workflow import (
     VisitOutcome,
 )
 from inclusie.widgets import FastSelect
-from partners.models import Organisation
+from partners.models import Neighbourhood, Organisation
 
 
 class DateInput(forms.DateInput):
@@ -40,6 +40,13 @@ def _get_helper() -> FormHelper:
     helper.form_tag = False
     helper.disable_csrf = True
     return helper
+
+
+def _offer(field: forms.ModelChoiceField, model, choices: list[tuple[int, str]]) -> None:
+    """Offer (id, label) pairs read beforehand (from the cache) instead of reading the queryset
+    on every render; a chosen id is still checked to be one of them, against the database."""
+    field.queryset = model.objects.filter(pk__in=[pk for pk, _label in choices])
+    field.choices = [("", field.empty_label), *choices]
 
 
 class HouseholdSearchForm(forms.Form):
@@ -69,7 +76,7 @@ class HouseholdSearchForm(forms.Form):
 
     def __init__(self, *args, neighbourhoods, complexes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["neighbourhood"].queryset = neighbourhoods
+        _offer(self.fields["neighbourhood"], Neighbourhood, neighbourhoods)
         self.fields["complex"].queryset = complexes
         self.helper = _get_helper()
 
@@ -111,7 +118,7 @@ class SignalFilterForm(forms.Form):
 
     def __init__(self, *args, neighbourhoods, categories, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["neighbourhood"].queryset = neighbourhoods
+        _offer(self.fields["neighbourhood"], Neighbourhood, neighbourhoods)
         self.fields["category"].queryset = categories
         self.helper = _get_helper()
 

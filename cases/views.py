@@ -30,7 +30,7 @@ PAGE_SIZE = 25
 def household_list(request):
     form = HouseholdSearchForm(
         request.GET or None,
-        neighbourhoods=selectors.neighbourhoods_of(actor=request.actor),
+        neighbourhoods=selectors.neighbourhood_choices(actor=request.actor),
         complexes=selectors.complexes_of(actor=request.actor),
     )
     form.is_valid()  # an invalid filter is left out; the valid ones still apply
@@ -91,7 +91,7 @@ def signal_list(request):
     scope = scope if scope in SCOPES else "mijn"
     form = SignalFilterForm(
         request.GET or None,
-        neighbourhoods=selectors.neighbourhoods_of(actor=request.actor),
+        neighbourhoods=selectors.neighbourhood_choices(actor=request.actor),
         categories=selectors.categories_all(),
     )
     form.is_valid()  # an invalid filter is left out; the valid ones still apply

@@ -31,6 +31,7 @@ from cases.imports.parsing import (
     validate_rows,
 )
 from cases.models import AccessLog, Complex, Household, HouseholdEvent, HouseholdImport, Resident
+from cases.selectors import neighbourhood_choices_forget
 from partners.models import Membership, Organisation
 
 logger = logging.getLogger(__name__)
@@ -236,6 +237,7 @@ def _import(household_import: HouseholdImport) -> None:
         _import_batch(household_import, actor, batch, columns, complex_ids, counts)
         progress.progress_set(household_import.pk, min(done * BATCH_SIZE, len(rows)), len(rows))
 
+    transaction.on_commit(lambda: neighbourhood_choices_forget(organisation_id=organisation_id))
     household_import.status = Status.DONE
     household_import.finished_at = timezone.now()
     household_import.content = ""

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 from django.utils import timezone, translation
 
-from cases import imports, tasks
+from cases import imports, selectors, tasks
 from cases.imports import progress, service
 from cases.models import (
     AccessLog,
@@ -682,3 +682,16 @@ def test_wrong_methods_are_refused(login, admin, buurten):
     assert client.delete(reverse("imports:upload")).status_code == 405
     assert client.post(reverse("imports:detail", args=[household_import.pk])).status_code == 405
     assert client.get(reverse("imports:confirm", args=[household_import.pk])).status_code == 405
+
+
+def test_an_import_offers_its_neighbourhoods_in_the_list_filters_at_once(
+    actor, corporation_worker, buurten, django_capture_on_commit_callbacks
+):
+    wijk, buurt = buurten
+    assert selectors.neighbourhood_choices(actor=corporation_worker) == []  # now kept
+    with django_capture_on_commit_callbacks(execute=True):
+        run(actor, upload(actor, data("good_comma_utf8.csv")))
+    assert selectors.neighbourhood_choices(actor=corporation_worker) == [
+        (wijk.pk, "Centrum (Testdorp)"),
+        (buurt.pk, "Oude Haven (Testdorp)"),
+    ]

@@ -149,6 +149,28 @@ def test_the_filters_offer_the_neighbourhoods_and_districts_of_the_own_household
     assert offered == {household.neighbourhood, buurt, district}
 
 
+def test_the_filters_neighbourhoods_are_kept_for_minutes_and_a_chosen_one_still_checked(
+    login, corporation_worker, household
+):
+    here = household.neighbourhood
+    kept = selectors.neighbourhood_choices(actor=corporation_worker)
+    assert kept == [(here.pk, f"{here.name} ({here.municipality})")]
+    elsewhere = NeighbourhoodFactory(name="Nieuwbouw", cbs_code="WK990400")
+    HouseholdFactory(corporation=household.corporation, neighbourhood=elsewhere)
+    assert selectors.neighbourhood_choices(actor=corporation_worker) == kept  # no query
+    client = login(corporation_worker)
+    page = client.get(reverse("cases:household_list"))
+    assert f'<option value="{here.pk}">' in page.content.decode()
+    assert f'<option value="{elsewhere.pk}">' not in page.content.decode()
+    # Not offered yet, so not accepted: the filter is left out and the list shows all.
+    chosen = client.get(reverse("cases:household_list"), {"neighbourhood": elsewhere.pk})
+    assert not chosen.context["form"].is_valid()
+    selectors.neighbourhood_choices_forget(organisation_id=household.corporation_id)
+    assert elsewhere.pk in dict(selectors.neighbourhood_choices(actor=corporation_worker))
+    chosen = client.get(reverse("cases:household_list"), {"neighbourhood": elsewhere.pk})
+    assert chosen.context["form"].cleaned_data["neighbourhood"] == elsewhere
+
+
 def test_a_long_list_says_more_than_the_cap_and_still_pages_on(
     login, corporation, corporation_worker, neighbourhood, categories, monkeypatch
 ):
