@@ -43,6 +43,7 @@ def visible_bases(*, actor: Membership, households: Iterable[Household]) -> dict
     tenants, and those shared with it (Household.objects.shared_bases: the rules of
     visible_to). At most one query whatever their number; the ones it may not see are left
     out (a list of referrals keeps them, without their household)."""
+    households = list(households)
     org = actor.organisation_id
     bases = {h.pk: LegalBasis.OWN_TENANT for h in households if h.corporation_id == org}
     rest = {h.pk for h in households} - bases.keys()
@@ -56,7 +57,7 @@ def legal_bases_for(*, actor: Membership, households: Iterable[Household]) -> di
     (a list page shows up to 200)."""
     households = list(households)
     bases = visible_bases(actor=actor, households=households)
-    if len(bases) < len({h.pk for h in households}):
+    if {h.pk for h in households} - bases.keys():
         raise PermissionError("no legal basis for a household shown")  # visible_to prevents it
     return bases
 
@@ -136,6 +137,8 @@ def log_shown(
     one time. A page that showed no household writes one row without a household. The
     bases are looked up unless the page knows them: one `legal_basis` for all, or `bases`
     per household from visible_bases."""
+    if legal_basis and bases is not None:
+        raise ValueError("give one legal_basis for all or bases per household, not both")
     households = list({h.pk: h for h in households}.values())
     if not households:
         log_access(

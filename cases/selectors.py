@@ -4,7 +4,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
@@ -298,36 +297,6 @@ def neighbourhoods_of(*, actor: Membership) -> QuerySet:
         )
     districts = Neighbourhood.objects.filter(pk__in=used, parent__isnull=False).values("parent")
     return Neighbourhood.objects.filter(Q(pk__in=used) | Q(pk__in=districts))
-
-
-NEIGHBOURHOOD_CHOICES_SECONDS = 5 * 60
-
-
-def _neighbourhood_choices_key(organisation_id: int) -> str:
-    return f"list-neighbourhoods:{organisation_id}"
-
-
-def neighbourhood_choices(*, actor: Membership) -> list[tuple[int, str]]:
-    """neighbourhoods_of as the lists' filter offers them, (id, "name (town)"), kept in the
-    cache for a few minutes per organisation: three queries and 150 rows a large corporation
-    would otherwise read on every list page (ADR 0012). An import forgets them at once; a
-    household shared later appears within NEIGHBOURHOOD_CHOICES_SECONDS. Only names of
-    neighbourhoods: the list itself is filtered through visible_to."""
-    key = _neighbourhood_choices_key(actor.organisation_id)
-    choices = cache.get(key)
-    if choices is None:
-        areas = neighbourhoods_of(actor=actor).order_by("municipality", "name")
-        choices = [
-            (pk, f"{name} ({town})")
-            for pk, name, town in areas.values_list("pk", "name", "municipality")
-        ]
-        cache.set(key, choices, timeout=NEIGHBOURHOOD_CHOICES_SECONDS)
-    return choices
-
-
-def neighbourhood_choices_forget(*, organisation_id: int) -> None:
-    """After an import changed the organisation's households: offer its neighbourhoods anew."""
-    cache.delete(_neighbourhood_choices_key(organisation_id))
 
 
 def complexes_of(*, actor: Membership) -> QuerySet:

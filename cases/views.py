@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import selectors, services
+from cases import filter_choices, selectors, services
 from cases.forms import (
     HomeVisitForm,
     HouseholdSearchForm,
@@ -30,7 +30,7 @@ PAGE_SIZE = 25
 def household_list(request):
     form = HouseholdSearchForm(
         request.GET or None,
-        neighbourhoods=selectors.neighbourhood_choices(actor=request.actor),
+        neighbourhoods=filter_choices.neighbourhood_choices(actor=request.actor),
         complexes=selectors.complexes_of(actor=request.actor),
     )
     form.is_valid()  # an invalid filter is left out; the valid ones still apply
@@ -91,7 +91,7 @@ def signal_list(request):
     scope = scope if scope in SCOPES else "mijn"
     form = SignalFilterForm(
         request.GET or None,
-        neighbourhoods=selectors.neighbourhood_choices(actor=request.actor),
+        neighbourhoods=filter_choices.neighbourhood_choices(actor=request.actor),
         categories=selectors.categories_all(),
     )
     form.is_valid()  # an invalid filter is left out; the valid ones still apply

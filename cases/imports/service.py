@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.access_log import log_access_many
+from cases.filter_choices import neighbourhood_choices_forget
 from cases.imports import compare, progress
 from cases.imports.parsing import (
     MAX_ERRORS,
@@ -31,7 +32,6 @@ from cases.imports.parsing import (
     validate_rows,
 )
 from cases.models import AccessLog, Complex, Household, HouseholdEvent, HouseholdImport, Resident
-from cases.selectors import neighbourhood_choices_forget
 from partners.models import Membership, Organisation
 
 logger = logging.getLogger(__name__)
@@ -176,9 +176,13 @@ def household_import_start(*, actor: Membership, household_import: HouseholdImpo
 def _queue(import_id: int) -> None:
     from cases.tasks import household_import  # tasks import this module
 
+    def queue() -> None:
+        household_import.delay(import_id)
+
     # robust: a Redis outage must not turn the committed request into an error page; the sweep
-    # queues the import again.
-    transaction.on_commit(partial(household_import.delay, import_id), robust=True)
+    # queues the import again. (A named function: Django names a robust hook that failed by its
+    # __qualname__, which functools.partial lacks.)
+    transaction.on_commit(queue, robust=True)
 
 
 def _claimable(import_id: int) -> QuerySet:
@@ -237,7 +241,11 @@ def _import(household_import: HouseholdImport) -> None:
         _import_batch(household_import, actor, batch, columns, complex_ids, counts)
         progress.progress_set(household_import.pk, min(done * BATCH_SIZE, len(rows)), len(rows))
 
-    transaction.on_commit(lambda: neighbourhood_choices_forget(organisation_id=organisation_id))
+    def forget_filter_choices() -> None:
+        neighbourhood_choices_forget(organisation_id=organisation_id)
+
+    # After the commit, and robust: the import is done whatever the cache says.
+    transaction.on_commit(forget_filter_choices, robust=True)
     household_import.status = Status.DONE
     household_import.finished_at = timezone.now()
     household_import.content = ""

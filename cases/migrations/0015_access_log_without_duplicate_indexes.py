@@ -3,7 +3,9 @@ index (household, organisation, user or corporation, then time) that serves its 
 and every index costs each row every page writes (ADR 0012).
 
 Only the indexes are dropped: an AlterField would also drop and re-add the foreign-key
-constraints, re-checking every row of a table of millions under lock."""
+constraints, re-checking every row of a table of millions under lock. On PostgreSQL they are
+dropped (and, going back, built) CONCURRENTLY, so the pages that write the log meanwhile are
+not blocked; that cannot run inside a transaction, hence `atomic = False`."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -18,7 +20,20 @@ INDEXES = {
 PROTECT = django.db.models.deletion.PROTECT
 
 
+def run(statement: str):
+    """`statement` for every index, CONCURRENTLY where the database has it (PostgreSQL)."""
+
+    def apply(apps, schema_editor):
+        how = "CONCURRENTLY " if schema_editor.connection.vendor == "postgresql" else ""
+        for name, column in INDEXES.items():
+            schema_editor.execute(statement.format(how=how, name=name, column=column))
+
+    return apply
+
+
 class Migration(migrations.Migration):
+    atomic = False
+
     dependencies = [
         ("cases", "0014_list_indexes"),
         ("partners", "0005_notification_retries_and_dedupe_index"),
@@ -28,11 +43,12 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             database_operations=[
-                migrations.RunSQL(
-                    f'DROP INDEX IF EXISTS "{name}"',
-                    reverse_sql=f'CREATE INDEX "{name}" ON "cases_accesslog" ("{column}")',
+                migrations.RunPython(
+                    run('DROP INDEX {how}IF EXISTS "{name}"'),
+                    run(
+                        'CREATE INDEX {how}IF NOT EXISTS "{name}" ON "cases_accesslog" ("{column}")'
+                    ),
                 )
-                for name, column in INDEXES.items()
             ],
             state_operations=[
                 migrations.AlterField(

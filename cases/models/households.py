@@ -85,9 +85,9 @@ class HouseholdQuerySet(models.QuerySet):
         vroegsignalering), else consent through an open joint case. One query, however many
         households: a list that has its households already marks with it which it may still
         show and logs each on its basis (ADR 0012)."""
-        from cases.models.access import AccessLog
         from cases.models.joint_cases import CaseParticipant
         from cases.models.referrals import Referral
+        from cases.workflow import LegalBasis
 
         org = actor.organisation_id
         among = set(among)
@@ -103,7 +103,7 @@ class HouseholdQuerySet(models.QuerySet):
             .filter(case__household_id__in=among)
             .values_list(
                 "case__household_id",
-                Value(AccessLog.LegalBasis.CONSENT, output_field=models.CharField()),
+                Value(LegalBasis.TOESTEMMING, output_field=models.CharField()),
                 Value(None, output_field=models.DateTimeField()),
             )
         )
@@ -116,7 +116,7 @@ class HouseholdQuerySet(models.QuerySet):
                 latest[household_id] = (sent_at, basis)
         bases = {household_id: basis for household_id, (_at, basis) in latest.items()}
         for household_id in consent:
-            bases.setdefault(household_id, AccessLog.LegalBasis.CONSENT)
+            bases.setdefault(household_id, LegalBasis.TOESTEMMING)
         return bases
 
     def in_emergency_for(self, actor: Membership):

@@ -85,3 +85,20 @@ def test_sqlite_refuses_changes_too(tmp_path):
     for statement in ("UPDATE cases_accesslog SET action='x'", "DELETE FROM cases_accesslog"):
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             db.execute(statement)
+
+
+def test_the_access_log_keeps_one_index_per_way_it_is_read():
+    """Every index costs each row every page writes: the foreign keys have none of their own,
+    each leads a composite index (migration 0015, ADR 0012)."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "cases_accesslog")
+    indexed = sorted(
+        tuple(c["columns"]) for c in constraints.values() if c["index"] and not c["primary_key"]
+    )
+    assert indexed == [
+        ("at",),
+        ("household_corporation_id", "at"),
+        ("household_id", "at"),
+        ("organisation_id", "at"),
+        ("user_id", "at"),
+    ]

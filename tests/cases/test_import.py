@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 from django.utils import timezone, translation
 
-from cases import imports, selectors, tasks
+from cases import filter_choices, imports, tasks
 from cases.imports import progress, service
 from cases.models import (
     AccessLog,
@@ -688,10 +688,41 @@ def test_an_import_offers_its_neighbourhoods_in_the_list_filters_at_once(
     actor, corporation_worker, buurten, django_capture_on_commit_callbacks
 ):
     wijk, buurt = buurten
-    assert selectors.neighbourhood_choices(actor=corporation_worker) == []  # now kept
+    assert filter_choices.neighbourhood_choices(actor=corporation_worker) == []  # now kept
     with django_capture_on_commit_callbacks(execute=True):
         run(actor, upload(actor, data("good_comma_utf8.csv")))
-    assert selectors.neighbourhood_choices(actor=corporation_worker) == [
+    assert filter_choices.neighbourhood_choices(actor=corporation_worker) == [
         (wijk.pk, "Centrum (Testdorp)"),
         (buurt.pk, "Oude Haven (Testdorp)"),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cache_that_fails_after_the_commit_does_not_make_a_done_import_look_failed(
+    actor, buurten, monkeypatch, caplog
+):
+    def unreachable(**_kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(service, "neighbourhood_choices_forget", unreachable)
+    household_import = run(actor, upload(actor, data("good_comma_utf8.csv")))
+    assert household_import.status == Status.DONE
+    assert Household.objects.filter(corporation=actor.organisation).count() == 3
+    assert "nothing was written" not in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_that_fails_after_the_commit_leaves_the_import_to_the_sweep(
+    actor, buurten, settings, monkeypatch, caplog
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    def unreachable(*_args):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.household_import, "delay", unreachable)
+    household_import = upload(actor, data("good_comma_utf8.csv"))
+    imports.household_import_start(actor=actor, household_import=household_import)  # no error
+    household_import.refresh_from_db()
+    assert (household_import.status, household_import.started_by) == (Status.VALIDATED, actor)
+    assert "broker down" in caplog.text

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from cases import access_log, selectors
+from cases import access_log, filter_choices, selectors
 from cases.models import Household, Signal
 from inclusie.pagination import CappedPaginator
 from partners.models import Neighbourhood
@@ -74,24 +75,43 @@ def test_the_household_page_asks_the_same_queries_with_more_history(
     assert queries_of(client, reverse("cases:household_detail", args=[household.pk])) == few
 
 
-def test_the_inbox_asks_the_same_queries_for_1_and_for_30_referrals(
+def more_referrals(original, count: int, worker) -> None:
+    """Copies of a referral in turn new, accepted and assigned to the worker, and closed with
+    an outcome: every part of a list row is shown."""
+    from cases.models import Referral
+
+    signals = list(original.signals.all())
+    for n in range(count):
+        copy = Referral.objects.get(pk=original.pk)
+        copy.pk = None
+        if n % 3 == 1:
+            copy.status, copy.assigned_to = "geaccepteerd", worker.user
+        elif n % 3 == 2:
+            copy.status, copy.outcome, copy.closed_at = "afgerond", "geholpen", timezone.now()
+        copy.save()
+        copy.signals.set(signals)
+
+
+def test_the_referral_lists_ask_the_same_queries_for_3_and_for_30_referrals(
     login,
+    corporation_worker,
     welfare_worker,
     sent,  # noqa: F811
 ):
-    from cases.models import Referral
-
-    client = login(welfare_worker)
-    few = queries_of(client, reverse("referrals:inbox"))
-    original = sent["referral"]
-    signals = list(original.signals.all())
-    for _n in range(29):
-        copy = Referral.objects.get(pk=original.pk)
-        copy.pk = None
-        copy.save()
-        copy.signals.set(signals)
-    for box in ("nieuw", "alle"):
-        assert queries_of(client, reverse("referrals:inbox"), lijst=box) == few
+    boxes = ("nieuw", "mijn", "alle")
+    more_referrals(sent["referral"], 2, welfare_worker)
+    inbox = login(welfare_worker)
+    few = {box: queries_of(inbox, reverse("referrals:inbox"), lijst=box) for box in boxes}
+    outbox = login(corporation_worker)
+    few_sent = queries_of(outbox, reverse("referrals:outbox"))
+    more_referrals(sent["referral"], 27, welfare_worker)
+    inbox = login(welfare_worker)
+    page = inbox.get(reverse("referrals:inbox"), {"lijst": "alle"}).content.decode()
+    assert "Geholpen" in page and welfare_worker.user.name in page
+    for box in boxes:
+        assert queries_of(inbox, reverse("referrals:inbox"), lijst=box) == few[box], box
+    outbox = login(corporation_worker)
+    assert queries_of(outbox, reverse("referrals:outbox")) == few_sent
 
 
 def test_shared_ids_first_give_the_same_households_and_signals_as_visible_to(
@@ -135,6 +155,36 @@ def test_a_shared_household_is_logged_on_the_basis_of_the_latest_referral_that_s
     }
 
 
+def test_consent_through_a_joint_case_shares_on_consent_and_a_referral_comes_first(
+    corporation_worker,
+    care_worker,
+    care,
+    household,
+    other_household,
+    categories,
+    sent,  # noqa: F811
+):
+    from cases.models import Referral
+    from cases.services import joint_cases
+    from tests.cases.test_joint_cases import _consent
+
+    home, elsewhere = household.pk, other_household.pk
+    case = joint_cases.case_open(actor=corporation_worker, household=household)
+    _consent(corporation_worker, household, care, categories[0])
+    joint_cases.case_add_participant(actor=corporation_worker, case=case, organisation=care)
+    assert Household.objects.shared_bases(care_worker, among=[home, elsewhere]) == {
+        home: "toestemming"
+    }
+    assert Household.objects.shared_bases(care_worker, among=[elsewhere]) == {}
+    seen = access_log.visible_bases(actor=care_worker, households=Household.objects.all())
+    assert set(seen) == set(Household.objects.visible_to(care_worker).values_list("pk", flat=True))
+    early = Referral.objects.get(pk=sent["referral"].pk)
+    early.pk, early.to_organisation, early.consent = None, care, None
+    early.legal_basis = "vroegsignalering"
+    early.save()
+    assert Household.objects.shared_bases(care_worker, among=[home]) == {home: "vroegsignalering"}
+
+
 def test_the_filters_offer_the_neighbourhoods_and_districts_of_the_own_households(
     corporation_worker, household, other_household, third_corporation
 ):
@@ -153,11 +203,11 @@ def test_the_filters_neighbourhoods_are_kept_for_minutes_and_a_chosen_one_still_
     login, corporation_worker, household
 ):
     here = household.neighbourhood
-    kept = selectors.neighbourhood_choices(actor=corporation_worker)
+    kept = filter_choices.neighbourhood_choices(actor=corporation_worker)
     assert kept == [(here.pk, f"{here.name} ({here.municipality})")]
     elsewhere = NeighbourhoodFactory(name="Nieuwbouw", cbs_code="WK990400")
     HouseholdFactory(corporation=household.corporation, neighbourhood=elsewhere)
-    assert selectors.neighbourhood_choices(actor=corporation_worker) == kept  # no query
+    assert filter_choices.neighbourhood_choices(actor=corporation_worker) == kept  # no query
     client = login(corporation_worker)
     page = client.get(reverse("cases:household_list"))
     assert f'<option value="{here.pk}">' in page.content.decode()
@@ -165,10 +215,39 @@ def test_the_filters_neighbourhoods_are_kept_for_minutes_and_a_chosen_one_still_
     # Not offered yet, so not accepted: the filter is left out and the list shows all.
     chosen = client.get(reverse("cases:household_list"), {"neighbourhood": elsewhere.pk})
     assert not chosen.context["form"].is_valid()
-    selectors.neighbourhood_choices_forget(organisation_id=household.corporation_id)
-    assert elsewhere.pk in dict(selectors.neighbourhood_choices(actor=corporation_worker))
+    filter_choices.neighbourhood_choices_forget(organisation_id=household.corporation_id)
+    assert elsewhere.pk in dict(filter_choices.neighbourhood_choices(actor=corporation_worker))
     chosen = client.get(reverse("cases:household_list"), {"neighbourhood": elsewhere.pk})
     assert chosen.context["form"].cleaned_data["neighbourhood"] == elsewhere
+
+
+def test_each_organisation_is_offered_its_own_neighbourhoods(
+    corporation_worker, outsider, household, third_corporation
+):
+    elsewhere = NeighbourhoodFactory(name="Elders", cbs_code="WK990300")
+    HouseholdFactory(corporation=third_corporation, neighbourhood=elsewhere)
+    here = household.neighbourhood
+    for _warm in range(2):
+        assert [
+            pk for pk, _l in filter_choices.neighbourhood_choices(actor=corporation_worker)
+        ] == [here.pk]
+        assert [pk for pk, _l in filter_choices.neighbourhood_choices(actor=outsider)] == [
+            elsewhere.pk
+        ]
+
+
+def test_the_lists_work_without_the_cache(login, corporation_worker, household, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    client = login(corporation_worker)
+    for name in ("cases:household_list", "cases:signal_list"):
+        page = client.get(reverse(name))
+        assert page.status_code == 200
+        assert f'<option value="{household.neighbourhood_id}">' in page.content.decode()
 
 
 def test_a_long_list_says_more_than_the_cap_and_still_pages_on(
