@@ -57,8 +57,9 @@ def legal_bases_for(*, actor: Membership, households: Iterable[Household]) -> di
     (a list page shows up to 200)."""
     households = list(households)
     bases = visible_bases(actor=actor, households=households)
-    if {h.pk for h in households} - bases.keys():
-        raise PermissionError("no legal basis for a household shown")  # visible_to prevents it
+    missing = {h.pk for h in households} - bases.keys()
+    if missing:  # visible_to prevents it
+        raise PermissionError(f"no legal basis for households shown: {sorted(missing)}")
     return bases
 
 
