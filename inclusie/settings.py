@@ -200,7 +200,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # notifications' sweep picks up what could not be queued (ADR 0011).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = "Europe/Amsterdam"
-# The managers' dashboards read tallies rebuilt this often (ADR 0009); the page says how old.
+# The managers' dashboards read tallies rebuilt this often (ADR 0013); the page says how old.
 DASHBOARD_REFRESH_SECONDS = 10 * 60
 CELERY_BEAT_SCHEDULE = {
     "sessions-clear-expired": {

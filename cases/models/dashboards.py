@@ -1,5 +1,5 @@
 """The numbers behind the managers' dashboards: aggregates of signals, visits, referrals and
-joint cases, counted by a Celery beat job (ADR 0009), so a dashboard reads a few thousand small
+joint cases, counted by a Celery beat job (ADR 0013), so a dashboard reads a few thousand small
 rows instead of counting millions."""
 
 from django.db import models

@@ -1,4 +1,4 @@
-"""Reads of the managers' dashboards (ADR 0009): every figure from the tallies the beat job
+"""Reads of the managers' dashboards (ADR 0013): every figure from the tallies the beat job
 counts, for the actor's own organisation, and aggregates of partners in an agreement in
 which a cell counting 1 to 4 households of another organisation shows "<5" (`shown`, the one
 place that rule lives: the page, the chart and both exports read its cells).

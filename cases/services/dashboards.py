@@ -1,4 +1,4 @@
-"""Counting the dashboards' tallies again (ADR 0009). Celery beat runs `dashboard_refresh()`
+"""Counting the dashboards' tallies again (ADR 0013). Celery beat runs `dashboard_refresh()`
 every DASHBOARD_REFRESH_SECONDS: it counts again what is open now and only the weeks and months
 in which something happened since the last run, for the organisations it happened to; once a
 night it counts everything again. Each run is one transaction; two runs at once wait for each
