@@ -34,8 +34,9 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from cases import imports  # noqa: E402
 from cases.models import AccessLog, Household, HouseholdImport  # noqa: E402
+from cases.services.imports import household_import_create, household_import_run  # noqa: E402
+from cases.services.imports.parsing import parse  # noqa: E402
 from partners.models import Membership, Neighbourhood, Organisation, User  # noqa: E402
 
 HEADER = (
@@ -121,20 +122,16 @@ def timed(function):
 
 
 def step(actor, content: bytes, label: str, results: list) -> HouseholdImport:
-    parsed, parse_seconds, _ = timed(lambda: imports.parse(content))
+    parsed, parse_seconds, _ = timed(lambda: parse(content))
     household_import, check_seconds, check_queries = timed(
-        lambda: imports.household_import_create(
-            actor=actor, file_name=f"{label}.csv", parsed=parsed
-        )
+        lambda: household_import_create(actor=actor, file_name=f"{label}.csv", parsed=parsed)
     )
     if household_import.status != HouseholdImport.Status.VALIDATED:
         raise SystemExit(f"{label}: file invalid: {household_import.errors[:3]}")
     HouseholdImport.objects.filter(pk=household_import.pk).update(
         started_by=actor, origin=actor.origin, queued_at=timezone.now()
     )
-    _, run_seconds, run_queries = timed(
-        lambda: imports.household_import_run(import_id=household_import.pk)
-    )
+    _, run_seconds, run_queries = timed(lambda: household_import_run(import_id=household_import.pk))
     household_import.refresh_from_db()
     if household_import.status != HouseholdImport.Status.DONE:
         raise SystemExit(f"{label}: import {household_import.status}")

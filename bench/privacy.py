@@ -36,7 +36,6 @@ from django.template.loader import render_to_string  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 
-from cases import selectors_avg, selectors_privacy  # noqa: E402
 from cases.models import (  # noqa: E402
     AccessLog,
     HomeVisit,
@@ -46,6 +45,8 @@ from cases.models import (  # noqa: E402
     Signal,
     SignalCategory,
 )
+from cases.selectors import avg as selectors_avg  # noqa: E402
+from cases.selectors.privacy import AccessLogFilters, access_log_page  # noqa: E402
 from partners.models import Membership, Neighbourhood, Organisation, User  # noqa: E402
 
 HOUSEHOLDS = 5000
@@ -229,24 +230,18 @@ def main():
         f"{AccessLog.objects.filter(household=household).count():,} log rows\n"
     )
     print("| what | time | queries |\n| --- | ---: | ---: |")
-    Filters = selectors_privacy.AccessLogFilters
+    Filters = AccessLogFilters
     for who, officer in officers.items():
         page = timed(
             f"viewer, {who}: first page",
-            lambda o=officer: selectors_privacy.access_log_page(
-                actor=o, filters=Filters(), cursor=None
-            ),
+            lambda o=officer: access_log_page(actor=o, filters=Filters(), cursor=None),
         )
         cursor = page.older
         for _ in range(20):
-            cursor = selectors_privacy.access_log_page(
-                actor=officer, filters=Filters(), cursor=cursor
-            ).older
+            cursor = access_log_page(actor=officer, filters=Filters(), cursor=cursor).older
         timed(
             f"viewer, {who}: page 22",
-            lambda o=officer, c=cursor: selectors_privacy.access_log_page(
-                actor=o, filters=Filters(), cursor=c
-            ),
+            lambda o=officer, c=cursor: access_log_page(actor=o, filters=Filters(), cursor=c),
         )
         for label, filters in [
             ("person", Filters(person=people[who])),
@@ -263,9 +258,7 @@ def main():
         ]:
             timed(
                 f"viewer, {who}: {label}",
-                lambda o=officer, f=filters: selectors_privacy.access_log_page(
-                    actor=o, filters=f, cursor=None
-                ),
+                lambda o=officer, f=filters: access_log_page(actor=o, filters=f, cursor=None),
             )
     officer = officers["corporation"]
     timed(

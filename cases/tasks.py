@@ -2,8 +2,7 @@
 
 from celery import shared_task
 
-from cases import imports, services
-from cases.services import dashboards
+from cases.services import access_reports, dashboards, imports, notices, retention
 
 
 @shared_task(acks_late=True)
@@ -23,8 +22,6 @@ def household_imports_sweep() -> None:
 def deadlines_check() -> int:
     """Hourly: referral deadlines near or passed (escalation) and case actions past due. Safe to
     run twice: each reminder has a key that lets a person get it once."""
-    from cases.services import notices
-
     return notices.deadlines_check()
 
 
@@ -32,13 +29,13 @@ def deadlines_check() -> int:
 def retention_run() -> None:
     """Anonymise what is past its retention term; remove access-log rows past theirs. A second
     run the same night finds nothing left to do."""
-    services.retention_run()
+    retention.retention_run()
 
 
 @shared_task
 def access_reports_daily() -> None:
     """Yesterday's report of unusual access per organisation; a second run adds nothing."""
-    services.access_reports_daily()
+    access_reports.access_reports_daily()
 
 
 @shared_task

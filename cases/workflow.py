@@ -108,7 +108,26 @@ class DeclineReason(models.TextChoices):
     ANDERS = "anders", _("other")
 
 
+class JointCaseStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    CLOSED = "gesloten", _("closed")
+
+
+class AccessBasis(models.TextChoices):
+    """The legal basis of a row in the access log: why the organisation saw the household."""
+
+    OWN_TENANT = "eigen_huurder", _("own tenant (tenancy agreement)")
+    CONSENT = "toestemming", _("consent")
+    VROEGSIGNALERING = "vroegsignalering", _("early warning of debts (Wgs)")
+    EMERGENCY = "noodtoegang", _("emergency access")
+    AVG_REQUEST = "avg_verzoek", _("request of the data subject (GDPR)")
+    SUPERVISION = "toezicht", _("supervision by the privacy officer")
+    NONE = "geen", _("no household data")
+
+
 class LegalBasis(models.TextChoices):
+    """The legal basis on which a referral passes a household's signals on."""
+
     TOESTEMMING = "toestemming", _("consent")
     VROEGSIGNALERING = "vroegsignalering", _("early warning of debts (Wgs)")
 

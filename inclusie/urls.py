@@ -28,13 +28,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("partners.urls")),
     path("meldingen/", include("partners.urls_notifications")),
-    path("huishoudens/import/", include("cases.urls_import")),
-    path("huishoudens/<int:household_pk>/toestemming/", include("cases.urls_consent")),
     path("", include("cases.urls")),
-    path("", include("cases.urls_referrals")),
-    path("", include("cases.urls_joint_cases")),
-    path("", include("cases.urls_privacy")),
-    path("", include("cases.urls_support")),
-    path("", include("cases.urls_ledger")),
-    path("", include("cases.urls_dashboards")),
 ]

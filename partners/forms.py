@@ -6,6 +6,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Membership, Neighbourhood, Notification
+from partners.notifications import KINDS
 
 
 def _helper(submit_label) -> FormHelper:
@@ -83,8 +84,6 @@ class NotificationPreferencesForm(forms.Form):
     are always e-mailed at once and are shown, not offered."""
 
     def __init__(self, *args, current: dict[str, str], **kwargs):
-        from partners.notifications import KINDS
-
         super().__init__(*args, **kwargs)
         self.mandatory = []
         for kind, choice in current.items():

@@ -12,6 +12,7 @@ from partners.models import (
     User,
     token_hash,
 )
+from partners.notifications import CHOOSABLE, email_choice
 
 
 def membership_list(*, actor: Membership, status: str = "active", query: str = "") -> QuerySet:
@@ -91,7 +92,5 @@ def notifications_unread_count(*, user: User) -> int:
 
 def notification_choices(*, user: User) -> dict[str, str]:
     """The person's e-mail choice for every kind, defaults filled in."""
-    from partners.notifications import CHOOSABLE, email_choice
-
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
     return {kind: email_choice(user_id=user.pk, kind=kind, chosen=chosen) for kind in CHOOSABLE}

@@ -1,21 +1,186 @@
-"""ARCHITECTURE.md: cases may import partners; partners never imports cases."""
+"""The layout of ARCHITECTURE.md and ADR 0014, held against the code: partners never imports
+cases, layers point one way, no import cycle, a function-level import only where the list
+below says why, and no flat prefixed modules left in cases."""
 
 import ast
+from collections import defaultdict
 from pathlib import Path
 
+from cases.workflow import ReferralStatus
+from partners.notifications import REFERRAL_STATUS_TEXT
+
 ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("cases", "partners", "inclusie")
+
+# Function-level imports of project code, each with the reason it is not at the top. A new one
+# fails test_function_level_imports_are_the_known_ones until it is added here with its reason.
+FUNCTION_LEVEL = {
+    # Celery: a task calls a service when it runs; the service queues the task after its
+    # commit. The task module imports the services at the top, so the service imports the task
+    # when it queues it.
+    ("cases.services.imports", "cases.tasks"),
+    ("partners.notifications", "partners.tasks"),
+    ("partners.services", "partners.tasks"),
+    ("partners.tasks", "partners.notifications"),
+    ("partners.tasks", "partners.sessions"),
+    # The session store reads the Session model, which names the store as its own.
+    ("partners.models", "partners.sessions"),
+    ("partners.sessions", "partners.models"),
+    # Django's system checks are registered in AppConfig.ready(), after the apps load.
+    ("inclusie.apps", "inclusie.checks"),
+    # The dashboard builder reads the page's sections from the package it builds them for.
+    ("cases.selectors.dashboards", "cases.selectors.dashboards.builder"),
+}
+
+# What each layer of cases may import from cases (prefixes). Models import only models and the
+# rules they apply; selectors never import services, forms or views; services never import
+# forms or views; nothing below views imports views or urls.
+ALLOWED = {
+    "cases.models": ("cases.models", "cases.workflow", "cases.validators", "cases.access.rules"),
+    "cases.access.rules": ("cases.workflow",),
+    "cases.access": ("cases.access", "cases.models", "cases.workflow"),
+    "cases.selectors": (
+        "cases.selectors",
+        "cases.access",
+        "cases.models",
+        "cases.workflow",
+        "cases.labels",
+        "cases.workdays",
+        "cases.validators",
+        "cases.services.imports.parsing",
+    ),
+    "cases.services": (
+        "cases.services",
+        "cases.selectors",
+        "cases.access",
+        "cases.models",
+        "cases.workflow",
+        "cases.workdays",
+        "cases.validators",
+        "cases.tasks",
+    ),
+    "cases.forms": (
+        "cases.forms",
+        "cases.models",
+        "cases.workflow",
+        "cases.validators",
+        "cases.selectors",
+        "cases.services",
+    ),
+}
+# Known exceptions still to be removed (issue 14): a selector that builds forms.
+DEBTS = {("cases.selectors.support", "cases.forms.support")}
+
+
+def _module(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports():
+    """(importer, imported module, at function level) for every import of project code."""
+    found = []
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            module = _module(path)
+            tree = ast.parse(path.read_text())
+
+            def visit(node, nested, module=module):
+                for child in ast.iter_child_nodes(node):
+                    inner = nested or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+                    if isinstance(child, ast.Import):
+                        for alias in child.names:
+                            found.append((module, alias.name, inner))
+                    elif isinstance(child, ast.ImportFrom) and child.module and not child.level:
+                        for alias in child.names:
+                            # `from cases.services import referrals` imports the submodule.
+                            sub = f"{child.module}.{alias.name}"
+                            target = sub if _exists(sub) else child.module
+                            found.append((module, target, inner))
+                    visit(child, inner)
+
+            visit(tree, False)
+    return [(a, b, nested) for a, b, nested in found if b.split(".")[0] in PACKAGES]
+
+
+def _exists(module: str) -> bool:
+    path = ROOT / module.replace(".", "/")
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
 
 
 def test_partners_never_imports_cases():
-    offenders = []
-    for path in (ROOT / "partners").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            offenders += [
-                f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] == "cases"
-            ]
+    offenders = [
+        (a, b) for a, b, _ in _imports() if a.startswith("partners") and b.startswith("cases")
+    ]
     assert offenders == []
+
+
+def test_function_level_imports_are_the_known_ones():
+    nested = {(a, b) for a, b, inner in _imports() if inner}
+    assert nested - FUNCTION_LEVEL == set()
+
+
+def test_no_import_cycle_at_module_level():
+    graph = defaultdict(set)
+    for a, b, inner in _imports():
+        if not inner and a != b:
+            graph[a].add(b)
+    cycles = []
+    state = {}
+
+    def walk(node, stack):
+        state[node] = "open"
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                cycles.append(stack[stack.index(nxt) :] + [nxt])
+            elif nxt not in state:
+                walk(nxt, stack)
+        stack.pop()
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            walk(node, [])
+    # A package's __init__ importing its own submodules is no cycle unless they import it back.
+    assert cycles == []
+
+
+def test_layers_point_one_way():
+    offenders = []
+    for importer, imported, _inner in _imports():
+        if not imported.startswith("cases") or (importer, imported) in DEBTS:
+            continue
+        layer = max(
+            (k for k in ALLOWED if importer == k or importer.startswith(k + ".")),
+            key=len,
+            default=None,
+        )
+        if layer is None:
+            continue
+        if not any(imported == p or imported.startswith(p + ".") for p in ALLOWED[layer]):
+            offenders.append(f"{importer} -> {imported}")
+    assert offenders == []
+
+
+def test_cases_has_one_layout_by_layer_then_subject():
+    flat = [
+        p.name
+        for p in (ROOT / "cases").glob("*.py")
+        if p.name.split("_")[0] in ("views", "forms", "urls", "selectors", "services")
+    ]
+    assert flat == []
+    layers = ("models", "services", "selectors", "forms", "views", "urls")
+    for layer in layers:
+        assert (ROOT / "cases" / layer / "__init__.py").exists(), layer
+
+
+def test_the_referral_status_words_of_partners_are_the_workflows():
+    """partners cannot import cases, so it repeats the words its notifications need: every
+    status a referral moves to after it was sent, and no other."""
+    moved_to = set(ReferralStatus.values) - {ReferralStatus.VERZONDEN}
+    assert set(REFERRAL_STATUS_TEXT) == moved_to

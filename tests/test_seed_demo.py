@@ -38,7 +38,8 @@ def test_seed_demo_is_safe_to_run_twice(capsys):
 
 def test_the_demo_managers_see_filled_dashboards():
     from cases.models import DashboardTally
-    from cases.selectors_dashboards import DashboardFilters, dashboard_get, default_period
+    from cases.selectors.dashboards import dashboard_get
+    from cases.selectors.dashboards.filters import DashboardFilters, default_period
 
     call_command("seed_demo", password="een-eigen-wachtwoord")
     start, end = default_period("maand")

@@ -32,7 +32,7 @@ from cases.models import (
     WorkedHours,
 )
 from cases.models.ledger import first_of_month
-from cases.selectors_costs import add_months
+from cases.selectors.ledger.costs import add_months
 from cases.services.ledger import (
     avoided_cost_save,
     hourly_rate_set,

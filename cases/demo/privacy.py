@@ -21,7 +21,8 @@ from cases.models import (
     RetentionTerm,
 )
 from cases.services.access_reports import access_reports_daily
-from cases.services.privacy import ResidentCorrection, emergency_access_open, household_rectify
+from cases.services.avg import ResidentCorrection, household_rectify
+from cases.services.emergency import emergency_access_open
 from cases.services.retention import retention_terms_ensure, retention_terms_save
 
 Kind = HouseholdEvent.Kind

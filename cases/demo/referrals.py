@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from cases.access.bases import PRECONDITIONS, VROEGSIGNALERING_CATEGORY
 from cases.demo.data import DEMO_PREFIX
 from cases.models import (
     Agreement,
@@ -28,11 +29,8 @@ from cases.models import (
     Signal,
     SignalCategory,
 )
+from cases.services.consents import consent_record, consent_withdraw
 from cases.services.referrals import (
-    PRECONDITIONS,
-    VROEGSIGNALERING_CATEGORY,
-    consent_record,
-    consent_withdraw,
     referral_accept,
     referral_assign,
     referral_complete,

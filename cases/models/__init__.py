@@ -1,6 +1,8 @@
 """WHAT: households, home visits, signals, their history, the access log and privacy."""
 
 from cases.models.access import AccessLog
+from cases.models.agreements import Agreement
+from cases.models.consents import Consent
 from cases.models.dashboards import DashboardRefresh, DashboardTally
 from cases.models.history import HouseholdEvent
 from cases.models.households import Complex, Household, Resident
@@ -14,9 +16,10 @@ from cases.models.ledger import (
     WorkedHours,
 )
 from cases.models.privacy import AccessReport, EmergencyAccess, RetentionTerm
-from cases.models.referrals import Agreement, Consent, Referral
-from cases.models.signals import HomeVisit, Signal, SignalCategory
+from cases.models.referrals import Referral
+from cases.models.signals import Signal, SignalCategory
 from cases.models.support import SupportPackage
+from cases.models.visits import HomeVisit
 
 __all__ = [
     "Agreement",

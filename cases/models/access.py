@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.workflow import AccessBasis
 from partners.models import Membership, Organisation
 
 
@@ -24,14 +25,7 @@ class AccessLog(models.Model):
         ERASE = "erase", _("erased on request")
         AUDIT = "audit", _("read the access log")
 
-    class LegalBasis(models.TextChoices):
-        OWN_TENANT = "eigen_huurder", _("own tenant (tenancy agreement)")
-        CONSENT = "toestemming", _("consent")
-        VROEGSIGNALERING = "vroegsignalering", _("early warning of debts (Wgs)")
-        EMERGENCY = "noodtoegang", _("emergency access")
-        AVG_REQUEST = "avg_verzoek", _("request of the data subject (GDPR)")
-        SUPERVISION = "toezicht", _("supervision by the privacy officer")
-        NONE = "geen", _("no household data")
+    LegalBasis = AccessBasis
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # The foreign keys have no index of their own: each leads one of the indexes below, which

@@ -2,6 +2,8 @@
 joint cases, counted by a Celery beat job (ADR 0013), so a dashboard reads a few thousand small
 rows instead of counting millions."""
 
+from datetime import date, timedelta
+
 from django.db import models
 
 from partners.models import Neighbourhood, Organisation
@@ -109,3 +111,28 @@ class DashboardRefresh(models.Model):
 
     def __str__(self):
         return f"{self.refreshed_at}"
+
+
+# The tallies' vocabulary, shared by the counting (cases.services.dashboards) and the reading
+# (cases.selectors.dashboards): the grains of a period, the keys of a figure's rows.
+Grain = DashboardTally.Grain
+PERIOD_GRAINS = (Grain.WEEK, Grain.MONTH)
+
+# Open signals by age, in days since they were opened: (key, oldest age in the band).
+AGE_BANDS = (("week", 7), ("month", 30), ("quarter", 91), ("half_year", 182), ("older", None))
+ON_TIME, LATE = "on_time", "late"
+WAITING, OVERDUE, ACCEPTED = "waiting", "overdue", "accepted"
+
+
+def bucket_start(day: date, grain: str) -> date:
+    """The first day of the week (Monday) or month that `day` falls in."""
+    if grain == Grain.WEEK:
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def bucket_end(start: date, grain: str) -> date:
+    """The first day after the week or month that starts on `start`."""
+    if grain == Grain.WEEK:
+        return start + timedelta(days=7)
+    return (start + timedelta(days=32)).replace(day=1)

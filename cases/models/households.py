@@ -6,7 +6,9 @@ from django.db.models import Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.access import rules
 from cases.validators import validate_postcode
+from cases.workflow import AccessBasis
 from partners.models import Membership, Neighbourhood, Organisation
 
 phone_validator = RegexValidator(
@@ -38,6 +40,16 @@ class Complex(models.Model):
         return f"{self.name} ({self.code})"
 
 
+def _model(relation: str):
+    """The model at the other end of one of Household's reverse relations (`referrals`,
+    `consents`, `emergency_accesses`, `joint_cases.participants`): the QuerySets below reach the
+    models that point at households without importing them, which would be a cycle."""
+    model = Household
+    for name in relation.split("."):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
 class HouseholdQuerySet(models.QuerySet):
     def visible_to(self, actor: Membership, *, ids_first: bool = False):
         """The one door to households: the corporation's own members; an organisation that
@@ -54,26 +66,28 @@ class HouseholdQuerySet(models.QuerySet):
         has its households already (a list of referrals) asks `shared_bases` instead."""
         if actor is None:
             return self.none()
-        from cases.models.joint_cases import CaseParticipant
-        from cases.models.referrals import Referral
 
         org = actor.organisation_id
         if ids_first:
             return self.filter(Q(corporation_id=org) | Q(pk__in=self.shared_ids(actor)))
-        shared = Referral.objects.shared_with(org).values("household_id")
-        on_consent = CaseParticipant.objects.on_consent_in_force(org).values("case__household_id")
+        shared = _model("referrals").objects.shared_with(org).values("household_id")
+        on_consent = (
+            _model("joint_cases.participants")
+            .objects.on_consent_in_force(org)
+            .values("case__household_id")
+        )
         return self.filter(Q(corporation_id=org) | Q(pk__in=shared) | Q(pk__in=on_consent))
 
     def shared_ids(self, actor: Membership) -> set[int]:
         """The ids of the households visible_to(actor) shows besides its own corporation's:
         shared through a referral or an open joint case on consent (one query)."""
-        from cases.models.joint_cases import CaseParticipant
-        from cases.models.referrals import Referral
 
         org = actor.organisation_id
-        shared = Referral.objects.shared_with(org).values_list("household_id", flat=True)
-        on_consent = CaseParticipant.objects.on_consent_in_force(org).values_list(
-            "case__household_id", flat=True
+        shared = _model("referrals").objects.shared_with(org).values_list("household_id", flat=True)
+        on_consent = (
+            _model("joint_cases.participants")
+            .objects.on_consent_in_force(org)
+            .values_list("case__household_id", flat=True)
         )
         # No ORDER BY inside a UNION (SQLite refuses it; PostgreSQL does not need it).
         return set(shared.order_by().union(on_consent.order_by()))
@@ -85,25 +99,24 @@ class HouseholdQuerySet(models.QuerySet):
         vroegsignalering), else consent through an open joint case. One query, however many
         households: a list that has its households already marks with it which it may still
         show and logs each on its basis (ADR 0012)."""
-        from cases.models.joint_cases import CaseParticipant
-        from cases.models.referrals import Referral
-        from cases.workflow import LegalBasis
 
         org = actor.organisation_id
         among = set(among)
         if not among:
             return {}
         shared = (
-            Referral.objects.shared_with(org)
+            _model("referrals")
+            .objects.shared_with(org)
             .filter(household_id__in=among)
             .values_list("household_id", "legal_basis", "sent_at")
         )
         on_consent = (
-            CaseParticipant.objects.on_consent_in_force(org)
+            _model("joint_cases.participants")
+            .objects.on_consent_in_force(org)
             .filter(case__household_id__in=among)
             .values_list(
                 "case__household_id",
-                Value(LegalBasis.TOESTEMMING, output_field=models.CharField()),
+                Value(AccessBasis.CONSENT, output_field=models.CharField()),
                 Value(None, output_field=models.DateTimeField()),
             )
         )
@@ -114,10 +127,14 @@ class HouseholdQuerySet(models.QuerySet):
                 consent.add(household_id)
             elif household_id not in latest or sent_at > latest[household_id][0]:
                 latest[household_id] = (sent_at, basis)
-        bases = {household_id: basis for household_id, (_at, basis) in latest.items()}
-        for household_id in consent:
-            bases.setdefault(household_id, LegalBasis.TOESTEMMING)
-        return bases
+        return {
+            household_id: rules.basis_of(
+                own=False,
+                referral_basis=latest[household_id][1] if household_id in latest else None,
+                on_consent=household_id in consent,
+            )
+            for household_id in latest.keys() | consent
+        }
 
     def in_emergency_for(self, actor: Membership):
         """Households the actor opened in an emergency whose window is open now: that person,
@@ -125,9 +142,8 @@ class HouseholdQuerySet(models.QuerySet):
         through this door; no list, search, household page or service does (ADR 0010)."""
         if actor is None:
             return self.none()
-        from cases.models.privacy import EmergencyAccess
 
-        opened = EmergencyAccess.objects.active_for(actor).values("household_id")
+        opened = _model("emergency_accesses").objects.active_for(actor).values("household_id")
         return self.filter(pk__in=opened, anonymised_at__isnull=True)
 
     def held_by(self, organisation_id: int):
@@ -135,17 +151,24 @@ class HouseholdQuerySet(models.QuerySet):
         art. 15): its own tenants, and those it referred, was referred, took part in a case
         for, received consent for, or opened in an emergency. What of them it may still read
         is decided per section (cases.selectors_avg)."""
-        from cases.models.joint_cases import CaseParticipant
-        from cases.models.privacy import EmergencyAccess
-        from cases.models.referrals import Consent, Referral
 
         org = organisation_id
-        referred = Referral.objects.filter(
-            Q(from_organisation_id=org) | Q(to_organisation_id=org)
-        ).values("household_id")
-        in_case = CaseParticipant.objects.filter(organisation_id=org).values("case__household_id")
-        consented = Consent.objects.filter(receiving_organisation_id=org).values("household_id")
-        opened = EmergencyAccess.objects.filter(organisation_id=org).values("household_id")
+        referred = (
+            _model("referrals")
+            .objects.filter(Q(from_organisation_id=org) | Q(to_organisation_id=org))
+            .values("household_id")
+        )
+        in_case = (
+            _model("joint_cases.participants")
+            .objects.filter(organisation_id=org)
+            .values("case__household_id")
+        )
+        consented = (
+            _model("consents").objects.filter(receiving_organisation_id=org).values("household_id")
+        )
+        opened = (
+            _model("emergency_accesses").objects.filter(organisation_id=org).values("household_id")
+        )
         return self.filter(
             Q(corporation_id=org)
             | Q(pk__in=referred)

@@ -7,8 +7,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.access import rules
+from cases.models.consents import Consent
 from cases.models.households import Household
-from cases.models.referrals import Consent, Referral
+from cases.models.referrals import Referral
+from cases.workflow import JointCaseStatus
 from partners.models import Membership, Organisation
 
 
@@ -32,9 +35,7 @@ class JointCaseQuerySet(models.QuerySet):
 class JointCase(models.Model):
     """A casus: one household, one coordinating organisation, open or closed with a summary."""
 
-    class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        CLOSED = "gesloten", _("closed")
+    Status = JointCaseStatus
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="joint_cases")
     coordinator_organisation = models.ForeignKey(
@@ -95,14 +96,9 @@ class JointCase(models.Model):
 class CaseParticipantQuerySet(models.QuerySet):
     def on_consent_in_force(self, organisation_id: int):
         """Participations in open cases that rest on a consent still in force."""
-        today = timezone.localdate()
         return self.filter(
-            organisation_id=organisation_id,
-            case__status=JointCase.Status.OPEN,
-            via_consent__isnull=False,
-            via_consent__withdrawn_on__isnull=True,
-            via_consent__given_on__lte=today,
-        ).filter(Q(via_consent__ends_on__isnull=True) | Q(via_consent__ends_on__gte=today))
+            rules.participation_on_consent_q(organisation_id, today=timezone.localdate())
+        )
 
 
 class CaseParticipant(models.Model):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.access import rules
 from cases.models.households import Household
 from partners.models import Membership, Organisation
 
@@ -59,9 +60,9 @@ class EmergencyAccessQuerySet(models.QuerySet):
         if actor is None:
             return self.none()
         return self.filter(
-            user_id=actor.user_id,
-            organisation_id=actor.organisation_id,
-            ends_at__gt=timezone.now(),
+            rules.emergency_open_q(
+                user_id=actor.user_id, organisation_id=actor.organisation_id, now=timezone.now()
+            )
         )
 
 

@@ -2,16 +2,17 @@
 
 Agreements live in cases, not partners, because they name signal categories (ADR 0008)."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.access import rules
+from cases.models.agreements import Agreement
+from cases.models.consents import Consent
 from cases.models.households import Household
-from cases.models.signals import Signal, SignalCategory
+from cases.models.signals import Signal
 from cases.workflow import (
     REFERRAL_OPEN,
     DeclineReason,
@@ -20,117 +21,6 @@ from cases.workflow import (
     ReferralStatus,
 )
 from partners.models import Membership, Organisation
-
-
-class AgreementQuerySet(models.QuerySet):
-    def visible_to(self, actor: Membership):
-        """Administrators of both sides see their agreements."""
-        if actor is None:
-            return self.none()
-        return self.filter(Q(first_id=actor.organisation_id) | Q(second_id=actor.organisation_id))
-
-    def in_force(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(valid_from__lte=on).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=on)
-        )
-
-    def between(self, one_id: int, other_id: int):
-        return self.filter(
-            Q(first_id=one_id, second_id=other_id) | Q(first_id=other_id, second_id=one_id)
-        )
-
-
-class Agreement(models.Model):
-    """A samenwerkingsafspraak: which categories one organisation may refer to the other, and
-    how many working days the receiver has to respond."""
-
-    first = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
-    )
-    second = models.ForeignKey(
-        Organisation, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+"
-    )
-    categories = models.ManyToManyField(
-        SignalCategory, verbose_name=_("signal categories"), related_name="+"
-    )
-    response_days = models.PositiveSmallIntegerField(_("response deadline in working days"))
-    valid_from = models.DateField(_("in force from"))
-    valid_until = models.DateField(_("in force until"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = AgreementQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("agreement")
-        verbose_name_plural = _("agreements")
-        ordering = ["-valid_from"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(first=models.F("second")), name="agreement_two_organisations"
-            ),
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
-                name="agreement_period_in_order",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.first} ↔ {self.second}"
-
-
-class ConsentQuerySet(models.QuerySet):
-    def in_force(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(given_on__lte=on, withdrawn_on__isnull=True).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-        )
-
-
-class Consent(models.Model):
-    """A household's consent to share its data with one organisation for a purpose."""
-
-    class GivenHow(models.TextChoices):
-        MONDELING = "mondeling", _("orally")
-        SCHRIFTELIJK = "schriftelijk", _("in writing")
-
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="consents")
-    receiving_organisation = models.ForeignKey(
-        Organisation, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
-    )
-    purpose = models.CharField(_("purpose"), max_length=300)
-    categories = models.ManyToManyField(
-        SignalCategory, verbose_name=_("signal categories"), related_name="+"
-    )
-    given_how = models.CharField(_("given"), max_length=20, choices=GivenHow.choices)
-    given_on = models.DateField(_("date"))
-    ends_on = models.DateField(_("end date"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_for = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
-    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    withdrawn_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ConsentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("consent")
-        verbose_name_plural = _("consents")
-        ordering = ["-given_on", "-recorded_at"]
-        indexes = [
-            models.Index(fields=["household", "receiving_organisation"], name="consent_lookup")
-        ]
-
-    def __str__(self):
-        return f"{self.household_id} → {self.receiving_organisation}"
 
 
 class ReferralQuerySet(models.QuerySet):
@@ -149,17 +39,7 @@ class ReferralQuerySet(models.QuerySet):
     def shared_with(self, organisation_id: int):
         """Referrals through which a receiving organisation may see the household now: open,
         or closed less than REFERRAL_ACCESS_DAYS_AFTER_CLOSE days ago, on a basis that holds."""
-        today = timezone.localdate()
-        cutoff = timezone.now() - timedelta(days=settings.REFERRAL_ACCESS_DAYS_AFTER_CLOSE)
-        basis_holds = Q(legal_basis=LegalBasis.VROEGSIGNALERING) | (
-            Q(consent__withdrawn_on__isnull=True)
-            & (Q(consent__ends_on__isnull=True) | Q(consent__ends_on__gte=today))
-        )
-        # A referral declined or withdrawn before it was accepted gave nothing to work with.
-        in_time = Q(status__in=REFERRAL_OPEN) | Q(
-            status=ReferralStatus.AFGEROND, closed_at__gte=cutoff
-        )
-        return self.filter(to_organisation_id=organisation_id).filter(in_time & basis_holds)
+        return self.filter(rules.referral_shares_q(organisation_id, **rules.sharing_window()))
 
 
 class Referral(models.Model):

@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.households import Household
-from cases.workflow import OPEN_STATUSES, Severity, SignalStatus, VisitKind, VisitOutcome
+from cases.models.visits import HomeVisit
+from cases.workflow import OPEN_STATUSES, Severity, SignalStatus
 from partners.models import Membership, Organisation
 
 
@@ -40,28 +41,6 @@ class SignalCategory(models.Model):
         return self.name
 
 
-class HomeVisit(models.Model):
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="visits")
-    visited_on = models.DateField(_("date of the visit"))
-    kind = models.CharField(_("kind of visit"), max_length=20, choices=VisitKind.choices)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=VisitOutcome.choices)
-    notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("home visit")
-        verbose_name_plural = _("home visits")
-        ordering = ["-visited_on", "-created_at"]
-        indexes = [models.Index(fields=["household", "-visited_on"], name="visit_household")]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.visited_on}"
-
-
 class SignalQuerySet(models.QuerySet):
     def visible_to(self, actor: Membership, *, ids_first: bool = False):
         """The corporation's own signals; a receiving organisation sees only the signals of
@@ -69,9 +48,12 @@ class SignalQuerySet(models.QuerySet):
         shared signals first, for lists (see HouseholdQuerySet.visible_to)."""
         if actor is None:
             return self.none()
-        from cases.models.referrals import Referral
 
-        shared = Referral.objects.shared_with(actor.organisation_id).values("signals")
+        shared = (
+            self.model._meta.get_field("referrals")
+            .related_model.objects.shared_with(actor.organisation_id)
+            .values("signals")
+        )
         if ids_first:
             shared = {pk for pk in shared.values_list("signals", flat=True) if pk is not None}
         return self.filter(Q(household__corporation_id=actor.organisation_id) | Q(pk__in=shared))

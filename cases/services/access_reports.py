@@ -34,7 +34,7 @@ from cases.models import (
     Referral,
     Signal,
 )
-from cases.services.notify_privacy import privacy_officers_notify
+from cases.services.notices import privacy_officers_notify
 from cases.workflow import OPEN_STATUSES
 from partners.models import Membership, Notification
 

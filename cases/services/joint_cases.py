@@ -4,7 +4,6 @@ coordinating organisation, with an action plan and notes, closed with a summary.
 Every step is an event in the household's history (with the case's id in `data`) and one
 access-log row on the legal basis of the acting organisation's participation."""
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -12,67 +11,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.access_log import log_access
+from cases.access.bases import Basis, participation_basis
+from cases.access.log import log_access
 from cases.models import (
     AccessLog,
     CaseAction,
     CaseNote,
     CaseParticipant,
-    Consent,
     Household,
     HouseholdEvent,
     JointCase,
-    Referral,
 )
 from cases.services import notices
-from cases.workflow import ReferralStatus
 from partners.models import Membership, Organisation
 
 Kind = HouseholdEvent.Kind
-# A referral the partner accepted (or completed recently) is a reason to work together; one
-# only sent or declined is not.
-REFERRAL_ACCEPTED = (ReferralStatus.GEACCEPTEERD, ReferralStatus.AFGEROND)
-
-
-@dataclass(frozen=True)
-class Basis:
-    """Why an organisation may take part in a household's case."""
-
-    referral: Referral | None = None
-    consent: Consent | None = None
-    own: bool = False
-
-    @property
-    def legal_basis(self) -> str:
-        if self.own:
-            return AccessLog.LegalBasis.OWN_TENANT
-        if self.referral is not None:
-            return self.referral.legal_basis
-        return AccessLog.LegalBasis.CONSENT
-
-
-def participation_basis(*, household: Household, organisation_id: int) -> Basis | None:
-    """The household's own corporation; or an accepted referral to the organisation that is
-    still shared; or a consent in force to it. None when there is no basis."""
-    if household.corporation_id == organisation_id:
-        return Basis(own=True)
-    referral = (
-        Referral.objects.shared_with(organisation_id)
-        .filter(household=household, status__in=REFERRAL_ACCEPTED)
-        .order_by("-sent_at")
-        .first()
-    )
-    if referral is not None:
-        return Basis(referral=referral)
-    consent = (
-        Consent.objects.in_force()
-        .filter(household=household, receiving_organisation_id=organisation_id)
-        .order_by("-given_on", "-pk")
-        .first()
-    )
-    if consent is not None:
-        return Basis(consent=consent)
-    return None
 
 
 def _event(*, actor, case: JointCase, kind: str, **data) -> None:

@@ -20,7 +20,7 @@ from cases.models import (
     WorkedHours,
 )
 from cases.models.ledger import first_of_month
-from cases.selectors_costs import add_months
+from cases.selectors.ledger.costs import add_months
 from partners.models import Membership
 
 MAX_RATE = Decimal("999.99")

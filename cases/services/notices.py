@@ -2,7 +2,8 @@
 
 Each function is called by a service inside its transaction, so the notifications are written
 with the event or not at all (partners.notifications.notify, the outbox). Texts name
-organisations, never households or residents; the link leads to the page, behind the login."""
+organisations, never households or residents; the link leads to the page, behind the login.
+Privacy tells an organisation's privacy officers through `privacy_officers_notify`."""
 
 from datetime import date
 
@@ -11,6 +12,7 @@ from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.access.bases import participation_basis
 from cases.models import CaseAction, CaseNote, Consent, HomeVisit, JointCase, Referral
 from cases.workdays import add_working_days
 from cases.workflow import ReferralStatus, Severity
@@ -116,7 +118,6 @@ def case_note_added(note: CaseNote) -> None:
     """A note for all participants: the people concerned at every participating organisation."""
     if note.visibility != CaseNote.Visibility.ALL:
         return
-    from cases.services.joint_cases import participation_basis
 
     case = note.case
     for participant in case.participants.select_related("organisation"):
@@ -306,4 +307,28 @@ def _told(prefix: str):
         Notification.objects.filter(
             dedupe_key=Concat(Value(prefix), Cast(OuterRef("pk"), CharField()))
         )
+    )
+
+
+def privacy_officers(organisation_id: int):
+    return User.objects.filter(
+        memberships__organisation_id=organisation_id,
+        memberships__role=Membership.Role.PRIVACYFUNCTIONARIS,
+        memberships__ended_at__isnull=True,
+        is_active=True,
+    ).distinct()
+
+
+def privacy_officers_notify(
+    *, organisation_id: int, kind: str, url: str, data: dict, dedupe_key: str
+) -> list:
+    """Notify the organisation's privacy officers, in the caller's transaction (the outbox;
+    with a dedupe_key nobody is told twice)."""
+    return notify(
+        recipients=list(privacy_officers(organisation_id)),
+        kind=kind,
+        organisation=Organisation.objects.get(pk=organisation_id),
+        url=url,
+        data=data,
+        dedupe_key=dedupe_key,
     )

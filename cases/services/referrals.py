@@ -1,27 +1,25 @@
-"""Consent, and referrals between organisations: sent on a legal basis, accepted or declined,
-completed with an outcome, or withdrawn. The referred signals follow the referral."""
-
-from datetime import date
+"""Referrals between organisations: sent on a legal basis, accepted or declined, completed with
+an outcome, or withdrawn. The referred signals follow the referral."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cases.access_log import log_access
+from cases.access.bases import referral_basis
+from cases.access.log import log_access
 from cases.models import (
     AccessLog,
-    Agreement,
     Consent,
     Household,
     HouseholdEvent,
     Referral,
     Signal,
-    SignalCategory,
 )
 from cases.services import notices
+from cases.services.agreements import referral_agreement
+from cases.services.history import household_event_add
 from cases.workdays import add_working_days
 from cases.workflow import (
     OPEN_STATUSES,
@@ -35,171 +33,6 @@ from cases.workflow import (
 from partners.models import Membership, Organisation
 
 Kind = HouseholdEvent.Kind
-VROEGSIGNALERING_CATEGORY = "huurachterstand"
-# Besluit gemeentelijke schuldhulpverlening, art. 2: what must have happened before a landlord
-# passes rent arrears on to the municipality without consent.
-PRECONDITIONS = ("contact_attempted", "reminder_sent", "offer_made", "no_objection")
-
-
-def _event(*, actor, household, kind, referral=None, **data) -> None:
-    HouseholdEvent.objects.create(
-        household=household,
-        kind=kind,
-        user_id=actor.user_id,
-        organisation_id=actor.organisation_id,
-        referral=referral,
-        data=data,
-    )
-
-
-def _own_household(actor: Membership, household: Household) -> None:
-    if household.corporation_id != actor.organisation_id:
-        raise ValidationError(_("Only the household's own corporation may do this."))
-
-
-# --- consent ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def consent_record(
-    *,
-    actor: Membership,
-    household: Household,
-    receiving_organisation: Organisation,
-    purpose: str,
-    categories: list[SignalCategory],
-    given_how: str,
-    given_on: date,
-    ends_on: date | None = None,
-) -> Consent:
-    """Record that the household agreed to share its data with an organisation."""
-    _own_household(actor, household)
-    if given_on > timezone.localdate():
-        raise ValidationError({"given_on": _("Consent cannot be given in the future.")})
-    if ends_on and ends_on < given_on:
-        raise ValidationError({"ends_on": _("The end date cannot be before the date given.")})
-    if not categories:
-        raise ValidationError({"categories": _("Choose what the consent is about.")})
-    if given_how not in Consent.GivenHow.values:
-        raise ValidationError({"given_how": _("Choose how the consent was given.")})
-    consent = Consent.objects.create(
-        household=household,
-        receiving_organisation=receiving_organisation,
-        purpose=purpose.strip(),
-        given_how=given_how,
-        given_on=given_on,
-        ends_on=ends_on,
-        recorded_by_id=actor.user_id,
-        recorded_for_id=actor.organisation_id,
-    )
-    consent.categories.set(categories)
-    _event(
-        actor=actor,
-        household=household,
-        kind=Kind.CONSENT_RECORDED,
-        to=receiving_organisation.name,
-        categories=[c.name for c in categories],
-    )
-    log_access(actor=actor, action=AccessLog.Action.CREATE, household=household, obj=consent)
-    return consent
-
-
-@transaction.atomic
-def consent_withdraw(*, actor: Membership, consent: Consent, withdrawn_on: date) -> Consent:
-    """Withdraw consent; the receiving organisation's access through it ends at once."""
-    consent = Consent.objects.select_for_update().select_related("household").get(pk=consent.pk)
-    _own_household(actor, consent.household)
-    if consent.withdrawn_on:
-        raise ValidationError(_("This consent has already been withdrawn."))
-    if withdrawn_on > timezone.localdate() or withdrawn_on < consent.given_on:
-        raise ValidationError(
-            {"withdrawn_on": _("Give the date the household withdrew its consent.")}
-        )
-    consent.withdrawn_on = withdrawn_on
-    consent.withdrawn_recorded_by_id = actor.user_id
-    consent.withdrawn_at = timezone.now()
-    consent.save(update_fields=["withdrawn_on", "withdrawn_recorded_by", "withdrawn_at"])
-    _event(
-        actor=actor,
-        household=consent.household,
-        kind=Kind.CONSENT_WITHDRAWN,
-        to=consent.receiving_organisation.name,
-    )
-    log_access(
-        actor=actor, action=AccessLog.Action.UPDATE, household=consent.household, obj=consent
-    )
-    notices.consent_withdrawn(consent)
-    return consent
-
-
-# --- the legal basis of a referral -----------------------------------------------------------
-
-
-def referral_agreement(*, sender: Organisation, receiver: Organisation, categories) -> Agreement:
-    """The agreement in force that allows these categories from sender to receiver."""
-    agreement = (
-        Agreement.objects.between(sender.pk, receiver.pk)
-        .in_force()
-        .prefetch_related("categories")
-        .first()
-    )
-    if agreement is None:
-        raise ValidationError(
-            _("There is no agreement in force with %(partner)s, so it cannot receive referrals.")
-            % {"partner": receiver.name}
-        )
-    outside = {c.name for c in categories} - {c.name for c in agreement.categories.all()}
-    if outside:
-        raise ValidationError(
-            _("The agreement with %(partner)s does not cover: %(categories)s.")
-            % {"partner": receiver.name, "categories": ", ".join(sorted(outside))}
-        )
-    return agreement
-
-
-def referral_basis(
-    *,
-    household: Household,
-    receiver: Organisation,
-    categories,
-    preconditions: dict | None,
-) -> tuple[str, Consent | None]:
-    """Consent in force for this organisation and these categories, or the vroegsignalering
-    route with its preconditions; otherwise refused with the reason."""
-    if preconditions is not None:
-        if {c.code for c in categories} != {VROEGSIGNALERING_CATEGORY}:
-            raise ValidationError(
-                _("Without consent only rent arrears may be passed on (vroegsignalering).")
-            )
-        if receiver.kind != Organisation.Kind.GEMEENTE:
-            raise ValidationError(
-                _("Without consent, rent arrears may only be passed on to a municipality.")
-            )
-        missing = [name for name in PRECONDITIONS if not preconditions.get(name)]
-        if missing:
-            raise ValidationError(
-                _(
-                    "Rent arrears may be passed on without consent only after personal contact "
-                    "was attempted, a written reminder was sent, the offer to pass the data on "
-                    "was made and the tenant did not object."
-                )
-            )
-        return LegalBasis.VROEGSIGNALERING, None
-    wanted = {c.pk for c in categories}
-    for consent in (
-        Consent.objects.in_force()
-        .filter(household=household, receiving_organisation=receiver)
-        .prefetch_related("categories")
-    ):
-        if wanted <= {c.pk for c in consent.categories.all()}:
-            return LegalBasis.TOESTEMMING, consent
-    raise ValidationError(
-        _(
-            "The household has not given consent to share these signals with %(partner)s. "
-            "Record the consent first."
-        )
-        % {"partner": receiver.name}
-    )
 
 
 def _basis_still_valid(referral: Referral) -> bool:
@@ -298,7 +131,7 @@ def referral_send(
     )
     referral.signals.set(signals)
     _signals_follow(actor=actor, referral=referral, to_status=SignalStatus.DOORVERWEZEN)
-    _event(
+    household_event_add(
         actor=actor,
         household=household,
         kind=Kind.REFERRAL_SENT,
@@ -348,7 +181,9 @@ def _move(*, actor, referral: Referral, new: str, kind: str, **data) -> Referral
         referral.closed_by_id, referral.closed_at = actor.user_id, now
         _signals_follow(actor=actor, referral=referral, to_status=SignalStatus.IN_BEHANDELING)
     referral.save()
-    _event(actor=actor, household=referral.household, kind=kind, referral=referral, **data)
+    household_event_add(
+        actor=actor, household=referral.household, kind=kind, referral=referral, **data
+    )
     _log_change(actor, referral)
     notices.referral_moved(referral)
     return referral
@@ -463,53 +298,3 @@ def referral_assign(*, actor: Membership, referral: Referral, user) -> Referral:
     referral.save(update_fields=["assigned_to", "version"])
     _log_change(actor, referral)
     return referral
-
-
-# --- agreements ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def agreement_save(
-    *,
-    actor: Membership,
-    agreement: Agreement | None = None,
-    partner: Organisation,
-    categories: list[SignalCategory],
-    response_days: int,
-    valid_from: date,
-    valid_until: date | None = None,
-) -> Agreement:
-    """Make or change an agreement with a partner (administrators of the organisation that made
-    it; the partner's administrators see it)."""
-    if actor.role != Membership.Role.BEHEERDER:
-        raise ValidationError(_("Only an administrator may make agreements."))
-    if agreement is not None and agreement.first_id != actor.organisation_id:
-        raise ValidationError(_("Only the organisation that made the agreement may change it."))
-    if partner.pk == actor.organisation_id:
-        raise ValidationError({"partner": _("An agreement is with another organisation.")})
-    if not categories:
-        raise ValidationError({"categories": _("Choose the categories that may be referred.")})
-    if not 1 <= response_days <= 60:
-        raise ValidationError({"response_days": _("Give a deadline of 1 to 60 working days.")})
-    if valid_until and valid_until < valid_from:
-        raise ValidationError({"valid_until": _("The end cannot be before the start.")})
-    overlapping = Agreement.objects.between(actor.organisation_id, partner.pk).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from)
-    )
-    if valid_until:
-        overlapping = overlapping.filter(valid_from__lte=valid_until)
-    if agreement is not None:
-        overlapping = overlapping.exclude(pk=agreement.pk)
-    if overlapping.exists():
-        raise ValidationError(
-            _("There is already an agreement with %(partner)s in this period: change or end it.")
-            % {"partner": partner.name}
-        )
-    agreement = agreement or Agreement(first_id=actor.organisation_id, created_by_id=actor.user_id)
-    agreement.second = partner
-    agreement.response_days = response_days
-    agreement.valid_from = valid_from
-    agreement.valid_until = valid_until
-    agreement.save()
-    agreement.categories.set(categories)
-    return agreement

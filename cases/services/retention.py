@@ -30,7 +30,7 @@ from cases.models import (
     SupportPackage,
 )
 from cases.models.history import FREE_TEXT_KEYS
-from cases.retention import (
+from cases.selectors.retention import (
     ANONYMISED_SUMMARY,
     ANONYMISED_TEXT,
     BOUNDS,

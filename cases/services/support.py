@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cases.access_log import log_access
+from cases.access.bases import DECIDERS, payer_choices
+from cases.access.log import log_access
 from cases.models import (
     AccessLog,
     Household,
     HouseholdEvent,
     SupportPackage,
 )
-from cases.support_rules import DECIDERS, payer_choices
 from cases.workflow import PackageItem, PackageStatus, package_can_move
 from partners.models import Membership, Organisation
 

@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from cases.services.consents import consent_record
+from cases.services.emergency import emergency_access_open
+from cases.services.referrals import referral_send
+from cases.services.support import support_package_request
 from tests.browser.conftest import DESKTOP, NARROW_PHONE, launch_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -171,13 +175,12 @@ def test_the_referral_and_case_pages_meet_wcag_aa(
 ):
     from django.utils import timezone
 
-    from cases import services
     from tests.cases.test_referrals import agree
     from tests.factories import SignalFactory
 
     lonely = categories[0]
     agree(corporation, welfare, lonely)
-    services.consent_record(
+    consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=welfare,
@@ -187,7 +190,7 @@ def test_the_referral_and_case_pages_meet_wcag_aa(
         given_on=timezone.localdate(),
     )
     signal = SignalFactory(household=household, category=lonely)
-    referral = services.referral_send(
+    referral = referral_send(
         actor=corporation_worker, household=household, to_organisation=welfare, signals=[signal]
     )
     found = {}
@@ -243,14 +246,13 @@ def test_the_privacy_pages_meet_wcag_aa(
 ):
     from django.utils import timezone
 
-    from cases import services
-    from cases.access_log import log_access
+    from cases.access.log import log_access
     from cases.models import AccessReport
     from tests.factories import SignalFactory
 
     SignalFactory(household=household, category=categories[0], description="Trap is te steil")
     log_access(actor=corporation_worker, action="view", household=household, obj=household)
-    access = services.emergency_access_open(
+    access = emergency_access_open(
         actor=care_worker, household=household, reason="Buren horen al twee dagen niets."
     )
     report = AccessReport.objects.create(
@@ -341,13 +343,12 @@ def test_the_package_hours_and_ledger_pages_meet_wcag_aa(
 ):
     from decimal import Decimal
 
-    from cases import services
     from tests.cases.test_ledger import build_example
 
     build_example(
         corporation, welfare, municipality, care, third_corporation, household, shared_worker
     )
-    package = services.support_package_request(
+    package = support_package_request(
         actor=corporation_worker,
         household=household,
         item="witgoed",

@@ -4,7 +4,8 @@ the notification is read; on a phone it stays in sight without opening the menu.
 import pytest
 from django.utils import timezone
 
-from cases import services
+from cases.services.consents import consent_record
+from cases.services.referrals import referral_send
 from partners.models import Membership
 from tests.browser.conftest import DESKTOP, PHONE, launch_context
 from tests.cases.test_referrals import agree
@@ -42,7 +43,7 @@ def test_the_bell_rises_when_a_referral_arrives_and_falls_when_read(
     settings.NOTIFICATION_POLL_SECONDS = 2
     lonely = categories[0]
     agree(corporation_worker.organisation, welfare, lonely)
-    services.consent_record(
+    consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=welfare,
@@ -62,7 +63,7 @@ def test_the_bell_rises_when_a_referral_arrives_and_falls_when_read(
 
     for _ in range(2):
         signal = SignalFactory(household=household, category=lonely)
-        services.referral_send(
+        referral_send(
             actor=corporation_worker,
             household=household,
             to_organisation=welfare,

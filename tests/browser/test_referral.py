@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from cases import services
+from cases.services.consents import consent_record
 from tests.browser.conftest import DESKTOP, launch_context
 from tests.cases.test_referrals import agree
 from tests.factories import SignalFactory
@@ -33,7 +33,7 @@ def test_refer_with_consent_the_partner_accepts_and_completes_the_sender_sees_th
 ):
     lonely = categories[0]
     agree(corporation, welfare, lonely)
-    services.consent_record(
+    consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=welfare,

@@ -9,10 +9,25 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
-from cases import services
 from cases.models import Household, HouseholdImport
 from cases.services import joint_cases
-from cases.services.privacy import ResidentCorrection
+from cases.services.avg import ResidentCorrection, household_rectify
+from cases.services.consents import consent_record
+from cases.services.emergency import emergency_access_open
+from cases.services.referrals import (
+    referral_accept,
+    referral_complete,
+    referral_decline,
+    referral_send,
+)
+from cases.services.signals import signal_change_status
+from cases.services.support import (
+    support_package_approve,
+    support_package_decline,
+    support_package_deliver,
+    support_package_request,
+)
+from cases.services.visits import SignalInput, home_visit_log
 from tests.cases.test_referrals import agree
 from tests.factories import ComplexFactory, HouseholdFactory, ResidentFactory
 
@@ -98,7 +113,7 @@ def build(
     )
     anna = ResidentFactory(household=household, name=OLD_NAME, birth_year=1950)
     ResidentFactory(household=household, name=OTHER_NAME, birth_year=1949, is_main_tenant=False)
-    services.household_rectify(
+    household_rectify(
         actor=privacy_officer,
         household=household,
         phone=PHONE,
@@ -107,7 +122,7 @@ def build(
         reason=TEXTS["rectify_reason"],
     )
     today = timezone.localdate()
-    services.home_visit_log(
+    home_visit_log(
         actor=corporation_worker,
         household=household,
         visited_on=today,
@@ -115,16 +130,16 @@ def build(
         outcome="signalen",
         notes=TEXTS["visit_notes"],
         signals=[
-            services.SignalInput(lonely, "midden", TEXTS["signal_description"]),
-            services.SignalInput(other, "laag", "Fragment-tweede-signaal"),
+            SignalInput(lonely, "midden", TEXTS["signal_description"]),
+            SignalInput(other, "laag", "Fragment-tweede-signaal"),
         ],
     )
     first, second = household.signals.order_by("pk")
-    services.signal_change_status(
+    signal_change_status(
         actor=corporation_worker, signal=second, status="gesloten", reason=TEXTS["signal_reason"]
     )
     agree(corporation, welfare, lonely)
-    services.consent_record(
+    consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=welfare,
@@ -133,20 +148,18 @@ def build(
         given_how="schriftelijk",
         given_on=today,
     )
-    declined = services.referral_send(
+    declined = referral_send(
         actor=corporation_worker,
         household=household,
         to_organisation=welfare,
         signals=[first],
         message=TEXTS["referral_message"],
     )
-    services.referral_decline(
-        actor=welfare_worker, referral=declined, reason=TEXTS["decline_reason"]
-    )
-    completed = services.referral_send(
+    referral_decline(actor=welfare_worker, referral=declined, reason=TEXTS["decline_reason"])
+    completed = referral_send(
         actor=corporation_worker, household=household, to_organisation=welfare, signals=[first]
     )
-    services.referral_accept(actor=welfare_worker, referral=completed)
+    referral_accept(actor=welfare_worker, referral=completed)
     case = joint_cases.case_open(
         actor=corporation_worker, household=household, coordinator_organisation=welfare
     )
@@ -159,11 +172,11 @@ def build(
         due_on=today + datetime.timedelta(days=7),
     )
     packages = _packages(household, corporation, welfare, corporation_worker, welfare_worker)
-    services.referral_complete(
+    referral_complete(
         actor=welfare_worker, referral=completed, outcome="geholpen", note=TEXTS["outcome_note"]
     )
     joint_cases.case_close(actor=welfare_worker, case=case, summary=TEXTS["case_summary"])
-    emergency = services.emergency_access_open(
+    emergency = emergency_access_open(
         actor=care_worker, household=household, reason=TEXTS["emergency_reason"]
     )
     emergency.__class__.objects.filter(pk=emergency.pk).update(
@@ -202,7 +215,7 @@ def _packages(household, corporation, welfare, corporation_worker, welfare_worke
     covering it declines; the corporation has still to decide about white goods."""
 
     def request(item, amount, payer, description=""):
-        return services.support_package_request(
+        return support_package_request(
             actor=corporation_worker,
             household=household,
             item=item,
@@ -212,10 +225,10 @@ def _packages(household, corporation, welfare, corporation_worker, welfare_worke
         )
 
     delivered = request("anders", "640.00", welfare, TEXTS["package_description"])
-    services.support_package_approve(actor=welfare_worker, package=delivered)
-    services.support_package_deliver(actor=corporation_worker, package=delivered)
+    support_package_approve(actor=welfare_worker, package=delivered)
+    support_package_deliver(actor=corporation_worker, package=delivered)
     declined = request("vloerbedekking", "400.00", welfare)
-    services.support_package_decline(
+    support_package_decline(
         actor=welfare_worker, package=declined, reason=TEXTS["package_decline_reason"]
     )
     still_open = request("witgoed", "550.00", corporation, TEXTS["package_open"])

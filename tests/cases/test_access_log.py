@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from cases.access_log import log_access
+from cases.access.log import log_access
 from cases.models import AccessLog
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from cases import services
 from cases.models import AccessLog, AccessReport, EmergencyAccess
-from cases.services.access_reports import access_findings
+from cases.services.access_reports import access_findings, access_reports_daily
+from cases.services.emergency import emergency_access_open
 from partners.models import Notification
 from tests.factories import HouseholdFactory, MembershipFactory, SignalFactory
 
@@ -113,14 +113,14 @@ def test_emergency_access_is_reported_with_the_report_and_the_run_twice_adds_not
 ):
     care_officer = MembershipFactory(organisation=care, role="privacyfunctionaris")
     owner_officer = MembershipFactory(organisation=third_corporation, role="privacyfunctionaris")
-    access = services.emergency_access_open(
+    access = emergency_access_open(
         actor=care_worker, household=other_household, reason="Buurman belt: rook uit de woning."
     )
     EmergencyAccess.objects.filter(pk=access.pk).update(
         started_at=at(YESTERDAY, 23), ends_at=at(YESTERDAY, 23) + datetime.timedelta(hours=24)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        reports = services.access_reports_daily()
+        reports = access_reports_daily()
     assert {(r.organisation, r.day) for r in reports} == {
         (care, YESTERDAY),
         (third_corporation, YESTERDAY),
@@ -135,7 +135,7 @@ def test_emergency_access_is_reported_with_the_report_and_the_run_twice_adds_not
     }
     assert all(n.data["count"] == 1 for n in notified)
     with django_capture_on_commit_callbacks(execute=True):
-        again = services.access_reports_daily()
+        again = access_reports_daily()
     assert {r.pk for r in again} == {r.pk for r in reports}
     assert AccessReport.objects.count() == 2
     assert Notification.objects.filter(kind="access_report").count() == 2
@@ -144,4 +144,4 @@ def test_emergency_access_is_reported_with_the_report_and_the_run_twice_adds_not
 def test_a_quiet_day_has_no_report(corporation_worker, household):
     SignalFactory(household=household)
     opened(corporation_worker, [household], YESTERDAY)
-    assert services.access_reports_daily() == []
+    assert access_reports_daily() == []

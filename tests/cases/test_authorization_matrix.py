@@ -9,9 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
 from cases.models import Referral
+from cases.services.consents import consent_record, consent_withdraw
 from cases.services.dashboards import dashboard_refresh
+from cases.services.referrals import referral_accept, referral_complete, referral_send
+from cases.services.support import support_package_request
 from tests.cases.test_referrals import agree
 from tests.factories import MembershipFactory, SignalFactory
 
@@ -25,7 +27,7 @@ SECRET = "Signaal dat niet gedeeld is"
 def world(corporation, welfare, corporation_worker, household, categories):
     lonely = categories[0]
     agree(corporation, welfare, lonely)
-    consent = services.consent_record(
+    consent = consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=welfare,
@@ -36,11 +38,11 @@ def world(corporation, welfare, corporation_worker, household, categories):
     )
     shared = SignalFactory(household=household, category=lonely, description="Gedeeld signaal")
     SignalFactory(household=household, category=categories[1], description=SECRET)
-    referral = services.referral_send(
+    referral = referral_send(
         actor=corporation_worker, household=household, to_organisation=welfare, signals=[shared]
     )
     packages = [
-        services.support_package_request(
+        support_package_request(
             actor=corporation_worker,
             household=household,
             item="inrichting",
@@ -90,15 +92,15 @@ def leaks(client, household, referral, packages=()):
 def situation(name, world, welfare_worker, corporation_worker, settings):
     referral = world["referral"]
     if name == "closed_and_period_passed":
-        services.referral_accept(actor=welfare_worker, referral=referral)
-        services.referral_complete(actor=welfare_worker, referral=referral, outcome="geholpen")
+        referral_accept(actor=welfare_worker, referral=referral)
+        referral_complete(actor=welfare_worker, referral=referral, outcome="geholpen")
         Referral.objects.filter(pk=referral.pk).update(
             closed_at=timezone.now()
             - datetime.timedelta(days=settings.REFERRAL_ACCESS_DAYS_AFTER_CLOSE + 1)
         )
     elif name == "consent_withdrawn":
-        services.referral_accept(actor=welfare_worker, referral=referral)
-        services.consent_withdraw(
+        referral_accept(actor=welfare_worker, referral=referral)
+        consent_withdraw(
             actor=corporation_worker, consent=world["consent"], withdrawn_on=timezone.localdate()
         )
 
@@ -199,7 +201,7 @@ def test_a_partner_reaches_the_avg_overview_as_privacy_officer_only_and_sees_wha
     situation(name, world, welfare_worker, corporation_worker, settings)
     if name == "open_referral":
         # Welfare accepts, so its log has a row about the household in every situation.
-        services.referral_accept(actor=welfare_worker, referral=world["referral"])
+        referral_accept(actor=welfare_worker, referral=world["referral"])
     member = MembershipFactory(organisation=welfare, role=role)
     pages, log_shows_address = avg_leaks(login(member), household)
     if role != "privacyfunctionaris":

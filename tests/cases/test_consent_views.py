@@ -12,12 +12,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases import selectors, services
 from cases.models import AccessLog, Agreement, Consent, HouseholdEvent
+from cases.selectors.consents import consents_of
+from cases.selectors.signals import categories_in_use
+from cases.services.consents import consent_record, consent_withdraw
+from cases.services.referrals import referral_send
 from tests.factories import OrganisationFactory, SignalCategoryFactory, SignalFactory
 
 # The consent pages are mounted by inclusie/urls.py; until then the test urlconf mounts them.
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.cases.consent_urls")]
+pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
@@ -36,7 +39,7 @@ def record(actor, household, organisation, categories, **kwargs):
         "given_how": "mondeling",
         "given_on": TODAY,
     } | kwargs
-    return services.consent_record(
+    return consent_record(
         actor=actor,
         household=household,
         receiving_organisation=organisation,
@@ -144,13 +147,13 @@ def test_an_end_date_before_the_date_given_is_refused(
 
 
 def test_the_messages_have_english_ids(corporation_worker, categories):
-    from cases.forms_consent import ConsentForm
+    from cases.forms.consents import ConsentForm
 
     with translation.override("en"):
         form = ConsentForm(
             {"given_on": (TODAY + DAY).isoformat()},
             actor=corporation_worker,
-            categories=selectors.categories_in_use(),
+            categories=categories_in_use(),
         )
         assert not form.is_valid()
         assert form.errors["given_on"] == ["Consent cannot be given in the future."]
@@ -247,7 +250,7 @@ def test_a_corporation_that_sees_the_household_through_a_referral_may_not(
     agreement.categories.set(categories[:1])
     consent = record(corporation_worker, household, third_corporation, categories[:1])
     signal = SignalFactory(household=household, category=categories[0])
-    services.referral_send(
+    referral_send(
         actor=corporation_worker,
         household=household,
         to_organisation=third_corporation,
@@ -305,7 +308,7 @@ def three_consents(corporation_worker, household, welfare, care, municipality, c
     withdrawn = record(
         corporation_worker, household, municipality, categories[1:2], purpose="Schuldhulp"
     )
-    services.consent_withdraw(actor=corporation_worker, consent=withdrawn, withdrawn_on=TODAY)
+    consent_withdraw(actor=corporation_worker, consent=withdrawn, withdrawn_on=TODAY)
     in_force = record(
         corporation_worker,
         household,
@@ -319,7 +322,7 @@ def three_consents(corporation_worker, household, welfare, care, municipality, c
 
 
 def render_consents(household):
-    consents = selectors.consents_of(household=household)
+    consents = consents_of(household=household)
     html = render_to_string("cases/_consents.html", {"consents": consents, "household": household})
     return consents, html
 
@@ -356,7 +359,7 @@ def test_the_list_costs_the_same_queries_for_one_consent_or_many(
         render_consents(household)
     for _ in range(5):
         consent = record(corporation_worker, household, welfare, categories[:2])
-        services.consent_withdraw(actor=corporation_worker, consent=consent, withdrawn_on=TODAY)
+        consent_withdraw(actor=corporation_worker, consent=consent, withdrawn_on=TODAY)
     with CaptureQueriesContext(connection) as six:
         consents, _html = render_consents(household)
     assert len(consents) == 6

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases.models import AccessLog, Signal
-from cases.selectors_dashboards import MONTH, period_label
+from cases.selectors.dashboards.filters import MONTH, period_label
 from cases.services.dashboards import dashboard_refresh
 from tests.cases import dashboard_world
 from tests.factories import HouseholdFactory, MembershipFactory, SignalFactory
@@ -171,7 +171,7 @@ def test_exports_neutralise_formulas(login, world, corporation, categories):
     about = [row for row in workbook.worksheets[1].iter_rows(values_only=True)]
     assert ("Organisatie", "'+31 Woonstichting") in about
     for text in ("-1", "@SUM(A1)", "\tx", "\rx"):
-        from cases.exports import neutralise
+        from cases.views.exports import neutralise
 
         assert neutralise(text) == "'" + text
     assert neutralise(-1) == -1 and neutralise("<5") == "<5"

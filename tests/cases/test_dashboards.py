@@ -9,17 +9,18 @@ from django.conf import settings
 from django.utils import timezone
 
 from cases.models import DashboardRefresh, DashboardTally, Signal
-from cases.selectors_dashboards import (
+from cases.selectors.dashboards import dashboard_get
+from cases.selectors.dashboards.across import shown
+from cases.selectors.dashboards.filters import (
     MONTH,
     WEEK,
     DashboardFilters,
-    dashboard_get,
     default_period,
     percentile,
     period_label,
-    shown,
 )
 from cases.services.dashboards import dashboard_refresh
+from cases.services.referrals import referral_decline
 from inclusie.celery import app
 from tests.cases import dashboard_world
 from tests.factories import HouseholdFactory, MembershipFactory, SignalFactory
@@ -304,7 +305,6 @@ def _tallies():
 def test_counting_only_what_changed_gives_what_counting_everything_gives(
     world, care, corporation_worker, categories
 ):
-    from cases import services
     from cases.models import HomeVisit, JointCase
 
     full = _tallies()
@@ -320,7 +320,7 @@ def test_counting_only_what_changed_gives_what_counting_everything_gives(
         organisation=corporation_worker.organisation,
     )
     care_worker = MembershipFactory(organisation=care)
-    services.referral_decline(
+    referral_decline(
         actor=care_worker, referral=world.referrals["r3"], reason="Al in zorg", category="al_hulp"
     )
     JointCase.objects.filter(status="open").update(

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.forms_ledger import PeriodForm
+from cases.forms.ledger import PeriodForm
 from cases.models import (
     AccessLog,
     AvoidedCost,
@@ -16,7 +16,7 @@ from cases.models import (
     SupportPackage,
     WorkedHours,
 )
-from cases.selectors_ledger import ledger_for
+from cases.selectors.ledger import ledger_for
 from cases.workflow import PackageStatus
 from partners.models import Membership
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from cases.access.bases import PRECONDITIONS
 from cases.models import (
     AccessLog,
     Agreement,
@@ -14,7 +15,6 @@ from cases.models import (
     Referral,
     Signal,
 )
-from cases.services.referrals import PRECONDITIONS
 from cases.workflow import (
     REFERRAL_OPEN,
     LegalBasis,
@@ -221,7 +221,7 @@ def test_the_privacy_demo_fills_the_officers_pages_once(capsys):
     correction, last night's emergency access and this morning's report about it; a second run
     adds nothing."""
     from cases.models import AccessReport, EmergencyAccess
-    from cases.selectors_privacy import retention_preview
+    from cases.selectors.retention import retention_preview
 
     call_command("seed_demo", password=PASSWORD)
     call_command("seed_demo", password=PASSWORD)

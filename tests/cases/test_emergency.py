@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases import selectors, services
 from cases.models import AccessLog, EmergencyAccess, Household, HouseholdEvent, SupportPackage
+from cases.selectors.households import HouseholdFilters, household_search
 from cases.services import joint_cases
+from cases.services.emergency import emergency_access_open
+from cases.services.referrals import referral_send
 from cases.services.support import support_package_request
 from cases.services.visits import home_visit_log
 from tests.factories import HouseholdFactory, MembershipFactory, SignalFactory
@@ -29,7 +31,7 @@ def _english():
 @pytest.fixture
 def opened(corporation_worker, other_household):
     """The corporation's worker opened another corporation's household in an emergency."""
-    return services.emergency_access_open(
+    return emergency_access_open(
         actor=corporation_worker,
         household=other_household,
         reason="Buren horen al twee dagen niets; de deur is dicht.",
@@ -51,7 +53,7 @@ def test_emergency_access_does_not_open_visible_to_but_its_own_door_for_the_wind
 def test_the_same_person_acting_for_another_organisation_has_no_emergency_door(
     shared_worker, other_household, welfare
 ):
-    services.emergency_access_open(
+    emergency_access_open(
         actor=shared_worker, household=other_household, reason="Acute zorgen om de bewoner."
     )
     for_welfare = shared_worker.user.memberships.get(organisation=welfare)
@@ -79,7 +81,7 @@ def _writes(actor, household, welfare, third_corporation):
             description="Koelkast kapot",
         ),
         "case_open": lambda: joint_cases.case_open(actor=actor, household=household),
-        "referral_send": lambda: services.referral_send(
+        "referral_send": lambda: referral_send(
             actor=actor, household=household, to_organisation=welfare, signals=[signal]
         ),
     }
@@ -115,10 +117,8 @@ def test_the_household_page_list_search_and_consent_pages_stay_closed_in_an_emer
     listed = client.get(reverse("cases:household_list"), {"q": other_household.postcode})
     assert listed.status_code == 200
     assert other_household.street not in listed.content.decode()
-    filters = selectors.HouseholdFilters(
-        query=f"{other_household.postcode} {other_household.house_number}"
-    )
-    assert not selectors.household_search(actor=corporation_worker, filters=filters).exists()
+    filters = HouseholdFilters(query=f"{other_household.postcode} {other_household.house_number}")
+    assert not household_search(actor=corporation_worker, filters=filters).exists()
     assert not AccessLog.objects.filter(household=other_household, action="view").exists()
 
 
@@ -149,7 +149,7 @@ def test_the_emergency_page_shows_what_an_emergency_needs_within_the_window_only
 def test_every_emergency_look_up_is_logged_and_gives_one_answer_when_nothing_opens(
     login, care_worker, corporation_worker, household, corporation
 ):
-    from cases.access_log import query_digest
+    from cases.access.log import query_digest
 
     HouseholdFactory(corporation=corporation, postcode="9901 AB", house_number=30)
     HouseholdFactory(

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases import services
 from cases.models import AvoidedCost, HourlyRate, HoursSplit, SignalCategory, WorkedHours
-from cases.selectors_costs import add_months, shared_hours
+from cases.selectors.ledger.costs import add_months, shared_hours
+from cases.services.ledger import avoided_cost_save, hours_split_save, worked_hours_enter
 from partners.models import Membership
 from tests.factories import MembershipFactory
 
@@ -39,7 +39,7 @@ def since_last_year(shared_worker):
 @pytest.fixture
 def split(since_last_year, admin, corporation, welfare, municipality):
     with translation.override("en"):
-        return services.hours_split_save(
+        return hours_split_save(
             actor=admin,
             user=since_last_year.user,
             hours_per_week=Decimal("16"),
@@ -56,7 +56,7 @@ def test_entered_hours_win_over_the_split_for_that_month(
 ):
     worker = since_last_year
     last, before = add_months(this_month(), -1), add_months(this_month(), -2)
-    services.worked_hours_enter(
+    worked_hours_enter(
         actor=worker,
         month=last,
         hours={corporation.pk: Decimal("30"), welfare.pk: Decimal("7.25"), municipality.pk: 0},
@@ -70,7 +70,7 @@ def test_entered_hours_win_over_the_split_for_that_month(
     assert hours[(user, welfare.pk, last)] == (Decimal("7.25"), "entered")
     assert hours[(user, municipality.pk, last)] == (Decimal("0.00"), "entered")
     # Entering the month again replaces it.
-    services.worked_hours_enter(
+    worked_hours_enter(
         actor=worker,
         month=last,
         hours={corporation.pk: Decimal("31"), welfare.pk: 0, municipality.pk: 0},
@@ -84,13 +84,13 @@ def test_the_ledger_reads_only_the_hours_of_its_organisations(
 ):
     worker, user = since_last_year, since_last_year.user_id
     before, last = add_months(this_month(), -2), add_months(this_month(), -1)
-    services.worked_hours_enter(
+    worked_hours_enter(
         actor=worker,
         month=last,
         hours={corporation.pk: Decimal("30"), welfare.pk: Decimal("10"), municipality.pk: 0},
     )
     # From this month the split leaves welfare out: the earlier version stops counting for it.
-    services.hours_split_save(
+    hours_split_save(
         actor=admin,
         user=worker.user,
         hours_per_week=Decimal("16"),
@@ -222,14 +222,14 @@ def test_hours_only_for_organisations_of_which_one_was_a_member_that_month(
     )
     last = add_months(this_month(), -1)
     with pytest.raises(ValidationError) as refused:
-        services.worked_hours_enter(
+        worked_hours_enter(
             actor=since_last_year,
             month=last,
             hours={corporation.pk: Decimal("20"), welfare.pk: 0, municipality.pk: Decimal("5")},
         )
     assert field(municipality) in refused.value.message_dict
     assert WorkedHours.objects.count() == 0
-    services.worked_hours_enter(
+    worked_hours_enter(
         actor=since_last_year,
         month=last,
         hours={corporation.pk: Decimal("20"), welfare.pk: Decimal("5"), municipality.pk: None},
@@ -243,7 +243,7 @@ def test_hours_only_for_organisations_of_which_one_was_a_member_that_month(
         started_at=timezone.now()
     )
     with pytest.raises(ValidationError) as refused:
-        services.worked_hours_enter(
+        worked_hours_enter(
             actor=since_last_year,
             month=last,
             hours={corporation.pk: Decimal("20"), welfare.pk: 0, municipality.pk: 0},
@@ -255,7 +255,7 @@ def test_only_shared_workers_enter_hours(login, corporation_worker, manager):
     for member in (corporation_worker, manager):
         assert login(member).get(reverse("ledger:hours")).status_code == 403
     with pytest.raises(ValidationError):
-        services.worked_hours_enter(actor=corporation_worker, month=this_month(), hours={})
+        worked_hours_enter(actor=corporation_worker, month=this_month(), hours={})
 
 
 def test_the_hours_page_wrong_method(login, shared_worker):
@@ -401,7 +401,7 @@ def test_an_estimate_needs_its_source_and_belongs_to_its_organisation(
     assert login(outsider_admin).get(url).status_code == 404
     assert login(outsider_admin).post(url, data).status_code == 404
     with translation.override("en"), pytest.raises(ValidationError, match="own administrators"):
-        services.avoided_cost_save(
+        avoided_cost_save(
             actor=outsider_admin,
             estimate=estimate,
             category=category,

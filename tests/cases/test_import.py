@@ -9,11 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases import filter_choices, imports, tasks
-from cases.imports import progress, service
+from cases import tasks
 from cases.models import (
     AccessLog,
     Complex,
@@ -22,7 +21,19 @@ from cases.models import (
     HouseholdImport,
     Resident,
 )
-from inclusie import urls as site_urls
+from cases.selectors import households as filter_choices
+from cases.services import imports as service
+from cases.services.imports import (
+    BATCH_SIZE,
+    _import_batch,
+    failure_message,
+    household_import_create,
+    household_import_start,
+    household_imports_sweep,
+    progress,
+)
+from cases.services.imports.parsing import FileError, error_text, parse
+from cases.services.imports.progress import progress_get
 from partners.models import Membership, Neighbourhood
 from tests.factories import MembershipFactory, NeighbourhoodFactory
 
@@ -30,12 +41,6 @@ DATA = Path(__file__).parent / "data"
 Status = HouseholdImport.Status
 Kind = HouseholdEvent.Kind
 
-# The site's URLs with the import mounted where the lead mounts it (inclusie/urls.py), also
-# before that line lands.
-urlpatterns = list(site_urls.urlpatterns)
-if not any(getattr(pattern, "namespace", None) == "imports" for pattern in urlpatterns):
-    urlpatterns.append(path("huishoudens/import/", include("cases.urls_import")))
-pytestmark = pytest.mark.urls(__name__)
 
 HEADER = (
     "huurcontract;straat;huisnummer;toevoeging;postcode;plaats;buurtcode;complexnummer;"
@@ -85,14 +90,12 @@ def actor(admin):
 
 
 def upload(actor, content: bytes, name: str = "huurders.csv") -> HouseholdImport:
-    return imports.household_import_create(
-        actor=actor, file_name=name, parsed=imports.parse(content)
-    )
+    return household_import_create(actor=actor, file_name=name, parsed=parse(content))
 
 
 def run(actor, household_import: HouseholdImport) -> HouseholdImport:
     """Confirm as the people do; CELERY_TASK_ALWAYS_EAGER (the test settings) runs it now."""
-    imports.household_import_start(actor=actor, household_import=household_import)
+    household_import_start(actor=actor, household_import=household_import)
     household_import.refresh_from_db()
     return household_import
 
@@ -205,7 +208,7 @@ def test_every_bad_row_is_reported_with_its_line_column_and_reason(actor, buurte
     # A file that cannot be imported is kept as its errors only, not as a tenant list.
     assert household_import.content == "" and household_import.sample == []
     with translation.override("en"):
-        by_line = {e["row"]: imports.error_text(e) for e in household_import.errors}
+        by_line = {e["row"]: error_text(e) for e in household_import.errors}
         assert by_line[3] == (
             "Line 3: postcode: ‘12345’ is not a Dutch postcode (four digits and two letters, "
             "like 1234 AB)"
@@ -213,7 +216,7 @@ def test_every_bad_row_is_reported_with_its_line_column_and_reason(actor, buurte
         assert by_line[7] == "Line 7: huurcontract: tenancy reference ‘X-1’ also appears on line 2"
         assert by_line[10] == "Line 10: this line has 4 fields where the header has 9"
     with pytest.raises(ValidationError):
-        imports.household_import_start(actor=actor, household_import=household_import)
+        household_import_start(actor=actor, household_import=household_import)
     assert not Household.objects.exists()
 
 
@@ -227,13 +230,13 @@ def test_an_excel_sep_line_sets_the_delimiter_and_line_numbers_stay_the_files(ac
     household_import = upload(actor, content)
     assert household_import.delimiter == ","
     assert [(e["row"], e["column"]) for e in household_import.errors] == [(4, "postcode")]
-    line, values = imports.parse(content).rows[0]
+    line, values = parse(content).rows[0]
     assert (line, values["straat"]) == (3, "Laan 1945; de Hoek")
 
 
 def test_bytes_that_are_neither_utf8_nor_windows_1252_are_refused():
-    with pytest.raises(imports.FileError) as refused:
-        imports.parse(b"huurcontract;straat\n\x81\x8d\x8f;x\n")
+    with pytest.raises(FileError) as refused:
+        parse(b"huurcontract;straat\n\x81\x8d\x8f;x\n")
     assert refused.value.code == "binary"
 
 
@@ -337,7 +340,7 @@ def test_nothing_is_half_imported_when_the_database_refuses_a_row_midway(
     actor, buurten, monkeypatch
 ):
     monkeypatch.setattr(service, "BATCH_SIZE", 2)
-    original = service._import_batch
+    original = _import_batch
     calls = []
 
     def failing_second_batch(household_import, actor, batch, *args):
@@ -355,7 +358,7 @@ def test_nothing_is_half_imported_when_the_database_refuses_a_row_midway(
     assert household_import.status == Status.FAILED
     assert household_import.failure_reason == "unexpected"
     with translation.override("en"):
-        assert imports.failure_message(household_import).startswith(
+        assert failure_message(household_import).startswith(
             "The import stopped because of an unexpected error. Nothing was imported"
         )
     assert not Household.objects.exists()
@@ -363,7 +366,7 @@ def test_nothing_is_half_imported_when_the_database_refuses_a_row_midway(
     assert not Resident.objects.exists()
     assert not HouseholdEvent.objects.exists()
     assert not AccessLog.objects.exists()
-    assert imports.progress_get(household_import.pk) is None
+    assert progress_get(household_import.pk) is None
 
 
 def test_rows_that_became_invalid_since_the_check_fail_the_whole_import(actor, buurten):
@@ -393,7 +396,7 @@ def test_the_task_is_queued_after_commit_and_is_safe_to_run_twice(
     household_import = upload(actor, data("good_comma_utf8.csv"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        imports.household_import_start(actor=actor, household_import=household_import)
+        household_import_start(actor=actor, household_import=household_import)
 
     assert queued == [household_import.pk]
     assert not Household.objects.exists()  # not in the request
@@ -406,7 +409,7 @@ def test_the_task_is_queued_after_commit_and_is_safe_to_run_twice(
     assert HouseholdEvent.objects.count() == 3
     assert AccessLog.objects.count() == 3
     with pytest.raises(ValidationError):
-        imports.household_import_start(actor=actor, household_import=household_import)
+        household_import_start(actor=actor, household_import=household_import)
 
 
 def test_the_task_does_nothing_for_an_invalid_file(actor, buurten):
@@ -432,14 +435,14 @@ def test_progress_is_kept_in_the_cache_batch_by_batch(actor, buurten, monkeypatc
 
     def record(import_id, done, total):
         original(import_id, done, total)
-        seen.append(imports.progress_get(import_id))
+        seen.append(progress_get(import_id))
 
     monkeypatch.setattr(progress, "progress_set", record)
     household_import = run(actor, upload(actor, csv_rows(5)))
 
     assert [(p["done"], p["total"]) for p in seen] == [(0, 5), (2, 5), (4, 5), (5, 5)]
     assert seen[2]["percent"] == 80
-    assert imports.progress_get(household_import.pk) is None  # cleared when finished
+    assert progress_get(household_import.pk) is None  # cleared when finished
 
 
 def test_the_sweep_queues_lost_tasks_and_empties_old_files(actor, buurten, monkeypatch):
@@ -454,7 +457,7 @@ def test_the_sweep_queues_lost_tasks_and_empties_old_files(actor, buurten, monke
         created_at=timezone.now() - timedelta(days=8)
     )
 
-    assert imports.household_imports_sweep() == {"requeued": 1, "expired": 1, "emptied": 0}
+    assert household_imports_sweep() == {"requeued": 1, "expired": 1, "emptied": 0}
 
     assert queued == [lost.pk]
     forgotten.refresh_from_db()
@@ -496,7 +499,7 @@ def _queries(function) -> int:
 def test_query_count_does_not_grow_with_rows(actor, buurten):
     small = upload(actor, csv_rows(100, prefix="S"))
     large = upload(actor, csv_rows(1000, prefix="L"))
-    assert service.BATCH_SIZE == 1000
+    assert BATCH_SIZE == 1000
 
     new_small = _queries(lambda: run(actor, small))
     new_large = _queries(lambda: run(actor, large))
@@ -612,7 +615,7 @@ def test_a_broken_file_is_explained_next_to_the_file_field(login, admin, content
 
 
 def test_a_file_over_the_size_limit_is_refused(login, admin, monkeypatch):
-    monkeypatch.setattr("cases.imports.forms.MAX_BYTES", 100)
+    monkeypatch.setattr("cases.forms.imports.MAX_BYTES", 100)
     response = _post_file(login(admin), csv_rows(5))
     assert response.context["form"].errors.as_data()["file"][0].code == "too_large"
 
@@ -722,7 +725,7 @@ def test_a_broker_that_fails_after_the_commit_leaves_the_import_to_the_sweep(
 
     monkeypatch.setattr(tasks.household_import, "delay", unreachable)
     household_import = upload(actor, data("good_comma_utf8.csv"))
-    imports.household_import_start(actor=actor, household_import=household_import)  # no error
+    household_import_start(actor=actor, household_import=household_import)  # no error
     household_import.refresh_from_db()
     assert (household_import.status, household_import.started_by) == (Status.VALIDATED, actor)
     assert "broker down" in caplog.text

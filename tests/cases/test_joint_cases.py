@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases import selectors_joint_cases as selectors
 from cases.models import (
     AccessLog,
     CaseAction,
@@ -17,12 +16,14 @@ from cases.models import (
     HouseholdEvent,
     JointCase,
 )
+from cases.selectors import joint_cases as selectors
 from cases.services import joint_cases as services
-from cases.services import referrals as referral_services
+from cases.services.consents import consent_record, consent_withdraw
+from cases.services.referrals import referral_accept, referral_send
 from tests.cases.test_referrals import PRECONDITIONS, agree
 from tests.factories import MembershipFactory, SignalCategoryFactory, SignalFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.cases.joint_case_urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +42,7 @@ def tomorrow():
 
 
 def _consent(corporation_worker, household, organisation, category):
-    return referral_services.consent_record(
+    return consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=organisation,
@@ -54,13 +55,13 @@ def _consent(corporation_worker, household, organisation, category):
 
 def _accepted_referral(corporation_worker, household, organisation, worker, category):
     signal = SignalFactory(household=household, category=category)
-    referral = referral_services.referral_send(
+    referral = referral_send(
         actor=corporation_worker,
         household=household,
         to_organisation=organisation,
         signals=[signal],
     )
-    return referral_services.referral_accept(actor=worker, referral=referral)
+    return referral_accept(actor=worker, referral=referral)
 
 
 @pytest.fixture
@@ -157,9 +158,7 @@ def test_without_a_basis_an_organisation_cannot_join(
     assert "organisation" in error.value.message_dict
     # A withdrawn consent is no basis.
     consent = _consent(corporation_worker, household, care, lonely)
-    referral_services.consent_withdraw(
-        actor=corporation_worker, consent=consent, withdrawn_on=today()
-    )
+    consent_withdraw(actor=corporation_worker, consent=consent, withdrawn_on=today())
     with pytest.raises(ValidationError):
         services.case_add_participant(actor=corporation_worker, case=case, organisation=care)
     assert participants(case) == {corporation.name}
@@ -170,7 +169,7 @@ def test_a_referral_only_sent_is_no_basis_until_it_is_accepted(
 ):
     arrears = SignalCategoryFactory(code="huurachterstand", name="Huurachterstand")
     agree(corporation, municipality, arrears)
-    referral = referral_services.referral_send(
+    referral = referral_send(
         actor=corporation_worker,
         household=household,
         to_organisation=municipality,
@@ -182,7 +181,7 @@ def test_a_referral_only_sent_is_no_basis_until_it_is_accepted(
             actor=corporation_worker, case=case, organisation=municipality
         )
     municipal_worker = MembershipFactory(organisation=municipality, role="medewerker")
-    referral_services.referral_accept(actor=municipal_worker, referral=referral)
+    referral_accept(actor=municipal_worker, referral=referral)
     joined = services.case_add_participant(
         actor=corporation_worker, case=case, organisation=municipality
     )
@@ -344,7 +343,7 @@ def test_visible_to_participants_only_while_they_see_the_household(
     assert not JointCase.objects.visible_to(outsider).exists()
     assert not JointCase.objects.visible_to(None).exists()
     # Welfare's consent withdrawn: its referral no longer shares the household, nor the case.
-    referral_services.consent_withdraw(
+    consent_withdraw(
         actor=corporation_worker, consent=welfare_referral.consent, withdrawn_on=today()
     )
     assert not JointCase.objects.visible_to(welfare_worker).exists()
@@ -535,7 +534,7 @@ def test_bad_input_says_why_next_to_the_field_and_keeps_what_was_typed(
 def test_a_participant_on_consent_sees_the_case_until_the_consent_is_withdrawn(
     case, corporation_worker, household, care, care_worker, lonely
 ):
-    from cases.access_log import log_access
+    from cases.access.log import log_access
     from cases.models import Household, JointCase
 
     consent = _consent(corporation_worker, household, care, lonely)
@@ -544,8 +543,6 @@ def test_a_participant_on_consent_sees_the_case_until_the_consent_is_withdrawn(
     assert JointCase.objects.visible_to(care_worker).filter(pk=case.pk).exists()
     row = log_access(actor=care_worker, action="view", household=household, obj=case)
     assert row.legal_basis == "toestemming"
-    referral_services.consent_withdraw(
-        actor=corporation_worker, consent=consent, withdrawn_on=today()
-    )
+    consent_withdraw(actor=corporation_worker, consent=consent, withdrawn_on=today())
     assert not Household.objects.visible_to(care_worker).filter(pk=household.pk).exists()
     assert not JointCase.objects.visible_to(care_worker).filter(pk=case.pk).exists()

@@ -24,7 +24,7 @@ from cases.models import (
     SupportPackage,
     WorkedHours,
 )
-from cases.selectors_ledger import Period, ledger_for
+from cases.selectors.ledger import Period, ledger_for
 from partners.models import Membership, Organisation
 from tests.factories import HouseholdFactory, MembershipFactory, SignalFactory, UserFactory
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from cases import selectors_avg, services
+from cases.access.bases import PRECONDITIONS
 from cases.models import (
     AccessLog,
     EmergencyAccess,
@@ -24,8 +24,24 @@ from cases.models import (
     Signal,
     SupportPackage,
 )
-from cases.selectors_ledger import Period, ledger_for
+from cases.selectors import avg as selectors_avg
+from cases.selectors.households import HouseholdFilters, household_search_page
+from cases.selectors.ledger import Period, ledger_for
 from cases.services import joint_cases
+from cases.services.avg import (
+    ResidentCorrection,
+    erasure_refusals,
+    household_erase,
+    household_rectify,
+)
+from cases.services.consents import consent_record
+from cases.services.emergency import emergency_access_open
+from cases.services.referrals import (
+    referral_accept,
+    referral_complete,
+    referral_send,
+    referral_withdraw,
+)
 from partners.models import Notification
 from tests.cases import privacy_world as world_
 from tests.cases.test_referrals import agree
@@ -111,7 +127,7 @@ def test_after_erasure_no_original_is_found_in_any_text_column_of_any_table(
     client.get("/huishoudens/", {"q": world_.NAME})
     client.get("/huishoudens/", {"q": "9901ZB 7"})
     before = dashboard_counts()
-    services.household_erase(
+    household_erase(
         actor=privacy_officer, household=world.household, received_on=timezone.localdate()
     )
     assert world_.found_anywhere(world_.ORIGINALS) == []
@@ -143,7 +159,7 @@ def test_erasure_empties_the_support_packages_text_and_the_ledger_stays(
 
     before = invested()
     assert before[welfare.name] == (Decimal("640.00"), 1), "the delivered package"
-    services.household_erase(
+    household_erase(
         actor=privacy_officer, household=world.household, received_on=timezone.localdate()
     )
     assert invested() == before
@@ -182,18 +198,18 @@ def test_erasure_is_refused_with_the_reason_while_a_duty_to_keep_applies(
         arrears = SignalCategoryFactory(code="huurachterstand", name="Huurachterstand")
         agree(corporation, municipality, arrears)
         signal = SignalFactory(household=household, category=arrears)
-        referral = services.referral_send(
+        referral = referral_send(
             actor=corporation_worker,
             household=household,
             to_organisation=municipality,
             signals=[signal],
-            preconditions=dict.fromkeys(services.referrals.PRECONDITIONS, True),
+            preconditions=dict.fromkeys(PRECONDITIONS, True),
         )
-        services.referral_withdraw(actor=corporation_worker, referral=referral)
+        referral_withdraw(actor=corporation_worker, referral=referral)
         expected = "without consent (vroegsignalering); that record must be kept until"
     else:
         agree(corporation, welfare, lonely)
-        services.consent_record(
+        consent_record(
             actor=corporation_worker,
             household=household,
             receiving_organisation=welfare,
@@ -203,19 +219,19 @@ def test_erasure_is_refused_with_the_reason_while_a_duty_to_keep_applies(
             given_on=timezone.localdate(),
         )
         signal = SignalFactory(household=household, category=lonely)
-        referral = services.referral_send(
+        referral = referral_send(
             actor=corporation_worker, household=household, to_organisation=welfare, signals=[signal]
         )
         expected = "is still open: it must be completed or withdrawn first"
         if duty == "open_case":
-            services.referral_accept(actor=welfare_worker, referral=referral)
+            referral_accept(actor=welfare_worker, referral=referral)
             joint_cases.case_open(actor=corporation_worker, household=household)
-            services.referral_complete(actor=welfare_worker, referral=referral, outcome="geholpen")
+            referral_complete(actor=welfare_worker, referral=referral, outcome="geholpen")
             expected = "The joint case coordinated by Woonstichting Testdorp is still open"
-    reasons = services.erasure_refusals(actor=privacy_officer, household=household)
+    reasons = erasure_refusals(actor=privacy_officer, household=household)
     assert len(reasons) == 1 and expected in reasons[0]
     with pytest.raises(ValidationError) as refused:
-        services.household_erase(
+        household_erase(
             actor=privacy_officer, household=household, received_on=timezone.localdate()
         )
     assert refused.value.messages == reasons
@@ -229,7 +245,7 @@ def test_a_refused_erasure_gives_every_reason_not_only_the_first(
 ):
     lonely = categories[0]
     agree(corporation, welfare, lonely)
-    services.consent_record(
+    consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=welfare,
@@ -238,16 +254,16 @@ def test_a_refused_erasure_gives_every_reason_not_only_the_first(
         given_how="mondeling",
         given_on=timezone.localdate(),
     )
-    referral = services.referral_send(
+    referral = referral_send(
         actor=corporation_worker,
         household=household,
         to_organisation=welfare,
         signals=[SignalFactory(household=household, category=lonely)],
     )
-    services.referral_accept(actor=welfare_worker, referral=referral)
+    referral_accept(actor=welfare_worker, referral=referral)
     joint_cases.case_open(actor=corporation_worker, household=household)
     with pytest.raises(ValidationError) as refused:
-        services.household_erase(
+        household_erase(
             actor=privacy_officer, household=household, received_on=timezone.localdate()
         )
     messages = " ".join(refused.value.messages)
@@ -260,20 +276,18 @@ def test_only_the_corporations_privacy_officer_erases(
     household, corporation_worker, welfare, corporation
 ):
     welfare_officer = MembershipFactory(organisation=welfare, role="privacyfunctionaris")
-    assert services.erasure_refusals(actor=corporation_worker, household=household) == [
+    assert erasure_refusals(actor=corporation_worker, household=household) == [
         "Only a privacy officer may do this."
     ]
-    assert services.erasure_refusals(actor=welfare_officer, household=household) == [
+    assert erasure_refusals(actor=welfare_officer, household=household) == [
         "Only the household's corporation corrects or erases its data in Inclusie."
     ]
 
 
 def test_an_erased_household_is_not_erased_twice(household, privacy_officer):
-    services.household_erase(
-        actor=privacy_officer, household=household, received_on=timezone.localdate()
-    )
+    household_erase(actor=privacy_officer, household=household, received_on=timezone.localdate())
     household.refresh_from_db()
-    (reason,) = services.erasure_refusals(actor=privacy_officer, household=household)
+    (reason,) = erasure_refusals(actor=privacy_officer, household=household)
     assert reason.startswith("This household's data was erased already")
 
 
@@ -282,12 +296,12 @@ def test_an_erased_household_is_not_erased_twice(household, privacy_officer):
 
 def test_rectification_keeps_old_and_new_who_when_and_why(household, privacy_officer):
     anna = household.residents.get()
-    fields = services.household_rectify(
+    fields = household_rectify(
         actor=privacy_officer,
         household=household,
         phone="06 2222 3333",
         email="",
-        residents=[services.ResidentCorrection(anna.pk, "Anna de Tester", 1949)],
+        residents=[ResidentCorrection(anna.pk, "Anna de Tester", 1949)],
         reason="Bewoner belde: naam en geboortejaar verkeerd",
     )
     assert fields == ["phone", "resident_name", "resident_birth_year"]
@@ -321,12 +335,12 @@ def test_rectification_refuses_bad_input_and_changes_nothing(
     arguments = {
         "phone": household.phone,
         "email": household.email,
-        "residents": [services.ResidentCorrection(anna.pk, anna.name, anna.birth_year)],
+        "residents": [ResidentCorrection(anna.pk, anna.name, anna.birth_year)],
         "reason": "Verzoek bewoner",
         **changes,
     }
     with pytest.raises(ValidationError) as refused:
-        services.household_rectify(actor=privacy_officer, household=household, **arguments)
+        household_rectify(actor=privacy_officer, household=household, **arguments)
     assert message in refused.value.messages
     assert not HouseholdEvent.objects.filter(kind="data_corrected").exists()
 
@@ -445,7 +459,7 @@ def test_the_overview_takes_the_same_number_of_queries_for_1_and_20_rows_per_sec
     one = queries()
     for _ in range(19):
         SignalFactory(household=household, category=categories[0])
-        services.household_rectify(
+        household_rectify(
             actor=privacy_officer,
             household=household,
             phone=f"06 1234 {5000 + _:04d}",
@@ -466,7 +480,7 @@ def test_emergency_access_writes_its_log_row_and_its_notifications(
     owner_officer = MembershipFactory(organisation=third_corporation, role="privacyfunctionaris")
     MembershipFactory(organisation=third_corporation, role="medewerker")  # not an officer
     with django_capture_on_commit_callbacks(execute=True):
-        access = services.emergency_access_open(
+        access = emergency_access_open(
             actor=care_worker,
             household=other_household,
             reason="Buren horen al twee dagen niets; de deur is dicht.",
@@ -493,9 +507,7 @@ def test_emergency_access_writes_its_log_row_and_its_notifications(
 
 
 def test_the_window_lasts_emergency_access_hours(other_household, care_worker, settings):
-    access = services.emergency_access_open(
-        actor=care_worker, household=other_household, reason="x" * 20
-    )
+    access = emergency_access_open(actor=care_worker, household=other_household, reason="x" * 20)
     assert access.ends_at - access.started_at == datetime.timedelta(
         hours=settings.EMERGENCY_ACCESS_HOURS
     )
@@ -519,18 +531,18 @@ def test_emergency_access_is_refused_with_the_reason(
     elif case == "visible":
         target = household
     elif case == "twice":
-        services.emergency_access_open(actor=actor, household=target, reason=reason)
+        emergency_access_open(actor=actor, household=target, reason=reason)
     elif case == "manager":
         actor = manager
     count = EmergencyAccess.objects.count()
     with pytest.raises(ValidationError) as refused:
-        services.emergency_access_open(actor=actor, household=target, reason=reason)
+        emergency_access_open(actor=actor, household=target, reason=reason)
     assert message in " ".join(refused.value.messages)
     assert EmergencyAccess.objects.count() == count
 
 
 def test_a_household_erased_leaves_no_emergency_reason(world, privacy_officer):
-    services.household_erase(
+    household_erase(
         actor=privacy_officer, household=world.household, received_on=timezone.localdate()
     )
     assert EmergencyAccess.objects.get(pk=world.emergency.pk).reason == ""
@@ -539,13 +551,10 @@ def test_a_household_erased_leaves_no_emergency_reason(world, privacy_officer):
 def test_a_search_never_shows_another_corporations_household_opened_in_an_emergency(
     corporation_worker, other_household
 ):
-    from cases import selectors
 
-    filters = selectors.HouseholdFilters(
-        query=f"{other_household.postcode} {other_household.house_number}"
-    )
-    services.emergency_access_open(
+    filters = HouseholdFilters(query=f"{other_household.postcode} {other_household.house_number}")
+    emergency_access_open(
         actor=corporation_worker, household=other_household, reason="Brandweer belt, deur dicht."
     )
-    page = selectors.household_search_page(actor=corporation_worker, filters=filters, page=None)
+    page = household_search_page(actor=corporation_worker, filters=filters, page=None)
     assert other_household.pk not in [h.pk for h in page]

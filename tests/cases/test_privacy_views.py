@@ -14,8 +14,10 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
 from cases.models import AccessLog, AccessReport, EmergencyAccess, HouseholdEvent, RetentionTerm
+from cases.services.consents import consent_record
+from cases.services.emergency import emergency_access_open
+from cases.services.referrals import referral_send, referral_withdraw
 from cases.services.retention import retention_terms_ensure
 from partners.models import Notification
 from tests.cases.test_referral_views import sent  # noqa: F401 (a fixture)
@@ -164,7 +166,7 @@ def test_a_password_only_session_is_not_enough(officer_with_totp):
 def logged(corporation_worker, welfare_worker, household, other_household, outsider):
     """Rows of the corporation's people, of welfare about the corporation's household, and of
     another corporation about its own household (not the corporation's business)."""
-    from cases.access_log import log_access
+    from cases.access.log import log_access
 
     log_access(actor=corporation_worker, action="view", household=household, obj=household)
     log_access(
@@ -228,7 +230,7 @@ def test_the_viewer_filters_by_person_household_period_action_and_basis(
 def test_the_viewer_pages_with_a_cursor_and_costs_the_same_for_any_number_of_rows(
     login, privacy_officer, corporation_worker, household, django_assert_num_queries
 ):
-    from cases.access_log import log_access
+    from cases.access.log import log_access
 
     client = login(privacy_officer)
     log_access(actor=corporation_worker, action="view", household=household, obj=household)
@@ -320,7 +322,7 @@ def test_a_section_shows_a_hundred_rows_and_says_how_many_more(
 def test_who_accessed_the_household_is_given_per_day_without_names(
     login, privacy_officer, household, corporation_worker
 ):
-    from cases.access_log import log_access
+    from cases.access.log import log_access
 
     for _ in range(3):
         log_access(actor=corporation_worker, action="view", household=household, obj=household)
@@ -395,7 +397,7 @@ def test_erasing_through_the_form_and_its_refusal(
     from tests.cases.test_referrals import agree
 
     agree(corporation, welfare, categories[0])
-    services.consent_record(
+    consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=welfare,
@@ -405,7 +407,7 @@ def test_erasing_through_the_form_and_its_refusal(
         given_on=timezone.localdate(),
     )
     signal = SignalFactory(household=household, category=categories[0])
-    referral = services.referral_send(
+    referral = referral_send(
         actor=corporation_worker, household=household, to_organisation=welfare, signals=[signal]
     )
     client = login(privacy_officer)
@@ -416,7 +418,7 @@ def test_erasing_through_the_form_and_its_refusal(
         {"received_on": timezone.localdate().isoformat(), "confirm": "on"},
     )
     assert response.status_code == 200 and "loopt nog" in response.content.decode()
-    services.referral_withdraw(actor=corporation_worker, referral=referral)
+    referral_withdraw(actor=corporation_worker, referral=referral)
     response = client.post(url("erase", household.pk), {"received_on": "", "confirm": ""})
     assert response.context["form"].errors.keys() == {"received_on", "confirm"}
     response = client.post(
@@ -512,7 +514,7 @@ def test_a_worker_opens_a_household_in_an_emergency_and_sees_it_for_the_window(
 def test_the_officer_sees_the_emergency_accesses_with_their_reasons(
     login, privacy_officer, care_worker, household
 ):
-    services.emergency_access_open(
+    emergency_access_open(
         actor=care_worker, household=household, reason="Brandweer vraagt om de bewoners."
     )
     response = login(privacy_officer).get(url("emergency_list"))

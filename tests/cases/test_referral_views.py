@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
 from cases.models import AccessLog, Referral
+from cases.services.consents import consent_record
+from cases.services.referrals import referral_accept, referral_complete, referral_send
 from tests.cases.test_referrals import agree
 from tests.factories import SignalFactory
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def sent(corporation, welfare, corporation_worker, household, categories):
     lonely = categories[0]
     agree(corporation, welfare, lonely)
-    consent = services.consent_record(
+    consent = consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=welfare,
@@ -29,7 +30,7 @@ def sent(corporation, welfare, corporation_worker, household, categories):
     )
     signal = SignalFactory(household=household, category=lonely, description="Zit veel alleen")
     other = SignalFactory(household=household, category=lonely, description="Geheim signaal")
-    referral = services.referral_send(
+    referral = referral_send(
         actor=corporation_worker, household=household, to_organisation=welfare, signals=[signal]
     )
     return {"referral": referral, "consent": consent, "other": other}
@@ -48,7 +49,7 @@ def test_the_corporation_sends_from_the_household(
 ):
     lonely = categories[0]
     agree(corporation, welfare, lonely)
-    services.consent_record(
+    consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=welfare,
@@ -118,8 +119,8 @@ def test_after_withdrawn_consent_or_the_period_the_receiver_sees_it_no_longer_on
     from cases.models import Household
 
     referral = sent["referral"]
-    services.referral_accept(actor=welfare_worker, referral=referral)
-    services.referral_complete(actor=welfare_worker, referral=referral, outcome="geholpen")
+    referral_accept(actor=welfare_worker, referral=referral)
+    referral_complete(actor=welfare_worker, referral=referral, outcome="geholpen")
     assert Household.objects.visible_to(welfare_worker).filter(pk=household.pk).exists()
     Referral.objects.filter(pk=referral.pk).update(
         closed_at=timezone.now()
@@ -187,7 +188,7 @@ def test_a_stale_form_says_who_changed_it(login, sent, welfare_worker, welfare):
     referral = sent["referral"]
     old_version = referral.version
     colleague = MembershipFactory(organisation=welfare, user__name="Karin Collega")
-    services.referral_accept(actor=colleague, referral=referral)
+    referral_accept(actor=colleague, referral=referral)
     response = login(welfare_worker).post(
         act(referral, "afwijzen"),
         {"version": old_version, "category": "geen_capaciteit", "reason": "Geen plek"},
@@ -252,7 +253,7 @@ def test_a_referral_to_a_named_colleague(
 ):
     lonely = categories[0]
     agree(corporation, welfare, lonely)
-    services.consent_record(
+    consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=welfare,

@@ -9,8 +9,15 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from cases import services
 from cases.models import AccessLog, Agreement, Household, HouseholdEvent, Referral, Signal
+from cases.services.consents import consent_record, consent_withdraw
+from cases.services.referrals import (
+    referral_accept,
+    referral_complete,
+    referral_decline,
+    referral_send,
+    referral_withdraw,
+)
 from cases.workdays import add_working_days
 from tests.factories import MembershipFactory, SignalCategoryFactory, SignalFactory
 
@@ -56,7 +63,7 @@ def agreement(corporation, welfare, lonely, arrears):
 
 @pytest.fixture
 def consent(corporation_worker, household, welfare, lonely):
-    return services.consent_record(
+    return consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=welfare,
@@ -74,7 +81,7 @@ def signal(household, lonely, corporation_worker):
 
 @pytest.fixture
 def referral(corporation_worker, household, welfare, signal, agreement, consent):
-    return services.referral_send(
+    return referral_send(
         actor=corporation_worker,
         household=household,
         to_organisation=welfare,
@@ -100,7 +107,7 @@ def test_a_referral_on_consent(referral, signal, household, agreement, consent):
 
 def test_no_agreement_is_refused_with_the_reason(corporation_worker, household, care, signal, db):
     with pytest.raises(ValidationError, match="samenwerkingsafspraak|agreement"):
-        services.referral_send(
+        referral_send(
             actor=corporation_worker, household=household, to_organisation=care, signals=[signal]
         )
     assert Referral.objects.count() == 0
@@ -111,7 +118,7 @@ def test_a_category_outside_the_agreement_is_refused(
 ):
     other = SignalFactory(household=household, category=categories[2])
     with pytest.raises(ValidationError) as error:
-        services.referral_send(
+        referral_send(
             actor=corporation_worker, household=household, to_organisation=welfare, signals=[other]
         )
     assert categories[2].name in str(error.value)
@@ -119,7 +126,7 @@ def test_a_category_outside_the_agreement_is_refused(
 
 def test_without_consent_it_is_refused(corporation_worker, household, welfare, signal, agreement):
     with pytest.raises(ValidationError, match="toestemming|consent"):
-        services.referral_send(
+        referral_send(
             actor=corporation_worker, household=household, to_organisation=welfare, signals=[signal]
         )
     signal.refresh_from_db()
@@ -134,7 +141,7 @@ def test_vroegsignalering_only_for_arrears_to_a_municipality_with_every_precondi
     alone = SignalFactory(household=household, category=lonely)
 
     def send(to, signals, preconditions):
-        return services.referral_send(
+        return referral_send(
             actor=corporation_worker,
             household=household,
             to_organisation=to,
@@ -154,12 +161,12 @@ def test_vroegsignalering_only_for_arrears_to_a_municipality_with_every_precondi
 
 
 def test_accept_then_complete_closes_the_loop(referral, welfare_worker, signal):
-    services.referral_accept(actor=welfare_worker, referral=referral)
+    referral_accept(actor=welfare_worker, referral=referral)
     referral.refresh_from_db()
     assert (referral.status, referral.assigned_to) == ("geaccepteerd", welfare_worker.user)
     with pytest.raises(ValidationError):
-        services.referral_complete(actor=welfare_worker, referral=referral, outcome="")
-    services.referral_complete(
+        referral_complete(actor=welfare_worker, referral=referral, outcome="")
+    referral_complete(
         actor=welfare_worker, referral=referral, outcome="geholpen", note="Gaat naar de soos"
     )
     referral.refresh_from_db()
@@ -170,8 +177,8 @@ def test_accept_then_complete_closes_the_loop(referral, welfare_worker, signal):
 
 def test_declining_needs_a_reason(referral, welfare_worker, signal):
     with pytest.raises(ValidationError):
-        services.referral_decline(actor=welfare_worker, referral=referral, reason=" ")
-    services.referral_decline(actor=welfare_worker, referral=referral, reason="Geen capaciteit")
+        referral_decline(actor=welfare_worker, referral=referral, reason=" ")
+    referral_decline(actor=welfare_worker, referral=referral, reason="Geen capaciteit")
     referral.refresh_from_db()
     assert (referral.status, referral.decline_reason) == ("afgewezen", "Geen capaciteit")
     signal.refresh_from_db()
@@ -182,33 +189,33 @@ def test_only_the_sender_withdraws_and_not_after_completion(
     referral, corporation_worker, welfare_worker
 ):
     with pytest.raises(ValidationError):
-        services.referral_withdraw(actor=welfare_worker, referral=referral)
-    services.referral_withdraw(actor=corporation_worker, referral=referral)
+        referral_withdraw(actor=welfare_worker, referral=referral)
+    referral_withdraw(actor=corporation_worker, referral=referral)
     referral.refresh_from_db()
     assert referral.status == "ingetrokken"
     with pytest.raises(ValidationError):
-        services.referral_accept(actor=welfare_worker, referral=referral)
+        referral_accept(actor=welfare_worker, referral=referral)
 
 
 def test_only_the_receiver_accepts(referral, care_worker, corporation_worker):
     for actor in (care_worker, corporation_worker):
         with pytest.raises(ValidationError):
-            services.referral_accept(actor=actor, referral=referral)
+            referral_accept(actor=actor, referral=referral)
 
 
 def test_accepting_after_consent_was_withdrawn_is_refused(
     referral, consent, corporation_worker, welfare_worker
 ):
-    services.consent_withdraw(actor=corporation_worker, consent=consent, withdrawn_on=today())
+    consent_withdraw(actor=corporation_worker, consent=consent, withdrawn_on=today())
     with pytest.raises(ValidationError, match="toestemming|consent"):
-        services.referral_accept(actor=welfare_worker, referral=referral)
+        referral_accept(actor=welfare_worker, referral=referral)
 
 
 def test_accepting_twice_says_who_accepted(referral, welfare_worker, welfare):
     colleague = MembershipFactory(organisation=welfare, user__name="Karin Collega")
-    services.referral_accept(actor=colleague, referral=referral)
+    referral_accept(actor=colleague, referral=referral)
     with pytest.raises(ValidationError, match="Karin Collega"):
-        services.referral_accept(actor=welfare_worker, referral=referral)
+        referral_accept(actor=welfare_worker, referral=referral)
 
 
 # --- what the receiving organisation sees -----------------------------------------------------
@@ -231,8 +238,8 @@ def test_the_receiver_sees_the_household_and_only_the_referred_signals(
 
 
 def test_access_lasts_for_a_period_after_completion(referral, welfare_worker, household, settings):
-    services.referral_accept(actor=welfare_worker, referral=referral)
-    services.referral_complete(actor=welfare_worker, referral=referral, outcome="geholpen")
+    referral_accept(actor=welfare_worker, referral=referral)
+    referral_complete(actor=welfare_worker, referral=referral, outcome="geholpen")
     assert household.pk in visible(welfare_worker)[0]
     settings.REFERRAL_ACCESS_DAYS_AFTER_CLOSE = 30
     Referral.objects.filter(pk=referral.pk).update(
@@ -244,19 +251,19 @@ def test_access_lasts_for_a_period_after_completion(referral, welfare_worker, ho
 def test_a_withdrawn_consent_ends_access_at_once(
     referral, welfare_worker, corporation_worker, consent, household
 ):
-    services.referral_accept(actor=welfare_worker, referral=referral)
+    referral_accept(actor=welfare_worker, referral=referral)
     assert household.pk in visible(welfare_worker)[0]
-    services.consent_withdraw(actor=corporation_worker, consent=consent, withdrawn_on=today())
+    consent_withdraw(actor=corporation_worker, consent=consent, withdrawn_on=today())
     assert visible(welfare_worker) == (set(), set())
 
 
 def test_a_declined_referral_shares_nothing(referral, welfare_worker):
-    services.referral_decline(actor=welfare_worker, referral=referral, reason="Niet voor ons")
+    referral_decline(actor=welfare_worker, referral=referral, reason="Niet voor ons")
     assert visible(welfare_worker) == (set(), set())
 
 
 def test_the_receivers_reads_are_logged_on_the_referrals_basis(referral, welfare_worker, household):
-    from cases.access_log import log_access
+    from cases.access.log import log_access
 
     row = log_access(actor=welfare_worker, action="view", household=household, obj=household)
     assert row.legal_basis == "toestemming"
@@ -273,7 +280,7 @@ def test_two_people_accepting_at_once_exactly_one_wins(
     second = MembershipFactory(organisation=welfare, user__name="Tweede")
     for _round in range(50):
         signal = SignalFactory(household=household, category=lonely)
-        referral = services.referral_send(
+        referral = referral_send(
             actor=corporation_worker, household=household, to_organisation=welfare, signals=[signal]
         )
         barrier = threading.Barrier(2)
@@ -282,7 +289,7 @@ def test_two_people_accepting_at_once_exactly_one_wins(
         def accept(actor, referral=referral, barrier=barrier, results=results):
             try:
                 barrier.wait()
-                services.referral_accept(actor=actor, referral=referral)
+                referral_accept(actor=actor, referral=referral)
                 results[actor.user.name] = "won"
             except ValidationError as error:
                 results[actor.user.name] = " ".join(error.messages)

@@ -15,8 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
-from cases import selectors_privacy, services
-from cases.access_log import log_access
+from cases.access.log import log_access
 from cases.models import (
     AccessLog,
     CaseAction,
@@ -31,8 +30,9 @@ from cases.models import (
     Signal,
     SupportPackage,
 )
-from cases.retention import months_before
-from cases.services.retention import retention_terms_ensure
+from cases.selectors.retention import months_before, retention_preview
+from cases.services.consents import consent_withdraw
+from cases.services.retention import retention_run, retention_terms_ensure, retention_terms_save
 from tests.cases import privacy_world as world_
 from tests.cases.test_privacy import dashboard_counts
 from tests.factories import MembershipFactory
@@ -240,15 +240,13 @@ def test_the_job_anonymises_what_is_past_its_term_and_nothing_else(
         recorded_by=corporation_worker.user,
         recorded_for=corporation_worker.organisation,
     )
-    services.consent_withdraw(
-        actor=corporation_worker, consent=withdrawn, withdrawn_on=timezone.localdate()
-    )
+    consent_withdraw(actor=corporation_worker, consent=withdrawn, withdrawn_on=timezone.localdate())
     before = dashboard_counts()
     now = timezone.now()
-    done = services.retention_run(now=now)
+    done = retention_run(now=now)
     assert set(done.values()) == {0}, "everything is younger than its term"
     later = now + datetime.timedelta(days=31 * 61)
-    done = services.retention_run(now=later)
+    done = retention_run(now=later)
     assert done["access_log"] == 0 and sum(done.values()) > 0
     # The signal still open and the consent still in force keep their text: only what is
     # closed or ended has a term.
@@ -277,17 +275,17 @@ def test_the_job_anonymises_what_is_past_its_term_and_nothing_else(
 
 
 def test_the_job_removes_access_log_rows_past_their_term_and_no_others(rows):
-    assert services.retention_run()["access_log"] == 1
+    assert retention_run()["access_log"] == 1
     assert set(AccessLog.objects.values_list("pk", flat=True)) == {rows["young"], rows["new"]}
-    assert services.retention_run()["access_log"] == 0
+    assert retention_run()["access_log"] == 0
 
 
 def test_the_job_run_twice_changes_nothing_the_second_time(world, terms):
     later = timezone.now() + datetime.timedelta(days=31 * 61)
-    first = services.retention_run(now=later)
+    first = retention_run(now=later)
     assert sum(first.values()) > 0
     after_first = snapshot()
-    second = services.retention_run(now=later)
+    second = retention_run(now=later)
     assert set(second.values()) == {0}
     assert snapshot() == after_first
 
@@ -296,7 +294,7 @@ def test_each_term_counts_from_its_own_moment(world, terms):
     """Two years after closing, the closed signals go; the visit notes, two years after the
     visit; the history's free text stays until its five years."""
     later = timezone.now() + datetime.timedelta(days=31 * 25)
-    services.retention_run(now=later)
+    retention_run(now=later)
     closed = Signal.objects.get(household=world.household, status="gesloten")
     assert (closed.description, closed.closed_reason) == ("", "")
     assert HomeVisit.objects.get(household=world.household).notes == ""
@@ -313,7 +311,7 @@ def test_packages_lose_their_text_two_years_after_their_delivery_or_decision(
     stay for the ledger; "-" remains where a constraint wants text."""
     delivered, declined, undecided = world.packages
     later = timezone.now() + datetime.timedelta(days=30 * 23)
-    assert services.retention_run(now=later)["packages"] == 0, "not yet two years"
+    assert retention_run(now=later)["packages"] == 0, "not yet two years"
     # Delivered 25 months ago (the delivery counts, not the approval), declined 25 months ago.
     past = months_before(timezone.now(), 25)
     SupportPackage.objects.filter(pk=delivered.pk).update(delivered_on=past.date())
@@ -323,7 +321,7 @@ def test_packages_lose_their_text_two_years_after_their_delivery_or_decision(
     due = {
         officer.organisation.name: next(
             (line.due_now, line.months)
-            for line in selectors_privacy.retention_preview(actor=officer)
+            for line in retention_preview(actor=officer)
             if line.kind == "packages"
         )
         for officer in (privacy_officer, welfare_officer, care_officer)
@@ -334,7 +332,7 @@ def test_packages_lose_their_text_two_years_after_their_delivery_or_decision(
         "Zorg Testdorp": (0, 24),
     }
     before = dashboard_counts()
-    assert services.retention_run()["packages"] == 2
+    assert retention_run()["packages"] == 2
     assert dashboard_counts() == before
     delivered, declined, undecided = (SupportPackage.objects.get(pk=p.pk) for p in world.packages)
     assert (delivered.description, delivered.decline_reason) == ("-", "")
@@ -345,7 +343,7 @@ def test_packages_lose_their_text_two_years_after_their_delivery_or_decision(
     assert HouseholdEvent.objects.filter(
         household=world.household, kind="data_anonymised", data__retention="packages"
     ).exists()
-    assert services.retention_run()["packages"] == 0
+    assert retention_run()["packages"] == 0
 
 
 def test_months_before_counts_calendar_months():
@@ -379,9 +377,7 @@ def test_the_preview_shows_what_the_next_month_will_anonymise(
     signal = SignalFactory(household=theirs, category=categories[0])
     Signal.objects.filter(pk=signal.pk).update(status="opgelost", status_changed_at=due_soon)
     log_access(actor=corporation_worker, action="view", household=household, obj=household)
-    preview = {
-        line.kind: line for line in selectors_privacy.retention_preview(actor=privacy_officer)
-    }
+    preview = {line.kind: line for line in retention_preview(actor=privacy_officer)}
     assert (preview["signals"].due_now, preview["signals"].due_soon) == (1, 1)
     assert (preview["access_log"].due_now, preview["access_log"].due_soon) == (0, 0)
     assert preview["signals"].months == 24
@@ -389,13 +385,13 @@ def test_the_preview_shows_what_the_next_month_will_anonymise(
 
 
 def test_administrators_set_the_terms_within_their_bounds(terms, admin, privacy_officer):
-    changed = services.retention_terms_save(actor=admin, months={"signals": 36, "visits": 24})
+    changed = retention_terms_save(actor=admin, months={"signals": 36, "visits": 24})
     assert changed == ["signals"]
     term = RetentionTerm.objects.get(kind="signals")
     assert (term.months, term.updated_by) == (36, admin.user)
     with pytest.raises(ValidationError) as refused_:
-        services.retention_terms_save(actor=admin, months={"access_log": 6})
+        retention_terms_save(actor=admin, months={"access_log": 6})
     assert refused_.value.message_dict == {"access_log": ["Choose between 12 and 120 months."]}
     with pytest.raises(ValidationError, match="Only an administrator"):
-        services.retention_terms_save(actor=privacy_officer, months={"signals": 12})
+        retention_terms_save(actor=privacy_officer, months={"signals": 12})
     assert RetentionTerm.objects.get(kind="signals").months == 36

@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import access_log, filter_choices, selectors
+from cases.access import bases as access_bases
 from cases.models import Household, Signal
+from cases.selectors import households as filter_choices
+from cases.selectors.households import neighbourhoods_of
 from inclusie.pagination import CappedPaginator
 from partners.models import Neighbourhood
 from tests.cases.test_referral_views import sent  # noqa: F401 - a fixture
@@ -125,7 +127,7 @@ def test_shared_ids_first_give_the_same_households_and_signals_as_visible_to(
     for actor in (corporation_worker, welfare_worker, care_worker, outsider):
         plain = set(Household.objects.visible_to(actor))
         assert set(Household.objects.visible_to(actor, ids_first=True)) == plain
-        seen = access_log.visible_bases(actor=actor, households=Household.objects.all())
+        seen = access_bases.visible_bases(actor=actor, households=Household.objects.all())
         assert set(seen) == {h.pk for h in plain}
         assert set(Signal.objects.visible_to(actor, ids_first=True)) == set(
             Signal.objects.visible_to(actor)
@@ -150,7 +152,7 @@ def test_a_shared_household_is_logged_on_the_basis_of_the_latest_referral_that_s
     assert Household.objects.shared_bases(welfare_worker, among=[home]) == {
         home: "vroegsignalering"
     }
-    assert access_log.legal_bases_for(actor=welfare_worker, households=[later.household]) == {
+    assert access_bases.legal_bases_for(actor=welfare_worker, households=[later.household]) == {
         home: "vroegsignalering"
     }
 
@@ -176,7 +178,7 @@ def test_consent_through_a_joint_case_shares_on_consent_and_a_referral_comes_fir
         home: "toestemming"
     }
     assert Household.objects.shared_bases(care_worker, among=[elsewhere]) == {}
-    seen = access_log.visible_bases(actor=care_worker, households=Household.objects.all())
+    seen = access_bases.visible_bases(actor=care_worker, households=Household.objects.all())
     assert set(seen) == set(Household.objects.visible_to(care_worker).values_list("pk", flat=True))
     early = Referral.objects.get(pk=sent["referral"].pk)
     early.pk, early.to_organisation, early.consent = None, care, None
@@ -195,7 +197,7 @@ def test_the_filters_offer_the_neighbourhoods_and_districts_of_the_own_household
     HouseholdFactory(corporation=household.corporation, neighbourhood=buurt)
     elsewhere = NeighbourhoodFactory(name="Elders", cbs_code="WK990300")
     HouseholdFactory(corporation=third_corporation, neighbourhood=elsewhere)
-    offered = set(selectors.neighbourhoods_of(actor=corporation_worker))
+    offered = set(neighbourhoods_of(actor=corporation_worker))
     assert offered == {household.neighbourhood, buurt, district}
 
 

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases import services
 from cases.models import AccessLog, HomeVisit, HouseholdEvent, Signal
-from cases.services import SignalInput
+from cases.services.signals import signal_category_save, signal_change_status
+from cases.services.visits import SignalInput, home_visit_log
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -20,7 +20,7 @@ def visit(actor, household, signals=(), **overrides):
         "notes": "",
     }
     data.update(overrides)
-    return services.home_visit_log(actor=actor, household=household, signals=list(signals), **data)
+    return home_visit_log(actor=actor, household=household, signals=list(signals), **data)
 
 
 def test_a_visit_with_signals_is_saved_with_its_history_and_one_access_row(
@@ -102,7 +102,7 @@ def signal(corporation_worker, household, categories):
 
 def test_a_signal_moves_along_its_workflow_and_each_change_is_recorded(corporation_worker, signal):
     for status in ("in_behandeling", "doorverwezen", "opgelost", "open"):
-        services.signal_change_status(actor=corporation_worker, signal=signal, status=status)
+        signal_change_status(actor=corporation_worker, signal=signal, status=status)
     signal.refresh_from_db()
     assert signal.status == "open"
     changes = HouseholdEvent.objects.filter(kind="signal_status_changed").order_by("at", "id")
@@ -117,9 +117,9 @@ def test_a_signal_moves_along_its_workflow_and_each_change_is_recorded(corporati
 
 def test_closing_needs_a_reason(corporation_worker, signal):
     with pytest.raises(ValidationError) as error:
-        services.signal_change_status(actor=corporation_worker, signal=signal, status="gesloten")
+        signal_change_status(actor=corporation_worker, signal=signal, status="gesloten")
     assert "reason" in error.value.error_dict
-    services.signal_change_status(
+    signal_change_status(
         actor=corporation_worker, signal=signal, status="gesloten", reason="Verhuisd"
     )
     signal.refresh_from_db()
@@ -127,23 +127,21 @@ def test_closing_needs_a_reason(corporation_worker, signal):
 
 
 def test_a_transition_outside_the_workflow_is_refused(corporation_worker, signal):
-    services.signal_change_status(actor=corporation_worker, signal=signal, status="opgelost")
+    signal_change_status(actor=corporation_worker, signal=signal, status="opgelost")
     with pytest.raises(ValidationError):
-        services.signal_change_status(
-            actor=corporation_worker, signal=signal, status="in_behandeling"
-        )
+        signal_change_status(actor=corporation_worker, signal=signal, status="in_behandeling")
 
 
 def test_only_administrators_change_categories(admin, corporation_worker):
     with pytest.raises(ValidationError):
-        services.signal_category_save(
+        signal_category_save(
             actor=corporation_worker, name="Nieuw", life_area="wonen", usual_partner_kind="zorg"
         )
-    category = services.signal_category_save(
+    category = signal_category_save(
         actor=admin, name="Schimmel in huis", life_area="wonen", usual_partner_kind="corporatie"
     )
     assert category.code == "schimmel-in-huis"
     with pytest.raises(ValidationError):
-        services.signal_category_save(
+        signal_category_save(
             actor=admin, name="schimmel in huis", life_area="wonen", usual_partner_kind="zorg"
         )

@@ -12,9 +12,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases import selectors_support, services
+from cases.access.bases import payer_choices
 from cases.models import AccessLog, HouseholdEvent, SupportPackage
-from cases.support_rules import payer_choices
+from cases.selectors import support as selectors_support
+from cases.services.consents import consent_record
+from cases.services.referrals import referral_send, referral_withdraw
+from cases.services.support import (
+    support_package_approve,
+    support_package_decline,
+    support_package_deliver,
+    support_package_request,
+)
 from tests.cases.test_referrals import agree
 from tests.factories import MembershipFactory, SignalFactory
 
@@ -33,7 +41,7 @@ def referred(corporation, welfare, corporation_worker, household, categories):
     """An open referral of the household to welfare, on consent: welfare works with it."""
     lonely = categories[0]
     agree(corporation, welfare, lonely)
-    services.consent_record(
+    consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=welfare,
@@ -43,13 +51,13 @@ def referred(corporation, welfare, corporation_worker, household, categories):
         given_on=timezone.localdate(),
     )
     signal = SignalFactory(household=household, category=lonely)
-    return services.referral_send(
+    return referral_send(
         actor=corporation_worker, household=household, to_organisation=welfare, signals=[signal]
     )
 
 
 def request_package(actor, household, payer, amount="850.00", item="inrichting", **extra):
-    return services.support_package_request(
+    return support_package_request(
         actor=actor,
         household=household,
         item=item,
@@ -71,14 +79,14 @@ def test_requested_approved_by_the_payer_then_delivered(
     package, welfare_worker, corporation_worker, household
 ):
     assert (package.status, package.amount, package.version) == ("aangevraagd", Decimal("850"), 1)
-    services.support_package_approve(actor=welfare_worker, package=package)
+    support_package_approve(actor=welfare_worker, package=package)
     package.refresh_from_db()
     assert (package.status, package.decided_by, package.version) == (
         "goedgekeurd",
         welfare_worker.user,
         2,
     )
-    services.support_package_deliver(actor=corporation_worker, package=package)
+    support_package_deliver(actor=corporation_worker, package=package)
     package.refresh_from_db()
     assert (package.status, package.delivered_on) == ("geleverd", timezone.localdate())
     kinds = list(
@@ -101,9 +109,9 @@ def test_requested_approved_by_the_payer_then_delivered(
 
 def test_declining_needs_a_reason_and_ends_it(package, welfare_worker, corporation_worker):
     with pytest.raises(ValidationError) as error:
-        services.support_package_decline(actor=welfare_worker, package=package, reason="  ")
+        support_package_decline(actor=welfare_worker, package=package, reason="  ")
     assert "reason" in error.value.message_dict
-    services.support_package_decline(
+    support_package_decline(
         actor=welfare_worker, package=package, reason="Past niet in ons budget dit jaar"
     )
     package.refresh_from_db()
@@ -112,34 +120,32 @@ def test_declining_needs_a_reason_and_ends_it(package, welfare_worker, corporati
         "Past niet in ons budget dit jaar",
     )
     with pytest.raises(ValidationError, match="Fatma Test declined this support package already"):
-        services.support_package_approve(actor=welfare_worker, package=package)
+        support_package_approve(actor=welfare_worker, package=package)
     with pytest.raises(ValidationError):
-        services.support_package_deliver(actor=corporation_worker, package=package)
+        support_package_deliver(actor=corporation_worker, package=package)
 
 
 def test_forbidden_moves_are_refused(package, welfare_worker, corporation_worker, welfare):
     with pytest.raises(ValidationError, match="cannot be ‘delivered’ yet"):
-        services.support_package_deliver(actor=welfare_worker, package=package)
+        support_package_deliver(actor=welfare_worker, package=package)
     with pytest.raises(ValidationError, match="Only the paying organisation"):
-        services.support_package_approve(actor=corporation_worker, package=package)
+        support_package_approve(actor=corporation_worker, package=package)
     admin = MembershipFactory(organisation=welfare, role="beheerder")
     with pytest.raises(ValidationError, match="workers and managers"):
-        services.support_package_approve(actor=admin, package=package)
+        support_package_approve(actor=admin, package=package)
     manager = MembershipFactory(organisation=welfare, role="manager", user__name="Kees Baas")
-    services.support_package_approve(actor=manager, package=package)
+    support_package_approve(actor=manager, package=package)
     with pytest.raises(ValidationError, match="Kees Baas approved this support package already"):
-        services.support_package_decline(actor=welfare_worker, package=package, reason="Nee")
+        support_package_decline(actor=welfare_worker, package=package, reason="Nee")
     with pytest.raises(ValidationError, match="Only workers"):
-        services.support_package_deliver(actor=manager, package=package)
+        support_package_deliver(actor=manager, package=package)
     future = timezone.localdate() + datetime.timedelta(days=1)
     with pytest.raises(ValidationError) as error:
-        services.support_package_deliver(
-            actor=corporation_worker, package=package, delivered_on=future
-        )
+        support_package_deliver(actor=corporation_worker, package=package, delivered_on=future)
     assert "delivered_on" in error.value.message_dict
-    services.support_package_deliver(actor=corporation_worker, package=package)
+    support_package_deliver(actor=corporation_worker, package=package)
     with pytest.raises(ValidationError, match="as delivered already"):
-        services.support_package_deliver(actor=welfare_worker, package=package)
+        support_package_deliver(actor=welfare_worker, package=package)
     package.refresh_from_db()
     assert package.version == 3
 
@@ -193,7 +199,7 @@ def test_a_partner_is_offered_only_the_corporation_and_itself(
 ):
     categories = list(referred.signals.all())
     agree(corporation, municipality, categories[0].category)
-    services.consent_record(
+    consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=municipality,
@@ -203,7 +209,7 @@ def test_a_partner_is_offered_only_the_corporation_and_itself(
         given_on=timezone.localdate(),
     )
     signal = SignalFactory(household=household, category=categories[0].category)
-    services.referral_send(
+    referral_send(
         actor=corporation_worker,
         household=household,
         to_organisation=municipality,
@@ -239,7 +245,7 @@ def test_two_people_deciding_at_once_the_second_is_told_who_did_what(
 ):
     lonely = categories[0]
     agree(corporation, welfare, lonely)
-    services.consent_record(
+    consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=welfare,
@@ -248,7 +254,7 @@ def test_two_people_deciding_at_once_the_second_is_told_who_did_what(
         given_how="mondeling",
         given_on=timezone.localdate(),
     )
-    services.referral_send(
+    referral_send(
         actor=corporation_worker,
         household=household,
         to_organisation=welfare,
@@ -266,11 +272,9 @@ def test_two_people_deciding_at_once_the_second_is_told_who_did_what(
                 with translation.override("en"):
                     barrier.wait()
                     if actor == approver:
-                        services.support_package_approve(actor=actor, package=package)
+                        support_package_approve(actor=actor, package=package)
                     else:
-                        services.support_package_decline(
-                            actor=actor, package=package, reason="Geen budget"
-                        )
+                        support_package_decline(actor=actor, package=package, reason="Geen budget")
                 results[actor.user.name] = "won"
             except ValidationError as error:
                 results[actor.user.name] = " ".join(error.messages)
@@ -404,7 +408,7 @@ def test_a_late_form_says_who_did_what_and_keeps_the_reason(
     login, package, welfare, welfare_worker
 ):
     colleague = MembershipFactory(organisation=welfare, user__name="Karin Collega")
-    services.support_package_approve(actor=colleague, package=package)
+    support_package_approve(actor=colleague, package=package)
     response = login(welfare_worker).post(
         act(package, "afwijzen"),
         {f"pakket{package.pk}-version": 1, f"pakket{package.pk}-reason": "Te duur"},
@@ -444,7 +448,7 @@ def test_package_pages_404_403_405(login, package, care_worker, outsider, admin,
 def test_the_receiver_loses_the_address_when_the_sharing_ends(
     login, package, referred, welfare_worker, corporation_worker, household
 ):
-    services.referral_withdraw(actor=corporation_worker, referral=referred)
+    referral_withdraw(actor=corporation_worker, referral=referred)
     client = login(welfare_worker)
     response = client.get(reverse("packages:detail", args=[package.pk]))
     assert response.status_code == 200, "the package stays the payer's record"
@@ -477,10 +481,10 @@ def test_the_requester_does_not_grant_their_own_request(
 ):
     package = request_package(corporation_worker, household, corporation)
     with pytest.raises(ValidationError, match="Someone other than the requester"):
-        services.support_package_approve(actor=corporation_worker, package=package)
+        support_package_approve(actor=corporation_worker, package=package)
     (shown,) = selectors_support.household_packages(actor=corporation_worker, household=household)
     assert not shown.can_decide, "no buttons for the requester"
     colleague = MembershipFactory(organisation=corporation, user__name="Joke Collega")
-    services.support_package_approve(actor=colleague, package=package)
+    support_package_approve(actor=colleague, package=package)
     package.refresh_from_db()
     assert package.decided_by.name == "Joke Collega"

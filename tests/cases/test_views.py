@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.access_log import query_digest
+from cases.access.log import query_digest
 from cases.models import AccessLog, HomeVisit, Signal
 from tests.factories import HouseholdFactory, ResidentFactory, SignalFactory
 

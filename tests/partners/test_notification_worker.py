@@ -18,7 +18,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from cases import services
+from cases.services.consents import consent_record
+from cases.services.referrals import referral_send
 from inclusie.celery import app
 from partners.models import Membership, Notification
 from tests.cases.test_referrals import agree
@@ -220,7 +221,7 @@ def send(corporation_worker, household, welfare, categories):
     """A referral on consent to welfare, whose intake is told."""
     lonely = categories[0]
     agree(corporation_worker.organisation, welfare, lonely)
-    services.consent_record(
+    consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=welfare,
@@ -235,7 +236,7 @@ def send(corporation_worker, household, welfare, categories):
 
     def _send():
         signal = SignalFactory(household=household, category=lonely)
-        services.referral_send(
+        referral_send(
             actor=corporation_worker,
             household=household,
             to_organisation=welfare,

@@ -12,8 +12,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
 from cases.services import notices
+from cases.services.consents import consent_record, consent_withdraw
+from cases.services.referrals import (
+    referral_accept,
+    referral_assign,
+    referral_send,
+    referral_withdraw,
+)
+from cases.services.visits import SignalInput, home_visit_log
 from cases.workdays import add_working_days
 from partners import notifications
 from partners.models import Membership, Notification, NotificationPreference
@@ -50,7 +57,7 @@ def welfare_manager(welfare):
 def send(corporation_worker, household, welfare, lonely, django_capture_on_commit_callbacks):
     """Send a referral on consent to welfare, committing so the delivery runs."""
     agree(corporation_worker.organisation, welfare, lonely)
-    services.consent_record(
+    consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=welfare,
@@ -65,7 +72,7 @@ def send(corporation_worker, household, welfare, lonely, django_capture_on_commi
             household=household, category=lonely, created_by=corporation_worker.user
         )
         with django_capture_on_commit_callbacks(execute=True):
-            return services.referral_send(
+            return referral_send(
                 actor=corporation_worker,
                 household=household,
                 to_organisation=welfare,
@@ -110,7 +117,7 @@ def test_answers_reach_the_sender(
 ):
     referral = send()
     with django_capture_on_commit_callbacks(execute=True):
-        services.referral_accept(actor=intake, referral=referral)
+        referral_accept(actor=intake, referral=referral)
     update = received(corporation_worker.user, Kind.REFERRAL_UPDATE).get()
     assert update.data == {"partner": intake.organisation.name, "status": "geaccepteerd"}
     assert notifications.text_of(update) == f"{intake.organisation.name}: verwijzing geaccepteerd"
@@ -118,7 +125,7 @@ def test_answers_reach_the_sender(
 
 def test_a_withdrawal_reaches_the_receiver(send, intake, corporation_worker):
     referral = send()
-    services.referral_withdraw(actor=corporation_worker, referral=referral)
+    referral_withdraw(actor=corporation_worker, referral=referral)
     assert received(intake.user, Kind.REFERRAL_UPDATE).get().data["status"] == "ingetrokken"
 
 
@@ -126,7 +133,7 @@ def test_a_deadline_reminds_the_assignee_and_escalates_to_managers(
     send, intake, welfare_worker, welfare_manager, manager
 ):
     referral = send()
-    services.referral_assign(actor=intake, referral=referral, user=welfare_worker.user)
+    referral_assign(actor=intake, referral=referral, user=welfare_worker.user)
     assert notices.deadlines_check(today=today()) == 0  # five working days to go
     eve = referral.deadline - datetime.timedelta(days=1)
     while add_working_days(eve, 1) != referral.deadline:
@@ -148,7 +155,7 @@ def test_a_deadline_reminds_the_assignee_and_escalates_to_managers(
 
 def test_an_answered_referral_is_not_chased(send, intake, welfare_manager):
     referral = send()
-    services.referral_accept(actor=intake, referral=referral)
+    referral_accept(actor=intake, referral=referral)
     assert notices.deadlines_check(today=referral.deadline + datetime.timedelta(days=3)) == 0
 
 
@@ -163,16 +170,14 @@ def test_an_acute_signal_reaches_shared_workers_who_follow_the_neighbourhood(
 
     def visit(severity):
         with django_capture_on_commit_callbacks(execute=True):
-            services.home_visit_log(
+            home_visit_log(
                 actor=corporation_worker,
                 household=household,
                 visited_on=today(),
                 kind="regulier",
                 outcome="signalen",
                 signals=[
-                    services.SignalInput(
-                        category=lonely, severity=severity, description="Zag er slecht uit"
-                    )
+                    SignalInput(category=lonely, severity=severity, description="Zag er slecht uit")
                 ],
             )
 
@@ -189,7 +194,7 @@ def test_withdrawn_consent_reaches_the_organisation_that_loses_access(
     corporation_worker, household, welfare, lonely, intake, welfare_worker
 ):
     agree(corporation_worker.organisation, welfare, lonely)
-    consent = services.consent_record(
+    consent = consent_record(
         actor=corporation_worker,
         household=household,
         receiving_organisation=welfare,
@@ -199,12 +204,12 @@ def test_withdrawn_consent_reaches_the_organisation_that_loses_access(
         given_on=today(),
     )
     signal = SignalFactory(household=household, category=lonely)
-    referral = services.referral_send(
+    referral = referral_send(
         actor=corporation_worker, household=household, to_organisation=welfare, signals=[signal]
     )
-    services.referral_assign(actor=intake, referral=referral, user=welfare_worker.user)
+    referral_assign(actor=intake, referral=referral, user=welfare_worker.user)
     Notification.objects.all().delete()
-    services.consent_withdraw(actor=corporation_worker, consent=consent, withdrawn_on=today())
+    consent_withdraw(actor=corporation_worker, consent=consent, withdrawn_on=today())
     heard = set(
         Notification.objects.filter(kind=Kind.CONSENT_WITHDRAWN).values_list("recipient", flat=True)
     )
@@ -402,7 +407,7 @@ def test_a_sender_who_left_is_replaced_by_the_intake(
     )
     corporation_worker.ended_at = timezone.now()
     corporation_worker.save()
-    services.referral_accept(actor=intake, referral=referral)
+    referral_accept(actor=intake, referral=referral)
     assert not received(corporation_worker.user, Kind.REFERRAL_UPDATE).exists()
     assert received(corporation_intake.user, Kind.REFERRAL_UPDATE).count() == 1
 

@@ -11,6 +11,8 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from cases.services.emergency import emergency_access_open
+
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may see without logging in, by view name, with what an anonymous GET gets.
@@ -160,7 +162,6 @@ def privacy_world(privacy_officer, admin, care_worker, household):
     from django.test import Client
     from django.utils import timezone
 
-    from cases import services
     from cases.models import AccessReport
     from partners.actor import SESSION_KEY
 
@@ -178,7 +179,7 @@ def privacy_world(privacy_officer, admin, care_worker, household):
         session["account_authentication_methods_user"] = str(membership.user.pk)
         session.save()
         clients[name] = client
-    access = services.emergency_access_open(
+    access = emergency_access_open(
         actor=care_worker, household=household, reason="Bewoner reageert niet, buren bezorgd."
     )
     report = AccessReport.objects.create(

@@ -1,0 +1,47 @@
+"""Forms of the privacy pages: the access-log filters, the AVG search, rectification, erasure,
+retention terms and emergency access. Forms validate; the services check again when they act."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms.avg import _choices, clean_address
+from cases.forms.common import DateInput
+from cases.models import AccessLog
+
+
+class AccessLogFilterForm(forms.Form):
+    persoon = forms.ModelChoiceField(
+        label=_("Person"), queryset=None, required=False, empty_label=_("Everyone")
+    )
+    adres = forms.CharField(
+        label=_("Household"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("1234 AB 12")}),
+        help_text=_("Postcode and house number"),
+    )
+    van = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    tot = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    actie = forms.ChoiceField(
+        label=_("Action"), required=False, choices=_choices(_("All"), AccessLog.Action.choices)
+    )
+    grondslag = forms.ChoiceField(
+        label=_("Legal basis"),
+        required=False,
+        choices=_choices(_("All"), AccessLog.LegalBasis.choices),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["persoon"].queryset = people
+
+    def clean_adres(self):
+        value = self.cleaned_data["adres"]
+        return clean_address(value) if value.strip() else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("van"), cleaned.get("tot")
+        if start and end and end < start:
+            self.add_error("tot", _("The end of the period cannot be before its start."))
+        return cleaned

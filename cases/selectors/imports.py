@@ -1,0 +1,117 @@
+"""Comparing a file's rows with the households that exist: what a row would change."""
+
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from cases.models import Household, HouseholdImport, Resident
+from cases.services.imports.parsing import ImportRow, ParsedFile
+from partners.models import Membership, Neighbourhood
+
+# Column → Household field it fills. A column absent from the file leaves its field alone.
+HOUSEHOLD_FIELDS = {
+    "straat": "street",
+    "huisnummer": "house_number",
+    "toevoeging": "house_number_addition",
+    "postcode": "postcode",
+    "plaats": "town",
+    "buurtcode": "neighbourhood",
+    "complexnummer": "complex",
+    "telefoon": "phone",
+    "email": "email",
+}
+
+
+def chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def neighbourhood_ids(parsed: ParsedFile) -> dict[str, int]:
+    codes = sorted({values.get("buurtcode", "").upper() for _line, values in parsed.rows} - {""})
+    found = {}
+    for chunk in chunks(codes, 2000):
+        found.update(Neighbourhood.objects.filter(cbs_code__in=chunk).values_list("cbs_code", "id"))
+    return found
+
+
+# What the import compares, read as plain values: most rows of a monthly re-import are
+# unchanged, and building model instances for them would cost more than the queries.
+SNAPSHOT_FIELDS = [
+    "id",
+    "tenancy_reference",
+    "street",
+    "house_number",
+    "house_number_addition",
+    "postcode",
+    "town",
+    "neighbourhood_id",
+    "complex__code",
+    "phone",
+    "email",
+]
+
+
+def existing(organisation_id: int, rows: list[ImportRow]) -> dict[str, dict]:
+    """The batch's households that exist, as values with their complex's code and their main
+    tenant (id, name, birth year): two queries."""
+    households = {
+        values["tenancy_reference"]: values
+        for values in Household.objects.filter(
+            corporation_id=organisation_id,
+            tenancy_reference__in=[row.tenancy_reference for row in rows],
+        )
+        .order_by()
+        .values(*SNAPSHOT_FIELDS)
+    }
+    by_id = {values["id"]: values for values in households.values()}
+    tenants = (
+        Resident.objects.filter(household_id__in=list(by_id), is_main_tenant=True)
+        .order_by("-id")  # the oldest main tenant wins when there are several
+        .values_list("household_id", "id", "name", "birth_year")
+    )
+    for household_id, *tenant in tenants:
+        by_id[household_id]["tenant"] = tenant
+    return households
+
+
+def changes(row: ImportRow, household: dict, columns: set[str]) -> list[str]:
+    """The fields this row would change, in a stable order; empty when the row is unchanged."""
+    changed = []
+    for column, name in HOUSEHOLD_FIELDS.items():
+        if column not in columns:
+            continue
+        if name == "neighbourhood":
+            same = household["neighbourhood_id"] == row.neighbourhood_id
+        elif name == "complex":
+            same = (household["complex__code"] or "") == row.complex_code
+        else:
+            same = household[name] == getattr(row, name)
+        if not same:
+            changed.append(name)
+    # An empty hoofdhuurder leaves the residents alone: an import never removes people.
+    if "hoofdhuurder" in columns and row.main_tenant:
+        _id, name, birth_year = household.get("tenant") or (None, None, None)
+        if name != row.main_tenant:
+            changed.append("main_tenant")
+        if "geboortejaar_hoofdhuurder" in columns and birth_year != row.main_tenant_birth_year:
+            changed.append("main_tenant_birth_year")
+    return changed
+
+
+# --- Reading imports, and housekeeping -----------------------------------------------------------
+
+
+def household_import_get(*, actor: Membership, pk: int) -> HouseholdImport:
+    """One of the actor's organisation's imports (404 otherwise), without the file's text."""
+    return get_object_or_404(HouseholdImport.objects.visible_to(actor).defer("content"), pk=pk)
+
+
+def household_import_list(*, actor: Membership) -> QuerySet:
+    """The organisation's imports, newest first, without the heavy columns."""
+    return (
+        HouseholdImport.objects.visible_to(actor)
+        .defer("content", "errors", "sample")
+        .select_related("created_by")
+    )

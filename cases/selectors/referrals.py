@@ -1,0 +1,145 @@
+"""Reads of referrals: inbox, outbox and one referral, through visible_to and the access log.
+
+(Kept apart from selectors.py while that file grows; becomes cases/selectors/ next.)"""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from cases.access.bases import visible_bases
+from cases.access.log import log_access, log_shown
+from cases.models import AccessLog, Agreement, Referral, Signal
+from cases.workflow import OPEN_STATUSES, ReferralStatus
+from inclusie.pagination import CappedPaginator
+from partners.models import Membership, Organisation, User
+
+INBOXES = ("nieuw", "mijn", "te-laat", "alle")
+
+
+def _mark_visible(actor: Membership, referrals: list[Referral]) -> dict[int, str]:
+    """Mark which referrals may still show their household: a receiver loses the household's
+    data when the sharing ends (period passed, consent withdrawn); the referral stays listed.
+    Returns the legal basis of each household that may be shown, for the access log (one
+    query: visible_bases)."""
+    bases = visible_bases(actor=actor, households={r.household for r in referrals})
+    for referral in referrals:
+        referral.household_visible = referral.household_id in bases
+    return bases
+
+
+# What a list of referrals shows (cases/_referral_item.html); the rest is read on the referral's
+# own page. A list of 25 reads a third of the time it would with every column.
+LISTED = (
+    "household_id", "from_organisation_id", "to_organisation_id", "status", "outcome",
+    "sent_at", "deadline", "assigned_to_id",
+    "household__street", "household__house_number", "household__house_number_addition",
+    "household__corporation_id",
+    "from_organisation__name", "to_organisation__name", "assigned_to__name",
+)  # fmt: skip
+
+
+def _base(actor: Membership) -> QuerySet:
+    return Referral.objects.visible_to(actor).select_related(
+        "household", "from_organisation", "to_organisation", "assigned_to", "sent_by"
+    )
+
+
+def referral_inbox(*, actor: Membership, box: str, page: str | None = None, per_page: int = 25):
+    """One page of the referrals to the actor's organisation: new, assigned to the actor,
+    overdue, or all, the nearest deadline first."""
+    referrals = _base(actor).filter(to_organisation_id=actor.organisation_id)
+    if box == "nieuw":
+        referrals = referrals.filter(status=ReferralStatus.VERZONDEN)
+    elif box == "mijn":
+        referrals = referrals.open().filter(
+            Q(assigned_to_id=actor.user_id)
+            | Q(to_person_id=actor.user_id, assigned_to__isnull=True)
+        )
+    elif box == "te-laat":
+        referrals = referrals.filter(
+            status=ReferralStatus.VERZONDEN, deadline__lt=timezone.localdate()
+        )
+    return _listed(actor, referrals.order_by("deadline", "pk"), page, per_page, box)
+
+
+def referral_outbox(*, actor: Membership, page: str | None = None, per_page: int = 25):
+    """One page of the referrals the actor's organisation sent, newest first."""
+    referrals = _base(actor).filter(from_organisation_id=actor.organisation_id)
+    return _listed(actor, referrals.order_by("-sent_at", "-pk"), page, per_page, "verstuurd")
+
+
+def _listed(actor, referrals: QuerySet, page, per_page: int, box: str):
+    """One page of a list of referrals, each marked whether it may show its household, and
+    in the access log one row per household it showed, on that household's basis. Reads only
+    the columns a list shows."""
+    listed = referrals.select_related(None).select_related(
+        "household", "from_organisation", "to_organisation", "assigned_to"
+    )
+    result = CappedPaginator(listed.only(*LISTED), per_page).get_page(page)
+    result.object_list = list(result.object_list)
+    bases = _mark_visible(actor, result.object_list)
+    log_shown(
+        actor=actor,
+        households=[r.household for r in result.object_list if r.household_visible],
+        detail={"referrals": box},
+        bases=bases,
+    )
+    return result
+
+
+def referral_get(*, actor: Membership, pk: int, log: bool = True) -> Referral:
+    """One referral the actor's organisation sent or received (404 otherwise)."""
+    referral = get_object_or_404(_base(actor).select_related("consent"), pk=pk)
+    _mark_visible(actor, [referral])
+    if log:
+        own = referral.household.corporation_id == actor.organisation_id
+        shown = referral.household_visible
+        log_access(
+            actor=actor,
+            action=AccessLog.Action.VIEW,
+            household=referral.household if shown else None,
+            obj=referral,
+            legal_basis=(None if own else referral.legal_basis) if shown else None,
+        )
+    return referral
+
+
+def referral_signals(*, referral: Referral) -> list[Signal]:
+    """The signals of this referral only: never the household's others."""
+    return list(referral.signals.select_related("category"))
+
+
+def referral_partners(*, actor: Membership) -> QuerySet:
+    """Organisations the actor's organisation has an agreement in force with."""
+    agreements = Agreement.objects.in_force().visible_to(actor)
+    ids = {pk for pair in agreements.values_list("first_id", "second_id") for pk in pair}
+    ids.discard(actor.organisation_id)
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def referral_people(*, actor: Membership) -> QuerySet:
+    """Workers of the organisations the actor may refer to, to name one as the receiver."""
+    return (
+        Membership.objects.active()
+        .filter(organisation__in=referral_partners(actor=actor), role=Membership.Role.MEDEWERKER)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__name")
+    )
+
+
+def referable_signals(*, actor: Membership, household) -> QuerySet:
+    """Open signals of the household that are not already in an open referral."""
+    busy = Referral.objects.open().values("signals")
+    return (
+        Signal.objects.visible_to(actor)
+        .filter(household=household, status__in=OPEN_STATUSES)
+        .exclude(pk__in=busy)
+        .select_related("category")
+    )
+
+
+def colleagues(*, actor: Membership) -> QuerySet:
+    return User.objects.filter(
+        Q(memberships__organisation_id=actor.organisation_id)
+        & Q(memberships__ended_at__isnull=True)
+    ).distinct()

@@ -1,0 +1,102 @@
+"""Every read of household data: starts from visible_to(actor) and writes the access log."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from cases.access.log import log_access
+from cases.models import (
+    AccessLog,
+    Signal,
+    SignalCategory,
+)
+from cases.selectors.households import _log_search
+from inclusie.pagination import CappedPaginator
+from partners.models import Membership, Neighbourhood
+
+
+@dataclass
+class SignalFilters:
+    scope: str = "open"  # mine | open | overdue | all
+    neighbourhood: Neighbourhood | None = None
+    category: SignalCategory | None = None
+    severity: str = ""
+    status: str = ""
+    older_than_days: int | None = None
+
+    def as_log(self) -> dict:
+        return {
+            "scope": self.scope,
+            "neighbourhood": self.neighbourhood.cbs_code if self.neighbourhood else None,
+            "category": self.category.code if self.category else None,
+            "severity": self.severity,
+            "status": self.status,
+            "older_than_days": self.older_than_days,
+        }
+
+
+def signal_search(*, actor: Membership, filters: SignalFilters) -> QuerySet:
+    """Signals the actor may see, for the lists 'my neighbourhoods', 'all open' and 'follow-up
+    date passed'; one access-log row for the search."""
+    signals = Signal.objects.visible_to(actor, ids_first=True).select_related(
+        "category", "household", "household__neighbourhood"
+    )
+    today = timezone.localdate()
+    if filters.scope == "mine":
+        mine = list(actor.neighbourhoods.values_list("pk", flat=True))
+        signals = signals.open().filter(
+            Q(household__neighbourhood__in=mine) | Q(household__neighbourhood__parent__in=mine)
+        )
+    elif filters.scope == "overdue":
+        signals = signals.open().filter(follow_up_on__lt=today)
+    elif filters.scope == "open":
+        signals = signals.open()
+    if filters.neighbourhood:
+        signals = signals.filter(
+            Q(household__neighbourhood=filters.neighbourhood)
+            | Q(household__neighbourhood__parent=filters.neighbourhood)
+        )
+    if filters.category:
+        signals = signals.filter(category=filters.category)
+    if filters.severity:
+        signals = signals.filter(severity=filters.severity)
+    if filters.status:
+        signals = signals.filter(status=filters.status)
+    if filters.older_than_days:
+        signals = signals.filter(created_at__lt=timezone.now() - timedelta(filters.older_than_days))
+    if filters.scope == "overdue":
+        return signals.order_by("follow_up_on", "pk")
+    return signals.order_by("-created_at", "-pk")
+
+
+def signal_search_page(
+    *, actor: Membership, filters: SignalFilters, page: str | None, per_page: int = 25
+):
+    """One page of a signal list; the access log names the households shown."""
+    result = CappedPaginator(signal_search(actor=actor, filters=filters), per_page).get_page(page)
+    _log_search(actor=actor, filters=filters, households=[signal.household for signal in result])
+    return result
+
+
+def signal_get(*, actor: Membership, pk: int, log: bool = True) -> Signal:
+    """One signal the actor may see (404 otherwise); the read is logged unless it is about to
+    be changed (the service logs the change)."""
+    signal = get_object_or_404(
+        Signal.objects.visible_to(actor).select_related("household", "category"), pk=pk
+    )
+    if log:
+        log_access(
+            actor=actor, action=AccessLog.Action.VIEW, household=signal.household, obj=signal
+        )
+    return signal
+
+
+def categories_in_use() -> QuerySet:
+    return SignalCategory.objects.filter(is_active=True)
+
+
+def categories_all() -> QuerySet:
+    return SignalCategory.objects.all()

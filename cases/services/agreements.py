@@ -1,0 +1,89 @@
+"""Consent, and referrals between organisations: sent on a legal basis, accepted or declined,
+completed with an outcome, or withdrawn. The referred signals follow the referral."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from cases.models import (
+    Agreement,
+    SignalCategory,
+)
+from partners.models import Membership, Organisation
+
+# --- the legal basis of a referral -----------------------------------------------------------
+
+
+def referral_agreement(*, sender: Organisation, receiver: Organisation, categories) -> Agreement:
+    """The agreement in force that allows these categories from sender to receiver."""
+    agreement = (
+        Agreement.objects.between(sender.pk, receiver.pk)
+        .in_force()
+        .prefetch_related("categories")
+        .first()
+    )
+    if agreement is None:
+        raise ValidationError(
+            _("There is no agreement in force with %(partner)s, so it cannot receive referrals.")
+            % {"partner": receiver.name}
+        )
+    outside = {c.name for c in categories} - {c.name for c in agreement.categories.all()}
+    if outside:
+        raise ValidationError(
+            _("The agreement with %(partner)s does not cover: %(categories)s.")
+            % {"partner": receiver.name, "categories": ", ".join(sorted(outside))}
+        )
+    return agreement
+
+
+# --- agreements ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_save(
+    *,
+    actor: Membership,
+    agreement: Agreement | None = None,
+    partner: Organisation,
+    categories: list[SignalCategory],
+    response_days: int,
+    valid_from: date,
+    valid_until: date | None = None,
+) -> Agreement:
+    """Make or change an agreement with a partner (administrators of the organisation that made
+    it; the partner's administrators see it)."""
+    if actor.role != Membership.Role.BEHEERDER:
+        raise ValidationError(_("Only an administrator may make agreements."))
+    if agreement is not None and agreement.first_id != actor.organisation_id:
+        raise ValidationError(_("Only the organisation that made the agreement may change it."))
+    if partner.pk == actor.organisation_id:
+        raise ValidationError({"partner": _("An agreement is with another organisation.")})
+    if not categories:
+        raise ValidationError({"categories": _("Choose the categories that may be referred.")})
+    if not 1 <= response_days <= 60:
+        raise ValidationError({"response_days": _("Give a deadline of 1 to 60 working days.")})
+    if valid_until and valid_until < valid_from:
+        raise ValidationError({"valid_until": _("The end cannot be before the start.")})
+    overlapping = Agreement.objects.between(actor.organisation_id, partner.pk).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from)
+    )
+    if valid_until:
+        overlapping = overlapping.filter(valid_from__lte=valid_until)
+    if agreement is not None:
+        overlapping = overlapping.exclude(pk=agreement.pk)
+    if overlapping.exists():
+        raise ValidationError(
+            _("There is already an agreement with %(partner)s in this period: change or end it.")
+            % {"partner": partner.name}
+        )
+    agreement = agreement or Agreement(first_id=actor.organisation_id, created_by_id=actor.user_id)
+    agreement.second = partner
+    agreement.response_days = response_days
+    agreement.valid_from = valid_from
+    agreement.valid_until = valid_until
+    agreement.save()
+    agreement.categories.set(categories)
+    return agreement

@@ -1,0 +1,261 @@
+"""The household's rights under the AVG and emergency access (ADR 0010): rectification that
+keeps its history, erasure on request where no retention duty applies, and noodtoegang."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cases.access.log import log_access
+from cases.models import (
+    AccessLog,
+    Consent,
+    EmergencyAccess,
+    HomeVisit,
+    Household,
+    HouseholdEvent,
+    JointCase,
+    Referral,
+    RetentionTerm,
+    Signal,
+    SupportPackage,
+)
+from cases.models.households import phone_validator
+from cases.models.imports import HouseholdImport
+from cases.selectors.retention import months_before
+from cases.services.retention import (
+    anonymise_consents,
+    anonymise_emergency,
+    anonymise_joint_cases,
+    anonymise_packages,
+    anonymise_referrals,
+    anonymise_signals,
+    anonymise_visits,
+    retention_terms_ensure,
+    strip_event_text,
+)
+from cases.workflow import LegalBasis
+from partners.models import Membership
+
+Kind = HouseholdEvent.Kind
+Role = Membership.Role
+
+
+def _officer_of_corporation(actor: Membership, household: Household) -> None:
+    if actor.role != Role.PRIVACYFUNCTIONARIS:
+        raise ValidationError(_("Only a privacy officer may do this."))
+    if household.corporation_id != actor.organisation_id:
+        raise ValidationError(
+            _("Only the household's corporation corrects or erases its data in Inclusie.")
+        )
+
+
+# --- rectification (AVG art. 16) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResidentCorrection:
+    resident_id: int
+    name: str
+    birth_year: int | None
+
+
+@transaction.atomic
+def household_rectify(
+    *,
+    actor: Membership,
+    household: Household,
+    phone: str,
+    email: str,
+    residents: list[ResidentCorrection],
+    reason: str,
+) -> list[str]:
+    """Correct the household's contact data and its residents' names and years of birth. The
+    history keeps each old and new value, who, when and why. Returns the fields changed."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    _officer_of_corporation(actor, household)
+    if household.anonymised_at:
+        raise ValidationError(_("This household's data was erased; there is nothing to correct."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the data is corrected.")})
+    if len(reason) > 500:
+        raise ValidationError({"reason": _("Keep the reason under 500 characters.")})
+    phone, email = phone.strip(), email.strip().lower()
+    if phone:
+        phone_validator(phone)
+    if email:
+        EmailValidator(message=_("Enter a valid e-mail address."))(email)
+    changes: dict[str, list] = {}
+    fields: list[str] = []
+    for name, new in (("phone", phone), ("email", email)):
+        if getattr(household, name) != new:
+            changes[name] = [getattr(household, name), new]
+            fields.append(name)
+            setattr(household, name, new)
+    own = {r.pk: r for r in household.residents.select_for_update()}
+    changed_residents = []
+    for correction in residents:
+        resident = own.get(correction.resident_id)
+        if resident is None:
+            raise ValidationError(_("This resident does not live in this household."))
+        name = correction.name.strip()
+        if not name:
+            raise ValidationError(_("A resident needs a name."))
+        if correction.birth_year is not None and not 1900 <= correction.birth_year <= 2100:
+            raise ValidationError(_("Give a year of birth between 1900 and 2100."))
+        if resident.name != name:
+            changes[f"resident:{resident.pk}:name"] = [resident.name, name]
+            fields.append("resident_name")
+            resident.name = name
+        if resident.birth_year != correction.birth_year:
+            changes[f"resident:{resident.pk}:birth_year"] = [
+                resident.birth_year,
+                correction.birth_year,
+            ]
+            fields.append("resident_birth_year")
+            resident.birth_year = correction.birth_year
+        changed_residents.append(resident)
+    if not changes:
+        raise ValidationError(_("Nothing was changed."))
+    household.updated_at = timezone.now()
+    household.save(update_fields=["phone", "email", "updated_at"])
+    for resident in changed_residents:
+        resident.save(update_fields=["name", "birth_year"])
+    fields = list(dict.fromkeys(fields))
+    HouseholdEvent.objects.create(
+        household=household,
+        kind=Kind.DATA_CORRECTED,
+        user_id=actor.user_id,
+        organisation_id=actor.organisation_id,
+        data={"fields": fields, "changes": changes, "reason": reason, "source": "avg"},
+    )
+    log_access(
+        actor=actor,
+        action=AccessLog.Action.UPDATE,
+        household=household,
+        obj=household,
+        detail={"fields": fields},
+        legal_basis=AccessLog.LegalBasis.AVG_REQUEST,
+    )
+    return fields
+
+
+# --- erasure (AVG art. 17) ---------------------------------------------------------------------
+
+
+def erasure_refusals(*, actor: Membership, household: Household) -> list[str]:
+    """Why the household's data may not be erased now; empty when it may. A partner still
+    working with the household (an open referral or joint case) and the record of rent arrears
+    passed on without consent, within its retention term, are duties to keep (ADR 0010)."""
+    try:
+        _officer_of_corporation(actor, household)
+    except ValidationError as exc:
+        return exc.messages
+    if household.anonymised_at:
+        return [
+            _("This household's data was erased already, on %(date)s.")
+            % {"date": date_format(timezone.localtime(household.anonymised_at), "j F Y")}
+        ]
+    reasons = []
+    referrals = Referral.objects.filter(household=household).select_related(
+        "from_organisation", "to_organisation"
+    )
+    for referral in referrals.open().order_by("sent_at"):
+        reasons.append(
+            _(
+                "The referral from %(sender)s to %(receiver)s is still open: it must be "
+                "completed or withdrawn first."
+            )
+            % {"sender": referral.from_organisation.name, "receiver": referral.to_organisation.name}
+        )
+    case = (
+        JointCase.objects.open()
+        .filter(household=household)
+        .select_related("coordinator_organisation")
+        .first()
+    )
+    if case is not None:
+        reasons.append(
+            _(
+                "The joint case coordinated by %(organisation)s is still open: it must be "
+                "closed first."
+            )
+            % {"organisation": case.coordinator_organisation.name}
+        )
+    months = retention_terms_ensure()[RetentionTerm.Kind.REFERRALS]
+    now = timezone.now()
+    early = referrals.filter(legal_basis=LegalBasis.VROEGSIGNALERING, closed_at__isnull=False)
+    for referral in early.order_by("closed_at"):
+        until = months_before(timezone.localtime(referral.closed_at), -months)  # + the term
+        if until > now:
+            reasons.append(
+                _(
+                    "Rent arrears were passed on to %(organisation)s without consent "
+                    "(vroegsignalering); that record must be kept until %(date)s."
+                )
+                % {
+                    "organisation": referral.to_organisation.name,
+                    "date": date_format(until, "j F Y"),
+                }
+            )
+    return reasons
+
+
+@transaction.atomic
+def household_erase(*, actor: Membership, household: Household, received_on: date) -> Household:
+    """Erase the household's data on its request: names, contact data and every free text
+    about it are emptied, for all organisations; every record, status and date stays, so the
+    counts do too. Refused, with the reasons, while a duty to keep applies."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    reasons = erasure_refusals(actor=actor, household=household)
+    if reasons:
+        raise ValidationError(reasons)
+    if received_on > timezone.localdate():
+        raise ValidationError(
+            {"received_on": _("The request cannot have been received later than today.")}
+        )
+    now = timezone.now()
+    household.phone = household.email = ""
+    household.street = household.house_number_addition = household.postcode = ""
+    # The complex with the house number and town is the address in effect.
+    household.complex = None
+    household.tenancy_reference = f"AVG-{household.pk}"
+    household.anonymised_at = household.updated_at = now
+    household.save()
+    household.residents.update(name="", birth_year=None)
+    anonymise_visits(HomeVisit.objects.filter(household=household))
+    anonymise_signals(Signal.objects.filter(household=household))
+    anonymise_referrals(Referral.objects.filter(household=household))
+    anonymise_consents(Consent.objects.filter(household=household))
+    anonymise_joint_cases(JointCase.objects.filter(household=household))
+    anonymise_packages(SupportPackage.objects.filter(household=household))
+    anonymise_emergency(EmergencyAccess.objects.filter(household=household))
+    strip_event_text(HouseholdEvent.objects.filter(household=household))
+    # An import's error list quotes the cells it rejected (addresses, names, phone numbers) for
+    # KEEP_FILES_FOR; a rejected row cannot be tied to a household, so every error list of the
+    # corporation's imports goes (ADR 0010).
+    HouseholdImport.objects.filter(organisation_id=household.corporation_id).exclude(
+        errors=[]
+    ).update(errors=[])
+    HouseholdEvent.objects.create(
+        household=household,
+        kind=Kind.DATA_ERASED,
+        at=now,
+        user_id=actor.user_id,
+        organisation_id=actor.organisation_id,
+        data={"received_on": received_on.isoformat()},
+    )
+    log_access(
+        actor=actor,
+        action=AccessLog.Action.ERASE,
+        household=household,
+        obj=household,
+        legal_basis=AccessLog.LegalBasis.AVG_REQUEST,
+    )
+    return household

@@ -1,0 +1,100 @@
+"""Every write about households, home visits and signals. Each writes its history events and
+access-log rows in the same transaction."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from cases.access.log import log_access
+from cases.models import (
+    AccessLog,
+    HouseholdEvent,
+    Signal,
+    SignalCategory,
+)
+from cases.services.visits import _require_household_access
+from cases.workflow import (
+    REASON_REQUIRED,
+    SignalStatus,
+    signal_can_move,
+)
+from partners.models import Membership
+
+Kind = HouseholdEvent.Kind
+
+
+@transaction.atomic
+def signal_change_status(
+    *, actor: Membership, signal: Signal, status: str, reason: str = ""
+) -> Signal:
+    """Move a signal to another status; closing it needs a reason."""
+    signal = (
+        Signal.objects.select_for_update(of=("self",)).select_related("household").get(pk=signal.pk)
+    )
+    _require_household_access(actor, signal.household)
+    if status not in SignalStatus.values or not signal_can_move(signal.status, status):
+        raise ValidationError(
+            {
+                "status": _("A signal that is ‘%(current)s’ cannot become ‘%(new)s’.")
+                % {
+                    "current": signal.get_status_display(),
+                    "new": SignalStatus(status).label if status in SignalStatus.values else status,
+                }
+            }
+        )
+    reason = reason.strip()
+    if len(reason) > 300:
+        raise ValidationError({"reason": _("Keep the reason under 300 characters.")})
+    if status in REASON_REQUIRED and not reason:
+        raise ValidationError({"reason": _("Give the reason for closing this signal.")})
+    previous = signal.status
+    signal.status = status
+    signal.closed_reason = reason if status in REASON_REQUIRED else ""
+    signal.status_changed_at = timezone.now()
+    signal.save(update_fields=["status", "closed_reason", "status_changed_at"])
+    HouseholdEvent.objects.create(
+        household=signal.household,
+        kind=Kind.SIGNAL_STATUS_CHANGED,
+        at=signal.status_changed_at,
+        user_id=actor.user_id,
+        organisation_id=actor.organisation_id,
+        signal=signal,
+        data={"from": previous, "to": status, "reason": reason},
+    )
+    log_access(actor=actor, action=AccessLog.Action.UPDATE, household=signal.household, obj=signal)
+    return signal
+
+
+@transaction.atomic
+def signal_category_save(
+    *,
+    actor: Membership,
+    category: SignalCategory | None = None,
+    name: str,
+    life_area: str,
+    usual_partner_kind: str,
+    is_active: bool = True,
+    position: int = 100,
+) -> SignalCategory:
+    """Add or change a signal category (administrators). Categories are never deleted: one in
+    use by signals is switched off instead."""
+    if actor.role != Membership.Role.BEHEERDER:
+        raise ValidationError(_("Only an administrator may change signal categories."))
+    category = category or SignalCategory(code=slugify(name)[:50])
+    duplicate = SignalCategory.objects.filter(name__iexact=name.strip()).exclude(pk=category.pk)
+    if duplicate.exists():
+        raise ValidationError({"name": _("There is already a category with this name.")})
+    category.name = name.strip()
+    category.life_area = life_area
+    category.usual_partner_kind = usual_partner_kind
+    category.is_active = is_active
+    category.position = position
+    if category.pk is None:
+        base, number = category.code or "categorie", 1
+        while SignalCategory.objects.filter(code=category.code).exists():
+            number += 1
+            category.code = f"{base[:45]}-{number}"
+    category.save()
+    return category

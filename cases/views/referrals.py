@@ -1,0 +1,149 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.forms.agreements import AssignForm
+from cases.forms.referrals import (
+    ReferralCompleteForm,
+    ReferralDeclineForm,
+    ReferralSendForm,
+    ReferralVersionForm,
+)
+from cases.selectors import referrals as selectors_referrals
+from cases.selectors.households import household_for_change, household_shown
+from cases.services import referrals as referral_services
+from cases.views.roles import corporation_worker_required, worker_required
+
+
+@require_http_methods(["GET", "POST"])
+@corporation_worker_required
+def referral_send(request, household_pk):
+    household = household_for_change(actor=request.actor, pk=household_pk)
+    form = ReferralSendForm(
+        request.POST or None,
+        partners=selectors_referrals.referral_partners(actor=request.actor),
+        signals=selectors_referrals.referable_signals(actor=request.actor, household=household),
+        people=selectors_referrals.referral_people(actor=request.actor),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = referral_services.referral_send(
+                actor=request.actor,
+                household=household,
+                to_organisation=form.cleaned_data["to_organisation"],
+                signals=list(form.cleaned_data["signals"]),
+                message=form.cleaned_data["message"],
+                to_person=form.cleaned_data["to_person"],
+                preconditions=form.preconditions(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The referral is sent."))
+            return redirect("referrals:detail", pk=referral.pk)
+    household_shown(actor=request.actor, household=household)
+    return render(request, "cases/referral_form.html", {"household": household, "form": form})
+
+
+@require_GET
+@worker_required
+def referral_inbox(request):
+    box = request.GET.get("lijst", "nieuw")
+    box = box if box in selectors_referrals.INBOXES else "nieuw"
+    page = selectors_referrals.referral_inbox(
+        actor=request.actor, box=box, page=request.GET.get("page")
+    )
+    return render(request, "cases/referral_inbox.html", {"page": page, "box": box})
+
+
+@require_GET
+@worker_required
+def referral_outbox(request):
+    page = selectors_referrals.referral_outbox(actor=request.actor, page=request.GET.get("page"))
+    return render(request, "cases/referral_outbox.html", {"page": page})
+
+
+def _detail(request, referral, *, forms=None, status=200):
+    forms = forms or {}
+    context = {
+        "referral": referral,
+        "signals": selectors_referrals.referral_signals(referral=referral)
+        if referral.household_visible
+        else [],
+        "receiving": referral.to_organisation_id == request.actor.organisation_id,
+        "decline_form": forms.get("decline")
+        or ReferralDeclineForm(initial={"version": referral.version}),
+        "complete_form": forms.get("complete")
+        or ReferralCompleteForm(initial={"version": referral.version}),
+        "version_form": ReferralVersionForm(initial={"version": referral.version}),
+        "assign_form": forms.get("assign")
+        or AssignForm(
+            initial={"version": referral.version, "user": referral.assigned_to_id},
+            colleagues=selectors_referrals.colleagues(actor=request.actor),
+        ),
+        "errors": [
+            error
+            for name in ("accept", "withdraw", "assign")
+            if name in forms
+            for error in forms[name].non_field_errors()
+        ],
+    }
+    return render(request, "cases/referral_detail.html", context, status=status)
+
+
+@require_GET
+@worker_required
+def referral_detail(request, pk):
+    referral = selectors_referrals.referral_get(actor=request.actor, pk=pk)
+    return _detail(request, referral)
+
+
+def _assign_form(data, actor):
+    return AssignForm(data, colleagues=selectors_referrals.colleagues(actor=actor))
+
+
+ACTIONS = {
+    "accepteren": (ReferralVersionForm, "accept", _("You accepted the referral.")),
+    "afwijzen": (ReferralDeclineForm, "decline", _("You declined the referral.")),
+    "afronden": (ReferralCompleteForm, "complete", _("The referral is completed.")),
+    "intrekken": (ReferralVersionForm, "withdraw", _("The referral is withdrawn.")),
+    "toewijzen": (_assign_form, "assign", _("The referral is assigned.")),
+}
+
+
+@require_POST
+@worker_required
+def referral_act(request, pk, action):
+    if action not in ACTIONS:
+        raise Http404
+    form_class, name, done = ACTIONS[action]
+    referral = selectors_referrals.referral_get(actor=request.actor, pk=pk, log=False)
+    if action == "toewijzen":
+        form = form_class(request.POST, request.actor)
+    else:
+        form = form_class(request.POST)
+    if form.is_valid() and form.cleaned_data["version"] != referral.version:
+        form.add_error(None, _stale_message(referral))
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            getattr(referral_services, f"referral_{name}")(
+                actor=request.actor, referral=referral, **data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, done)
+            return redirect("referrals:detail", pk=referral.pk)
+    return _detail(request, referral, forms={name: form}, status=200)
+
+
+def _stale_message(referral) -> str:
+    who = referral.responded_by or referral.closed_by
+    return _("Meanwhile this referral changed: it is now ‘%(status)s’%(who)s. Check it again.") % {
+        "status": referral.get_status_display(),
+        "who": _(" (by %(name)s)") % {"name": who.name} if who else "",
+    }
