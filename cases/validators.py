@@ -1,4 +1,4 @@
-"""Dutch address data: postcodes and house numbers."""
+"""Dutch address data: postcodes and house numbers, and how a typed address is read."""
 
 import re
 
@@ -23,3 +23,17 @@ def normalise_postcode(value: str) -> str:
 
 def validate_postcode(value: str) -> None:
     normalise_postcode(value)
+
+
+# "1234AB 12", "1234 ab 12-a", "9901AB 12 2-hoog": postcode, then house number and addition.
+POSTCODE_QUERY = re.compile(
+    r"^\s*([1-9]\d{3})\s*([A-Za-z]{2})"
+    r"(?:[\s-]+|(?=\d)|$)(?:(\d{1,5})(?:[\s-]*([A-Za-z0-9][A-Za-z0-9 -]{0,9}?))?)?\s*$"
+)
+# "Lindelaan 12", "Lindelaan 12a": street and house number.
+STREET_NUMBER_QUERY = re.compile(r"^\s*(\D+?)\s+(\d{1,5})\s*[- ]?\s*([A-Za-z0-9-]{0,10})\s*$")
+
+
+def bare_addition(addition: str) -> str:
+    """A house-number addition as it is compared: letters and digits, lower case ("A-1" is "a1")."""
+    return re.sub(r"[^A-Za-z0-9]", "", addition or "").lower()

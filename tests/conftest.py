@@ -12,6 +12,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from cases.services.referrals import referral_send  # noqa: E402
 from partners.actor import SESSION_KEY  # noqa: E402
 from partners.models import Membership, Organisation  # noqa: E402
 from tests.factories import (  # noqa: E402
@@ -19,9 +20,15 @@ from tests.factories import (  # noqa: E402
     MembershipFactory,
     NeighbourhoodFactory,
     OrganisationFactory,
+    SignalFactory,
     UserFactory,
+    agree,
+    build_ledger_example,
+    consent_given,
 )
 
+# The worlds: fixtures that build a whole situation for the tests of several directories.
+pytest_plugins = ["tests.worlds.dashboards", "tests.worlds.privacy"]
 CHROMIUM = "/usr/bin/chromium"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 Role = Membership.Role
@@ -53,6 +60,18 @@ def pytest_configure(config):
         problems.append("docker-compose is missing")
     if problems:
         pytest.exit("CI=true but " + "; ".join(problems) + ".", returncode=3)
+
+
+@pytest.fixture(scope="session")
+def in_ci():
+    """CI=true: what this machine lacks is a failure, not a skip."""
+    return IN_CI
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium, the only browser the browser tests drive."""
+    return CHROMIUM
 
 
 @pytest.fixture
@@ -238,3 +257,66 @@ def categories(db):
         ]:
             SignalCategoryFactory(code=code, name=name)
     return list(SignalCategory.objects.filter(is_active=True))
+
+
+@pytest.fixture
+def lonely(categories):
+    return categories[0]
+
+
+# --- a referral that tells welfare's intake -------------------------------------------------
+
+
+@pytest.fixture
+def intake(welfare):
+    """Welfare's intake: the one colleague marked as receiving referrals."""
+    return MembershipFactory(
+        organisation=welfare, role=Membership.Role.MEDEWERKER, receives_referrals=True
+    )
+
+
+@pytest.fixture
+def welfare_manager(welfare):
+    return MembershipFactory(organisation=welfare, role=Membership.Role.MANAGER)
+
+
+@pytest.fixture
+def send(corporation_worker, household, welfare, lonely, django_capture_on_commit_callbacks):
+    """Send a referral on consent to welfare, committing so the delivery runs."""
+    agree(corporation_worker.organisation, welfare, lonely)
+    consent_given(corporation_worker, household, welfare, [lonely])
+
+    def _send(**extra):
+        signal = SignalFactory(
+            household=household, category=lonely, created_by=corporation_worker.user
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            return referral_send(
+                actor=corporation_worker,
+                household=household,
+                to_organisation=welfare,
+                signals=[signal],
+                **extra,
+            )
+
+    return _send
+
+
+# --- the ledger's worked example (tests/factories.py) ------------------------------------------
+
+
+@pytest.fixture
+def ledger_example(
+    corporation,
+    welfare,
+    municipality,
+    care,
+    third_corporation,
+    household,
+    shared_worker,
+    categories,
+):
+    """The worked example of ADR 0009, first quarter of 2025."""
+    build_ledger_example(
+        corporation, welfare, municipality, care, third_corporation, household, shared_worker
+    )

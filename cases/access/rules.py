@@ -74,6 +74,16 @@ def emergency_open_q(*, user_id: int, organisation_id: int, now: datetime) -> Q:
     return Q(user_id=user_id, organisation_id=organisation_id, ends_at__gt=now)
 
 
+def own_or_shared_q(organisation_id: int, *shares, own: str = "corporation_id") -> Q:
+    """Rows of the organisation's own (its corporation's, at `own`), or among `shares`: the
+    subqueries (or id sets) of the routes above that reach it. The one form of every door:
+    households, their signals, joint cases."""
+    q = Q(**{own: organisation_id})
+    for share in shares:
+        q |= Q(pk__in=share)
+    return q
+
+
 def basis_of(*, own: bool, referral_basis: str | None = None, on_consent: bool = False):
     """The legal basis logged for a household the actor may see: its own tenant, else the basis
     of the latest referral that shares it, else consent through a joint case. None: no basis

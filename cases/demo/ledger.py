@@ -31,8 +31,7 @@ from cases.models import (
     SupportPackage,
     WorkedHours,
 )
-from cases.models.ledger import first_of_month
-from cases.selectors.ledger.costs import add_months
+from cases.models.ledger import add_months, first_of_month
 from cases.services.ledger import (
     avoided_cost_save,
     hourly_rate_set,

@@ -1,3 +1,5 @@
+"""Forms of the agreements between organisations (samenwerkingsafspraken)."""
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms

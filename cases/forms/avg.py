@@ -1,29 +1,11 @@
-"""Forms of the privacy pages: the access-log filters, the AVG search, rectification, erasure,
-retention terms and emergency access. Forms validate; the services check again when they act."""
+"""Forms of the AVG pages: finding a household by address, rectifying its data, erasing it."""
 
 from django import forms
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms.common import DateInput
-from cases.selectors.households import POSTCODE_QUERY
+from cases.forms.common import ADDRESS_HELP, DateInput, clean_address
 from cases.services.avg import ResidentCorrection
-
-ADDRESS_HELP = _("Postcode and house number, with the addition if there is one: 1234 AB 12-a.")
-ADDRESS_ERROR = _("Type a postcode and house number, like 1234 AB 12.")
-
-
-def _choices(all_label, choices):
-    return [("", all_label), *[(value, capfirst(label)) for value, label in choices]]
-
-
-def clean_address(value: str) -> str:
-    value = (value or "").strip()
-    match = POSTCODE_QUERY.match(value)
-    if not match or not match.group(3):
-        raise forms.ValidationError(ADDRESS_ERROR)
-    return value
 
 
 class AvgFindForm(forms.Form):

@@ -1,3 +1,5 @@
+"""Forms of recording and withdrawing a household's consent."""
+
 from django import forms
 from django.utils import timezone
 from django.utils.text import capfirst

@@ -1,3 +1,5 @@
+"""The dashboard's filters."""
+
 from datetime import date
 
 from django import forms
@@ -47,8 +49,8 @@ class QuickDateInput(DateInput):
 class DashboardFilterForm(forms.Form):
     """The dashboard's filters, kept in the URL. A filter with an error is left out (the
     others still apply) and the message stands beside it. The options come from
-    selectors_dashboards.dashboard_filter_choices (cached): a value not among them is refused,
-    so a partner without an agreement cannot be chosen."""
+    cases.selectors.dashboards.offer.dashboard_filter_choices (cached): a value not among them
+    is refused, so a partner without an agreement cannot be chosen."""
 
     start = forms.DateField(
         label=_("From"), required=False, widget=QuickDateInput(attrs={"class": "form-control"})

@@ -1,12 +1,11 @@
-"""Forms of the privacy pages: the access-log filters, the AVG search, rectification, erasure,
-retention terms and emergency access. Forms validate; the services check again when they act."""
+"""The form of emergency access: the household's address and the reason, with its limits."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms.avg import ADDRESS_HELP, clean_address
-from cases.selectors.households import POSTCODE_QUERY
+from cases.forms.common import ADDRESS_HELP, clean_address
 from cases.services.emergency import EMERGENCY_REASON_MAX_LENGTH, EMERGENCY_REASON_MIN_LENGTH
+from cases.validators import POSTCODE_QUERY
 
 
 class EmergencyForm(forms.Form):

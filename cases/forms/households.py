@@ -1,7 +1,9 @@
+"""The filters of the household list."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms.common import ALL, _capitalised, _get_helper, _offer
+from cases.forms.common import ALL, capitalised, filter_helper, offer_choices
 from inclusie.widgets import FastSelect
 from partners.models import Neighbourhood
 
@@ -28,11 +30,11 @@ class HouseholdSearchForm(forms.Form):
         widget=FastSelect,
         label=_("Open signals"),
         required=False,
-        choices=_capitalised([ALL, ("ja", _("with open signals")), ("nee", _("without"))]),
+        choices=capitalised([ALL, ("ja", _("with open signals")), ("nee", _("without"))]),
     )
 
     def __init__(self, *args, neighbourhoods, complexes, **kwargs):
         super().__init__(*args, **kwargs)
-        _offer(self.fields["neighbourhood"], Neighbourhood, neighbourhoods)
+        offer_choices(self.fields["neighbourhood"], Neighbourhood, neighbourhoods)
         self.fields["complex"].queryset = complexes
-        self.helper = _get_helper()
+        self.helper = filter_helper()

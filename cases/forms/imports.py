@@ -1,3 +1,5 @@
+"""The upload of a household file: read and checked as a whole when it arrives."""
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms

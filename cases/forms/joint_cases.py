@@ -1,4 +1,5 @@
-"""Forms of the joint-case pages."""
+"""Forms of the joint-case pages. The organisations and people a form offers are read by the
+view (cases.selectors.joint_cases) and handed in: a form reads no data of its own."""
 
 from django import forms
 from django.db.models import QuerySet
@@ -6,7 +7,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
 from cases.models import CaseNote
-from cases.selectors import joint_cases as selectors_joint_cases
 from partners.models import Organisation
 
 
@@ -19,10 +19,9 @@ class CaseOpenForm(forms.Form):
         label=gettext_lazy("Coordinating organisation"), queryset=Organisation.objects.none()
     )
 
-    def __init__(self, *args, household, **kwargs):
+    def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = selectors_joint_cases.possible_coordinators(household=household)
-        self.fields["coordinator_organisation"].queryset = _organisations(choices)
+        self.fields["coordinator_organisation"].queryset = _organisations(organisations)
 
 
 class ParticipantForm(forms.Form):
@@ -30,10 +29,9 @@ class ParticipantForm(forms.Form):
         label=gettext_lazy("Organisation"), queryset=Organisation.objects.none()
     )
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = selectors_joint_cases.joinable_organisations(case=case)
-        self.fields["organisation"].queryset = _organisations(choices)
+        self.fields["organisation"].queryset = _organisations(organisations)
 
 
 class CoordinatorForm(forms.Form):
@@ -44,12 +42,10 @@ class CoordinatorForm(forms.Form):
         label=gettext_lazy("Coordinator"), queryset=None, required=False
     )
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, organisations, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = selectors_joint_cases.participating_organisations(
-            case=case
-        )
-        self.fields["coordinator"].queryset = selectors_joint_cases.participating_people(case=case)
+        self.fields["organisation"].queryset = organisations
+        self.fields["coordinator"].queryset = people
         self.fields["coordinator"].label_from_instance = lambda user: user.name
 
 
@@ -65,12 +61,10 @@ class ActionForm(forms.Form):
         label=gettext_lazy("Due date"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, organisations, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[
-            "owner_organisation"
-        ].queryset = selectors_joint_cases.participating_organisations(case=case)
-        self.fields["owner_person"].queryset = selectors_joint_cases.participating_people(case=case)
+        self.fields["owner_organisation"].queryset = organisations
+        self.fields["owner_person"].queryset = people
         self.fields["owner_person"].label_from_instance = lambda user: user.name
 
 
@@ -105,10 +99,3 @@ FORMS = {
     "note": NoteForm,
     "close": CloseForm,
 }
-NEEDS_CASE = {"participant", "coordinator", "action"}
-
-
-def form_for(name, case, data=None):
-    """The bound or unbound form of one action on a case."""
-    kwargs = {"case": case} if name in NEEDS_CASE else {}
-    return FORMS[name](data, **kwargs)

@@ -10,9 +10,7 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms.fields import EuroField, HoursField, MonthField
-from cases.models.ledger import first_of_month
-from cases.selectors.ledger import Period
-from cases.selectors.ledger.costs import add_months
+from cases.models.ledger import Period, add_months, first_of_month
 from cases.services.ledger import MAX_MONTH_HOURS, hours_field, in_quarters
 
 KINDS = [

@@ -1,11 +1,9 @@
-"""Forms of the privacy pages: the access-log filters, the AVG search, rectification, erasure,
-retention terms and emergency access. Forms validate; the services check again when they act."""
+"""The filters of the privacy officer's access-log viewer."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms.avg import _choices, clean_address
-from cases.forms.common import DateInput
+from cases.forms.common import DateInput, clean_address, with_all
 from cases.models import AccessLog
 
 
@@ -23,12 +21,12 @@ class AccessLogFilterForm(forms.Form):
     van = forms.DateField(label=_("From"), required=False, widget=DateInput())
     tot = forms.DateField(label=_("Until"), required=False, widget=DateInput())
     actie = forms.ChoiceField(
-        label=_("Action"), required=False, choices=_choices(_("All"), AccessLog.Action.choices)
+        label=_("Action"), required=False, choices=with_all(_("All"), AccessLog.Action.choices)
     )
     grondslag = forms.ChoiceField(
         label=_("Legal basis"),
         required=False,
-        choices=_choices(_("All"), AccessLog.LegalBasis.choices),
+        choices=with_all(_("All"), AccessLog.LegalBasis.choices),
     )
 
     def __init__(self, *args, people, **kwargs):

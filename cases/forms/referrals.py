@@ -1,3 +1,5 @@
+"""Forms of a referral: sending it, and the receiver's and sender's steps."""
+
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _

@@ -1,12 +1,11 @@
-"""Forms of the privacy pages: the access-log filters, the AVG search, rectification, erasure,
-retention terms and emergency access. Forms validate; the services check again when they act."""
+"""The administrators' form of the retention terms, within their bounds."""
 
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import RetentionTerm
-from cases.selectors.retention import BOUNDS
+from cases.models.privacy import BOUNDS
 
 
 class RetentionTermsForm(forms.Form):

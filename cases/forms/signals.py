@@ -1,10 +1,12 @@
+"""Forms of signals: the list's filters, a status change, the administrators' categories."""
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms.common import ALL, _capitalised, _get_helper, _offer
+from cases.forms.common import ALL, capitalised, filter_helper, offer_choices
 from cases.models import SignalCategory
 from cases.workflow import (
     REASON_REQUIRED,
@@ -38,23 +40,23 @@ class SignalFilterForm(forms.Form):
         widget=FastSelect,
         label=_("Severity"),
         required=False,
-        choices=_capitalised([ALL, *Severity.choices]),
+        choices=capitalised([ALL, *Severity.choices]),
     )
     status = forms.ChoiceField(
         widget=FastSelect,
         label=_("Status"),
         required=False,
-        choices=_capitalised([ALL, *SignalStatus.choices]),
+        choices=capitalised([ALL, *SignalStatus.choices]),
     )
     age = forms.ChoiceField(
-        label=_("Age"), required=False, choices=_capitalised(AGE_CHOICES), widget=FastSelect
+        label=_("Age"), required=False, choices=capitalised(AGE_CHOICES), widget=FastSelect
     )
 
     def __init__(self, *args, neighbourhoods, categories, **kwargs):
         super().__init__(*args, **kwargs)
-        _offer(self.fields["neighbourhood"], Neighbourhood, neighbourhoods)
+        offer_choices(self.fields["neighbourhood"], Neighbourhood, neighbourhoods)
         self.fields["category"].queryset = categories
-        self.helper = _get_helper()
+        self.helper = filter_helper()
 
 
 class SignalStatusForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Forms of the support-package pages, and the panel the household page shows them in."""
+"""Forms of the support-package pages: the request and the payer's decisions."""
 
 from django import forms
 from django.utils import timezone

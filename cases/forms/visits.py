@@ -1,3 +1,5 @@
+"""The home-visit form: the visit and the signals seen, on one screen."""
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _

@@ -1,3 +1,5 @@
+"""The access log (NEN 7513): one row per read, search, export or change of household data."""
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone

@@ -1,6 +1,6 @@
-"""Agreements between organisations, consent of households, and referrals between them.
-
-Agreements live in cases, not partners, because they name signal categories (ADR 0008)."""
+"""Agreements between organisations (samenwerkingsafspraken): which categories one may refer to
+the other, and in how many working days the receiver responds. They live in cases, not
+partners, because they name signal categories (ADR 0008)."""
 
 from django.conf import settings
 from django.db import models

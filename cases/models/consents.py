@@ -1,6 +1,4 @@
-"""Agreements between organisations, consent of households, and referrals between them.
-
-Agreements live in cases, not partners, because they name signal categories (ADR 0008)."""
+"""A household's consent to share its data with one organisation for a purpose."""
 
 from django.conf import settings
 from django.db import models

@@ -1,3 +1,5 @@
+"""The household's history: append-only events from which the timeline is drawn."""
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone

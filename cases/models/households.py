@@ -1,3 +1,6 @@
+"""Households at an address rented from a corporation, their residents and complexes; the one
+door to them is HouseholdQuerySet.visible_to, which applies cases.access.rules."""
+
 from collections.abc import Iterable
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -69,19 +72,18 @@ class HouseholdQuerySet(models.QuerySet):
 
         org = actor.organisation_id
         if ids_first:
-            return self.filter(Q(corporation_id=org) | Q(pk__in=self.shared_ids(actor)))
+            return self.filter(rules.own_or_shared_q(org, self.shared_ids(actor)))
         shared = _model("referrals").objects.shared_with(org).values("household_id")
         on_consent = (
             _model("joint_cases.participants")
             .objects.on_consent_in_force(org)
             .values("case__household_id")
         )
-        return self.filter(Q(corporation_id=org) | Q(pk__in=shared) | Q(pk__in=on_consent))
+        return self.filter(rules.own_or_shared_q(org, shared, on_consent))
 
     def shared_ids(self, actor: Membership) -> set[int]:
         """The ids of the households visible_to(actor) shows besides its own corporation's:
         shared through a referral or an open joint case on consent (one query)."""
-
         org = actor.organisation_id
         shared = _model("referrals").objects.shared_with(org).values_list("household_id", flat=True)
         on_consent = (
@@ -99,7 +101,6 @@ class HouseholdQuerySet(models.QuerySet):
         vroegsignalering), else consent through an open joint case. One query, however many
         households: a list that has its households already marks with it which it may still
         show and logs each on its basis (ADR 0012)."""
-
         org = actor.organisation_id
         among = set(among)
         if not among:
@@ -150,8 +151,7 @@ class HouseholdQuerySet(models.QuerySet):
         """Households the organisation holds any record about, for its privacy officer (AVG
         art. 15): its own tenants, and those it referred, was referred, took part in a case
         for, received consent for, or opened in an emergency. What of them it may still read
-        is decided per section (cases.selectors_avg)."""
-
+        is decided per section (cases.selectors.avg)."""
         org = organisation_id
         referred = (
             _model("referrals")
@@ -169,13 +169,7 @@ class HouseholdQuerySet(models.QuerySet):
         opened = (
             _model("emergency_accesses").objects.filter(organisation_id=org).values("household_id")
         )
-        return self.filter(
-            Q(corporation_id=org)
-            | Q(pk__in=referred)
-            | Q(pk__in=in_case)
-            | Q(pk__in=consented)
-            | Q(pk__in=opened)
-        )
+        return self.filter(rules.own_or_shared_q(org, referred, in_case, consented, opened))
 
 
 class Household(models.Model):

@@ -1,3 +1,5 @@
+"""An import of households from a rental system's CSV export, and its state."""
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone

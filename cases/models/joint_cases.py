@@ -24,9 +24,12 @@ class JointCaseQuerySet(models.QuerySet):
         participating = CaseParticipant.objects.filter(
             organisation_id=actor.organisation_id
         ).values("case_id")
-        return self.filter(
-            Q(household__corporation_id=actor.organisation_id) | Q(pk__in=participating)
-        ).filter(household__in=Household.objects.visible_to(actor))
+        own_or_taking_part = rules.own_or_shared_q(
+            actor.organisation_id, participating, own="household__corporation_id"
+        )
+        return self.filter(own_or_taking_part).filter(
+            household__in=Household.objects.visible_to(actor)
+        )
 
     def open(self):
         return self.filter(status=JointCase.Status.OPEN)

@@ -2,12 +2,16 @@
 estimates of the costs a resolved signal avoids them, and the hours of shared workers, entered
 per month or taken from the agreed split. Rates, estimates and splits apply from a month on."""
 
+from calendar import monthrange
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.signals import SignalCategory
@@ -16,6 +20,51 @@ from partners.models import Organisation
 
 def first_of_month(day: date) -> date:
     return day.replace(day=1)
+
+
+def add_months(month: date, count: int) -> date:
+    """The first of the month `count` months after (or before) `month`."""
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months, from the first day of `first_month` to the last day of `last_month`."""
+
+    first_month: date
+    last_month: date
+    kind: str = "anders"
+
+    @property
+    def start(self) -> date:
+        return self.first_month
+
+    @property
+    def end(self) -> date:
+        return self.last_month.replace(
+            day=monthrange(self.last_month.year, self.last_month.month)[1]
+        )
+
+    def months(self) -> list[date]:
+        months, month = [], self.first_month
+        while month <= self.last_month:
+            months.append(month)
+            month = add_months(month, 1)
+        return months
+
+    @property
+    def label(self) -> str:
+        if self.kind == "jaar":
+            return str(self.first_month.year)
+        if self.kind == "kwartaal":
+            return gettext("quarter %(quarter)s of %(year)s") % {
+                "quarter": (self.first_month.month - 1) // 3 + 1,
+                "year": self.first_month.year,
+            }
+        if self.first_month == self.last_month:
+            return date_format(self.first_month, "F Y")
+        return f"{date_format(self.first_month, 'F Y')} – {date_format(self.last_month, 'F Y')}"
 
 
 class HourlyRate(models.Model):

@@ -53,6 +53,25 @@ class RetentionTerm(models.Model):
         return f"{self.get_kind_display()}: {self.months}"
 
 
+# Each term's months until an administrator sets it.
+DEFAULT_MONTHS = {
+    RetentionTerm.Kind.SIGNALS: 24,
+    RetentionTerm.Kind.VISITS: 24,
+    RetentionTerm.Kind.REFERRALS: 24,
+    RetentionTerm.Kind.CONSENTS: 24,
+    RetentionTerm.Kind.JOINT_CASES: 24,
+    RetentionTerm.Kind.PACKAGES: 24,
+    RetentionTerm.Kind.HISTORY: 60,
+    RetentionTerm.Kind.EMERGENCY: 60,
+    RetentionTerm.Kind.ACCESS_LOG: 60,
+}
+# What an administrator may choose, in months. The access log keeps at least a year (also a
+# database constraint) and at most ten; the rest at least a month and at most twenty years.
+BOUNDS = {kind: (1, 240) for kind in RetentionTerm.Kind.values} | {
+    RetentionTerm.Kind.ACCESS_LOG: (12, 120)
+}
+
+
 class EmergencyAccessQuerySet(models.QuerySet):
     def active_for(self, actor: Membership):
         """The actor's own emergency accesses whose window is open now: this person, acting for

@@ -1,6 +1,4 @@
-"""Agreements between organisations, consent of households, and referrals between them.
-
-Agreements live in cases, not partners, because they name signal categories (ADR 0008)."""
+"""Referrals (verwijzingen) between organisations, on consent or the vroegsignalering route."""
 
 from django.conf import settings
 from django.db import models

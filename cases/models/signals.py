@@ -1,9 +1,11 @@
+"""Signals seen at a household, in categories every organisation shares (ADR 0007)."""
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.access import rules
 from cases.models.households import Household
 from cases.models.visits import HomeVisit
 from cases.workflow import OPEN_STATUSES, Severity, SignalStatus
@@ -48,7 +50,6 @@ class SignalQuerySet(models.QuerySet):
         shared signals first, for lists (see HouseholdQuerySet.visible_to)."""
         if actor is None:
             return self.none()
-
         shared = (
             self.model._meta.get_field("referrals")
             .related_model.objects.shared_with(actor.organisation_id)
@@ -56,7 +57,9 @@ class SignalQuerySet(models.QuerySet):
         )
         if ids_first:
             shared = {pk for pk in shared.values_list("signals", flat=True) if pk is not None}
-        return self.filter(Q(household__corporation_id=actor.organisation_id) | Q(pk__in=shared))
+        return self.filter(
+            rules.own_or_shared_q(actor.organisation_id, shared, own="household__corporation_id")
+        )
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)

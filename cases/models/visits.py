@@ -1,3 +1,5 @@
+"""Home visits (huisbezoeken) by a corporation's workers."""
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone

@@ -1,4 +1,4 @@
-"""Every read of household data: starts from visible_to(actor) and writes the access log."""
+"""Reads of a household's consents, for the household page that logs them."""
 
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone

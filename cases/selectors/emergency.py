@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 
 from cases.access.log import log_access, log_shown, query_digest
 from cases.models import AccessLog, EmergencyAccess, Household, JointCase, Referral, Signal
-from cases.selectors.households import _bare
 from cases.selectors.privacy import audit_read, visible_households
+from cases.validators import bare_addition
 from partners.models import Membership
 
 
@@ -59,8 +59,8 @@ def emergency_household_at(*, postcode: str, house_number: int, addition: str) -
         postcode=postcode, house_number=house_number, anonymised_at__isnull=True
     )
     if addition:
-        wanted = _bare(addition)
-        return [h for h in households if _bare(h.house_number_addition) == wanted]
+        wanted = bare_addition(addition)
+        return [h for h in households if bare_addition(h.house_number_addition) == wanted]
     return list(households)
 
 

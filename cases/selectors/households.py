@@ -1,10 +1,8 @@
-"""The lists' filter choices, kept in the cache a few minutes per organisation (ADR 0012).
-
-A courtesy, not a dependency: when the cache cannot be reached the choices are read from the
-database, so the pages people use all day do not go down with Redis."""
+"""Reads of households: the list and search, one household's page, the filters' choices (kept
+in the cache a few minutes per organisation, ADR 0012). Each starts from visible_to(actor)
+and writes the access log."""
 
 import logging
-import re
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -23,67 +21,10 @@ from cases.models import (
     Signal,
 )
 from cases.selectors.consents import consents_of
+from cases.validators import POSTCODE_QUERY, STREET_NUMBER_QUERY, bare_addition
 from cases.workflow import OPEN_STATUSES
 from inclusie.pagination import CappedPaginator
 from partners.models import Membership, Neighbourhood
-
-logger = logging.getLogger(__name__)
-
-NEIGHBOURHOOD_CHOICES_SECONDS = 5 * 60
-
-
-def _key(organisation_id: int) -> str:
-    return f"list-neighbourhoods:{organisation_id}"
-
-
-def _read(actor: Membership) -> list[tuple[int, str]]:
-    areas = neighbourhoods_of(actor=actor).order_by("municipality", "name")
-    return [
-        (pk, f"{name} ({town})")
-        for pk, name, town in areas.values_list("pk", "name", "municipality")
-    ]
-
-
-def neighbourhood_choices(*, actor: Membership) -> list[tuple[int, str]]:
-    """neighbourhoods_of as the household and signal lists' filter offers them, (id, "name
-    (town)"): three queries and 150 rows a large corporation would otherwise read on every
-    list page. An import forgets them at once; a household shared with the organisation later
-    appears within NEIGHBOURHOOD_CHOICES_SECONDS. Only names of neighbourhoods are kept; the
-    list itself is filtered through visible_to."""
-    key = _key(actor.organisation_id)
-    try:
-        choices = cache.get(key)
-    except Exception:
-        logger.warning("Cache unreachable; the filter's neighbourhoods come from the database.")
-        return _read(actor)
-    if choices is None:
-        choices = _read(actor)
-        try:
-            cache.set(key, choices, timeout=NEIGHBOURHOOD_CHOICES_SECONDS)
-        except Exception:
-            logger.warning("Cache unreachable; the filter's neighbourhoods are not kept.")
-    return choices
-
-
-def neighbourhood_choices_forget(*, organisation_id: int) -> None:
-    """After an import changed the organisation's households: offer its neighbourhoods anew."""
-    try:
-        cache.delete(_key(organisation_id))
-    except Exception:
-        logger.warning("Cache unreachable; the filter's neighbourhoods were not forgotten.")
-
-
-# "1234AB 12", "1234 ab 12-a", "9901AB 12 2-hoog": postcode, then house number and addition.
-POSTCODE_QUERY = re.compile(
-    r"^\s*([1-9]\d{3})\s*([A-Za-z]{2})"
-    r"(?:[\s-]+|(?=\d)|$)(?:(\d{1,5})(?:[\s-]*([A-Za-z0-9][A-Za-z0-9 -]{0,9}?))?)?\s*$"
-)
-# "Lindelaan 12", "Lindelaan 12a": street and house number.
-STREET_NUMBER_QUERY = re.compile(r"^\s*(\D+?)\s+(\d{1,5})\s*[- ]?\s*([A-Za-z0-9-]{0,10})\s*$")
-
-
-def _bare(addition: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]", "", addition or "").lower()
 
 
 @dataclass
@@ -143,12 +84,12 @@ def household_search(*, actor: Membership, filters: HouseholdFilters) -> QuerySe
         if addition:
             # "2-hoog", "2 hoog" and "2hoog" are the same addition; a postcode and number leave
             # a handful of rows to compare.
-            bare = _bare(addition)
+            bare = bare_addition(addition)
             households = households.filter(
                 pk__in=[
                     pk
                     for pk, value in households.values_list("pk", "house_number_addition")
-                    if _bare(value) == bare
+                    if bare_addition(value) == bare
                 ]
             )
     if filters.neighbourhood:
@@ -274,3 +215,51 @@ def neighbourhoods_of(*, actor: Membership) -> QuerySet:
 
 def complexes_of(*, actor: Membership) -> QuerySet:
     return Complex.objects.filter(corporation_id=actor.organisation_id).order_by("name")
+
+
+# --- the lists' neighbourhood filter, from the cache (ADR 0012) ---------------------------------
+
+logger = logging.getLogger(__name__)
+
+NEIGHBOURHOOD_CHOICES_SECONDS = 5 * 60
+
+
+def _choices_key(organisation_id: int) -> str:
+    return f"list-neighbourhoods:{organisation_id}"
+
+
+def _choices_read(actor: Membership) -> list[tuple[int, str]]:
+    areas = neighbourhoods_of(actor=actor).order_by("municipality", "name")
+    return [
+        (pk, f"{name} ({town})")
+        for pk, name, town in areas.values_list("pk", "name", "municipality")
+    ]
+
+
+def neighbourhood_choices(*, actor: Membership) -> list[tuple[int, str]]:
+    """neighbourhoods_of as the household and signal lists' filter offers them, (id, "name
+    (town)"): three queries and 150 rows a large corporation would otherwise read on every
+    list page. An import forgets them at once; a household shared with the organisation later
+    appears within NEIGHBOURHOOD_CHOICES_SECONDS. Only names of neighbourhoods are kept; the
+    list itself is filtered through visible_to."""
+    key = _choices_key(actor.organisation_id)
+    try:
+        choices = cache.get(key)
+    except Exception:
+        logger.warning("Cache unreachable; the filter's neighbourhoods come from the database.")
+        return _choices_read(actor)
+    if choices is None:
+        choices = _choices_read(actor)
+        try:
+            cache.set(key, choices, timeout=NEIGHBOURHOOD_CHOICES_SECONDS)
+        except Exception:
+            logger.warning("Cache unreachable; the filter's neighbourhoods are not kept.")
+    return choices
+
+
+def neighbourhood_choices_forget(*, organisation_id: int) -> None:
+    """After an import changed the organisation's households: offer its neighbourhoods anew."""
+    try:
+        cache.delete(_choices_key(organisation_id))
+    except Exception:
+        logger.warning("Cache unreachable; the filter's neighbourhoods were not forgotten.")

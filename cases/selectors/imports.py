@@ -1,14 +1,17 @@
-"""Comparing a file's rows with the households that exist: what a row would change."""
+"""Reads of household imports: an organisation's imports, one import, and what a checked file's
+rows would change in the households that exist (the preview before importing)."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from cases.models import Household, HouseholdImport, Resident
-from cases.services.imports.parsing import ImportRow, ParsedFile
+from cases.services.imports.parsing import ImportRow, ParsedFile, validate_rows
 from partners.models import Membership, Neighbourhood
 
+SAMPLE_SIZE = 10
 # Column → Household field it fills. A column absent from the file leaves its field alone.
 HOUSEHOLD_FIELDS = {
     "straat": "street",
@@ -115,3 +118,59 @@ def household_import_list(*, actor: Membership) -> QuerySet:
         .defer("content", "errors", "sample")
         .select_related("created_by")
     )
+
+
+# --- what a checked file would do ------------------------------------------------------------
+
+
+@dataclass
+class Analysis:
+    rows: list[ImportRow]
+    errors: list[dict]
+    invalid_rows: int
+    new_rows: int = 0
+    updated_rows: int = 0
+    unchanged_rows: int = 0
+    sample: list[dict] = field(default_factory=list)
+
+
+def _sample(row: ImportRow, state: str, fields: list[str]) -> dict:
+    number = (
+        f"{row.house_number}-{row.house_number_addition}"
+        if row.house_number_addition
+        else (str(row.house_number))
+    )
+    return {
+        "row": row.line,
+        "tenancy_reference": row.tenancy_reference,
+        "address": f"{row.street} {number}, {row.postcode} {row.town}",
+        "neighbourhood": row.neighbourhood_code,
+        "main_tenant": row.main_tenant,
+        "state": state,
+        "fields": fields,
+    }
+
+
+def analyse(*, organisation_id: int, parsed: ParsedFile, batch_size: int = 1000) -> Analysis:
+    """Validate every row and count what importing would do: new, updated, unchanged; the
+    existing households are read `batch_size` at a time."""
+    rows, errors, invalid = validate_rows(parsed, neighbourhood_ids(parsed))
+    analysis = Analysis(rows=rows, errors=errors, invalid_rows=invalid)
+    columns = set(parsed.columns)
+    for batch in chunks(rows, batch_size):
+        found = existing(organisation_id, batch)
+        for row in batch:
+            household = found.get(row.tenancy_reference)
+            fields = [] if household is None else changes(row, household, columns)
+            if household is None:
+                state = "new"
+                analysis.new_rows += 1
+            elif fields:
+                state = "updated"
+                analysis.updated_rows += 1
+            else:
+                state = "unchanged"
+                analysis.unchanged_rows += 1
+            if len(analysis.sample) < SAMPLE_SIZE:
+                analysis.sample.append(_sample(row, state, fields))
+    return analysis

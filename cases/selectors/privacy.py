@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cases.access.log import log_access, query_digest
 from cases.models import AccessLog, AccessReport, Household
-from cases.selectors.households import POSTCODE_QUERY, _bare
+from cases.validators import POSTCODE_QUERY, bare_addition
 from partners.models import Membership, Organisation, User
 
 Action = AccessLog.Action
@@ -58,8 +58,8 @@ def households_at(*, actor: Membership, query: str) -> list[Household] | None:
         postcode=postcode, house_number=int(match.group(3))
     )
     if match.group(4):
-        wanted = _bare(match.group(4))
-        return [h for h in households if _bare(h.house_number_addition) == wanted]
+        wanted = bare_addition(match.group(4))
+        return [h for h in households if bare_addition(h.house_number_addition) == wanted]
     return list(households.order_by("house_number_addition", "pk"))
 
 

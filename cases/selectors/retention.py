@@ -29,6 +29,7 @@ from cases.models import (
     SupportPackage,
 )
 from cases.models.history import FREE_TEXT_KEYS
+from cases.models.privacy import DEFAULT_MONTHS
 from cases.workflow import FINAL_STATUSES, REFERRAL_OPEN, PackageStatus, ReferralStatus
 from partners.models import Membership
 
@@ -39,20 +40,6 @@ Kind = RetentionTerm.Kind
 ANONYMISED_TEXT = "-"
 ANONYMISED_SUMMARY = ANONYMISED_TEXT
 
-DEFAULT_MONTHS = {
-    Kind.SIGNALS: 24,
-    Kind.VISITS: 24,
-    Kind.REFERRALS: 24,
-    Kind.CONSENTS: 24,
-    Kind.JOINT_CASES: 24,
-    Kind.PACKAGES: 24,
-    Kind.HISTORY: 60,
-    Kind.EMERGENCY: 60,
-    Kind.ACCESS_LOG: 60,
-}
-# What an administrator may choose, in months. The access log keeps at least a year (also a
-# database constraint) and at most ten; the rest at least a month and at most twenty years.
-BOUNDS = {kind: (1, 240) for kind in Kind.values} | {Kind.ACCESS_LOG: (12, 120)}
 CLOSED_REFERRAL = [s for s in ReferralStatus.values if s not in REFERRAL_OPEN]
 FINAL_PACKAGE = [PackageStatus.GELEVERD, PackageStatus.AFGEWEZEN]
 

@@ -1,4 +1,4 @@
-"""Every read of household data: starts from visible_to(actor) and writes the access log."""
+"""Reads of signals: the lists and one signal, from visible_to(actor), logged; the categories."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -7,13 +7,12 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cases.access.log import log_access
+from cases.access.log import log_access, log_shown
 from cases.models import (
     AccessLog,
     Signal,
     SignalCategory,
 )
-from cases.selectors.households import _log_search
 from inclusie.pagination import CappedPaginator
 from partners.models import Membership, Neighbourhood
 
@@ -77,7 +76,9 @@ def signal_search_page(
 ):
     """One page of a signal list; the access log names the households shown."""
     result = CappedPaginator(signal_search(actor=actor, filters=filters), per_page).get_page(page)
-    _log_search(actor=actor, filters=filters, households=[signal.household for signal in result])
+    log_shown(
+        actor=actor, households=[signal.household for signal in result], detail=filters.as_log()
+    )
     return result
 
 

@@ -1,27 +1,14 @@
-"""Forms of the support-package pages, and the panel the household page shows them in."""
+"""Reads of support packages: a household's, the paying organisation's inbox, one package, and
+who may pay; each starts from SupportPackage.objects.visible_to(actor) and is logged."""
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cases.access.bases import DECIDERS, payer_choices
 from cases.access.log import log_access, log_shown
-from cases.forms.support import PackageRequestForm, attach_action_forms
 from cases.models import AccessLog, Household, SupportPackage
 from cases.workflow import PackageStatus
 from partners.models import Membership, Organisation
-
-
-def package_panel(*, actor, household, form=None, bound=None) -> dict:
-    """What the support-package panel of a household needs: its packages with their action
-    forms and the request form."""
-    packages = household_packages(actor=actor, household=household)
-    attach_action_forms(packages, bound=bound)
-    if form is None and actor.role == "medewerker":
-        form = PackageRequestForm(
-            payers=payer_organisations(actor=actor, household=household)
-        )
-    return {"packages": packages, "package_form": form, "household": household}
-
 
 INBOXES = ("te-beslissen", "te-leveren", "alle")
 

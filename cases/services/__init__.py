@@ -1,0 +1,1 @@
+"""Every write of cases, one module per subject (ADR 0014)."""

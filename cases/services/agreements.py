@@ -1,5 +1,5 @@
-"""Consent, and referrals between organisations: sent on a legal basis, accepted or declined,
-completed with an outcome, or withdrawn. The referred signals follow the referral."""
+"""Agreements between organisations: saved by an administrator of either side; the one in force
+between two organisations for some categories is what a referral rests on."""
 
 from datetime import date
 

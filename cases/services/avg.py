@@ -1,5 +1,5 @@
-"""The household's rights under the AVG and emergency access (ADR 0010): rectification that
-keeps its history, erasure on request where no retention duty applies, and noodtoegang."""
+"""The household's rights under the AVG (ADR 0010): rectification that every organisation
+holding the data hears of, and erasure where no duty to keep it stands in the way."""
 
 from dataclasses import dataclass
 from datetime import date

@@ -1,5 +1,5 @@
-"""The household's rights under the AVG and emergency access (ADR 0010): rectification that
-keeps its history, erasure on request where no retention duty applies, and noodtoegang."""
+"""Emergency access (noodtoegang, ADR 0010): a worker opens a household outside their view with
+a reason, for EMERGENCY_ACCESS_HOURS; logged and told to the privacy officers at once."""
 
 from datetime import timedelta
 

@@ -19,8 +19,7 @@ from cases.models import (
     SignalCategory,
     WorkedHours,
 )
-from cases.models.ledger import first_of_month
-from cases.selectors.ledger.costs import add_months
+from cases.models.ledger import add_months, first_of_month
 from partners.models import Membership
 
 MAX_RATE = Decimal("999.99")

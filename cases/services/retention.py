@@ -30,12 +30,11 @@ from cases.models import (
     SupportPackage,
 )
 from cases.models.history import FREE_TEXT_KEYS
+from cases.models.privacy import BOUNDS, DEFAULT_MONTHS
 from cases.selectors.retention import (
     ANONYMISED_SUMMARY,
     ANONYMISED_TEXT,
-    BOUNDS,
     COVERED,
-    DEFAULT_MONTHS,
     months_before,
 )
 from cases.workflow import PackageItem, PackageStatus

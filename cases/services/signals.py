@@ -1,5 +1,5 @@
-"""Every write about households, home visits and signals. Each writes its history events and
-access-log rows in the same transaction."""
+"""Writes about signals: a status change with its reason and history, and the administrators'
+signal categories."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +14,7 @@ from cases.models import (
     Signal,
     SignalCategory,
 )
-from cases.services.visits import _require_household_access
+from cases.services.households import household_access_require
 from cases.workflow import (
     REASON_REQUIRED,
     SignalStatus,
@@ -33,7 +33,7 @@ def signal_change_status(
     signal = (
         Signal.objects.select_for_update(of=("self",)).select_related("household").get(pk=signal.pk)
     )
-    _require_household_access(actor, signal.household)
+    household_access_require(actor=actor, household=signal.household)
     if status not in SignalStatus.values or not signal_can_move(signal.status, status):
         raise ValidationError(
             {

@@ -1,5 +1,4 @@
-"""Every write about households, home visits and signals. Each writes its history events and
-access-log rows in the same transaction."""
+"""Logging a home visit with the signals seen, in one transaction with its history and log."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from cases.models import (
     SignalCategory,
 )
 from cases.services import notices
+from cases.services.households import household_access_require
 from cases.workflow import (
     Severity,
     VisitKind,
@@ -35,11 +35,6 @@ class SignalInput:
     severity: str
     description: str
     follow_up_on: date | None = None
-
-
-def _require_household_access(actor: Membership, household: Household) -> None:
-    if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
-        raise ValidationError(_("You may not work with this household."))
 
 
 def _check_visit_input(*, kind, outcome, visited_on, signals) -> None:
@@ -73,7 +68,7 @@ def home_visit_log(
     signals: list[SignalInput] = (),
 ) -> HomeVisit:
     """Log a home visit and the signals seen there, all or nothing."""
-    _require_household_access(actor, household)
+    household_access_require(actor=actor, household=household)
     _check_visit_input(kind=kind, outcome=outcome, visited_on=visited_on, signals=signals)
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": _("The date of a visit cannot be in the future.")})

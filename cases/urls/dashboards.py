@@ -1,3 +1,5 @@
+"""The managers' dashboard and its exports."""
+
 from django.urls import path
 
 from cases.views import dashboards as views

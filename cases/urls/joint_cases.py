@@ -1,3 +1,5 @@
+"""The joint-case pages."""
+
 from django.urls import path
 
 from cases.views import joint_cases as views

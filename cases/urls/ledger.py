@@ -1,3 +1,5 @@
+"""The ledger, a shared worker's hours, and the administrators' costs and hour splits."""
+
 from django.urls import path
 
 from cases.views import ledger as views

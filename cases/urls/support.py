@@ -1,3 +1,5 @@
+"""Support packages: the payer's inbox, one package, a household's packages."""
+
 from django.urls import path
 
 from cases.views import support as views

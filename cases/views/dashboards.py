@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from cases.forms.dashboards import DashboardFilterForm
 from cases.selectors import dashboards as selectors_dashboards
+from cases.selectors.dashboards.offer import dashboard_filter_choices, dashboard_refreshed_at
 from cases.views import exports
 from cases.views.roles import manager_required
 
@@ -19,16 +20,14 @@ FORMATS = ("csv", "xlsx")
 def _filter_form(request, counted) -> DashboardFilterForm:
     return DashboardFilterForm(
         request.GET or None,
-        choices=selectors_dashboards.dashboard_filter_choices(
-            actor=request.actor, refreshed_at=counted
-        ),
+        choices=dashboard_filter_choices(actor=request.actor, refreshed_at=counted),
     )
 
 
 @require_GET
 @manager_required
 def dashboard(request):
-    counted = selectors_dashboards.dashboard_refreshed_at()
+    counted = dashboard_refreshed_at()
     form = _filter_form(request, counted)
     filters = form.filters()
     context = {
@@ -53,7 +52,7 @@ def dashboard(request):
 def dashboard_export(request, key, file_format):
     if file_format not in FORMATS:
         raise Http404
-    counted = selectors_dashboards.dashboard_refreshed_at()
+    counted = dashboard_refreshed_at()
     filters = _filter_form(request, counted).filters()
     table = selectors_dashboards.dashboard_export(
         actor=request.actor, filters=filters, key=key, file_format=file_format

@@ -1,6 +1,4 @@
-"""The privacy officer's pages (access log, reports, emergency accesses, the household's AVG
-overview, rectification and erasure, retention), the administrator's retention terms and the
-worker's emergency access (ADR 0010). The officer's pages need a session that passed MFA."""
+"""A worker's emergency access: opening a household with a reason, and its emergency page."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

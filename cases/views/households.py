@@ -1,16 +1,18 @@
+"""The corporation workers' household list and household page."""
+
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cases.forms.households import HouseholdSearchForm
-from cases.selectors import households as filter_choices
 from cases.selectors.households import (
     HouseholdFilters,
     complexes_of,
     household_page,
     household_search_page,
+    neighbourhood_choices,
 )
-from cases.selectors.support import package_panel
 from cases.views.roles import corporation_worker_required
+from cases.views.support import package_panel
 
 PAGE_SIZE = 25
 
@@ -20,7 +22,7 @@ PAGE_SIZE = 25
 def household_list(request):
     form = HouseholdSearchForm(
         request.GET or None,
-        neighbourhoods=filter_choices.neighbourhood_choices(actor=request.actor),
+        neighbourhoods=neighbourhood_choices(actor=request.actor),
         complexes=complexes_of(actor=request.actor),
     )
     form.is_valid()  # an invalid filter is left out; the valid ones still apply

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.forms.joint_cases import FORMS, CaseOpenForm, form_for
+from cases.forms.joint_cases import FORMS, CaseOpenForm
 from cases.models import JointCase
 from cases.selectors import joint_cases as selectors_joint_cases
 from cases.selectors.households import household_for_change, household_shown
@@ -34,7 +34,7 @@ def case_open(request, household_pk):
     existing = selectors_joint_cases.case_for_household(actor=request.actor, household=household)
     form = CaseOpenForm(
         request.POST or None,
-        household=household,
+        organisations=selectors_joint_cases.possible_coordinators(household=household),
         initial={"coordinator_organisation": request.actor.organisation_id},
     )
     if request.method == "POST" and form.is_valid():
@@ -54,6 +54,20 @@ def case_open(request, household_pk):
     return render(request, "cases/joint_case_open.html", context)
 
 
+def _form(name, case, data=None):
+    """The bound or unbound form of one action on a case, offering what the case allows."""
+    if name == "participant":
+        choices = {"organisations": selectors_joint_cases.joinable_organisations(case=case)}
+    elif name in ("coordinator", "action"):
+        choices = {
+            "organisations": selectors_joint_cases.participating_organisations(case=case),
+            "people": selectors_joint_cases.participating_people(case=case),
+        }
+    else:
+        choices = {}
+    return FORMS[name](data, **choices)
+
+
 def _detail(request, pk, *, bound=None, status=200):
     page = selectors_joint_cases.case_page(actor=request.actor, pk=pk)
     case = page.case
@@ -63,7 +77,7 @@ def _detail(request, pk, *, bound=None, status=200):
         "coordinating": case.coordinator_organisation_id == request.actor.organisation_id,
     }
     for name in FORMS:
-        context[f"{name}_form"] = bound if bound and bound.name == name else form_for(name, case)
+        context[f"{name}_form"] = bound if bound and bound.name == name else _form(name, case)
     return render(request, "cases/joint_case_detail.html", context, status=status)
 
 
@@ -84,7 +98,7 @@ CALLS = {
 
 def _act(request, pk, name):
     case = selectors_joint_cases.case_get(actor=request.actor, pk=pk, log=False)
-    form = form_for(name, case, request.POST)
+    form = _form(name, case, request.POST)
     form.name = name
     if form.is_valid():
         call, done = CALLS[name]

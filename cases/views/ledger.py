@@ -18,10 +18,9 @@ from cases.forms.ledger import (
     HoursSplitForm,
     PeriodForm,
 )
-from cases.models.ledger import first_of_month
+from cases.models.ledger import add_months, first_of_month
 from cases.selectors import ledger as selectors_ledger
 from cases.selectors.ledger import costs as selectors_costs
-from cases.selectors.ledger.costs import add_months
 from cases.selectors.signals import categories_all
 from cases.services.ledger import (
     avoided_cost_save,

@@ -1,6 +1,5 @@
-"""The privacy officer's pages (access log, reports, emergency accesses, the household's AVG
-overview, rectification and erasure, retention), the administrator's retention terms and the
-worker's emergency access (ADR 0010). The officer's pages need a session that passed MFA."""
+"""The privacy officer's access-log viewer, the reports of unusual access and the list of
+emergency accesses."""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_GET

@@ -1,3 +1,5 @@
+"""Referral pages: sending from a household, the inbox and outbox, one referral and its steps."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404

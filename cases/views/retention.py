@@ -1,6 +1,5 @@
-"""The privacy officer's pages (access log, reports, emergency accesses, the household's AVG
-overview, rectification and erasure, retention), the administrator's retention terms and the
-worker's emergency access (ADR 0010). The officer's pages need a session that passed MFA."""
+"""Retention terms: the privacy officer's view of what the next run anonymises, and the
+administrators' form."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

@@ -1,3 +1,5 @@
+"""The signal lists, a signal's status change, and the administrators' signal categories."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -6,8 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.forms.signals import SignalCategoryForm, SignalFilterForm, SignalStatusForm
 from cases.models import SignalCategory
-from cases.selectors import households as filter_choices
-from cases.selectors.households import household_shown
+from cases.selectors.households import household_shown, neighbourhood_choices
 from cases.selectors.signals import SignalFilters, categories_all, signal_get, signal_search_page
 from cases.services.signals import signal_category_save, signal_change_status
 from cases.views.roles import administrator_required, corporation_worker_required
@@ -24,7 +25,7 @@ def signal_list(request):
     scope = scope if scope in SCOPES else "mijn"
     form = SignalFilterForm(
         request.GET or None,
-        neighbourhoods=filter_choices.neighbourhood_choices(actor=request.actor),
+        neighbourhoods=neighbourhood_choices(actor=request.actor),
         categories=categories_all(),
     )
     form.is_valid()  # an invalid filter is left out; the valid ones still apply

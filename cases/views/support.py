@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.forms.support import PackageRequestForm, action_form, attach_action_forms
 from cases.selectors import support as selectors_support
 from cases.selectors.households import household_for_change, household_shown
-from cases.selectors.support import package_panel
 from cases.services.support import (
     support_package_approve,
     support_package_decline,
@@ -25,6 +24,18 @@ from cases.views.roles import decider_required, worker_required
 from partners.models import Membership, Organisation
 
 Role = Membership.Role
+
+
+def package_panel(*, actor, household, form=None, bound=None) -> dict:
+    """What the support-package panel of a household needs: its packages with their action
+    forms and, for a worker, the request form (the household page shows it too)."""
+    packages = selectors_support.household_packages(actor=actor, household=household)
+    attach_action_forms(packages, bound=bound)
+    if form is None and actor.role == Role.MEDEWERKER:
+        form = PackageRequestForm(
+            payers=selectors_support.payer_organisations(actor=actor, household=household)
+        )
+    return {"packages": packages, "package_form": form, "household": household}
 
 
 def _household_page(request, household) -> str:

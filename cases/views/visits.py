@@ -1,3 +1,5 @@
+"""Logging a home visit."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render

@@ -1,37 +1,18 @@
 """WCAG 2.1 AA checks by axe-core (vendored in tests/browser/vendor, MPL-2.0) on every page of
 the foundation, at desktop size and on a phone. Axe finds what a machine can find (contrast,
-labels, landmarks, names); the keyboard and focus checks below add what it cannot."""
+labels, landmarks, names); the keyboard and focus checks below add what it cannot. The ledger's
+pages and the dashboards: test_accessibility_ledger.py."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from cases.services.consents import consent_record
 from cases.services.emergency import emergency_access_open
 from cases.services.referrals import referral_send
-from cases.services.support import support_package_request
-from tests.browser.conftest import DESKTOP, NARROW_PHONE, launch_context
+from tests.browser.conftest import DESKTOP, NARROW_PHONE, launch_context, log_in, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-def violations(page):
-    """Axe's WCAG 2.1 AA violations on the page, plus sideways scrolling (none at 360 px)."""
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    # Axe is injected only in this test's context, which bypasses the CSP for that purpose.
-    page.add_script_tag(content=AXE)
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
-    )
-    found = [
-        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
-        for v in result["violations"]
-    ]
-    return found + ([f"scrolls sideways by {overflow}px"] if overflow > 0 else [])
 
 
 @pytest.fixture
@@ -45,14 +26,6 @@ def invitation_link(admin, django_capture_on_commit_callbacks):
             actor=admin, email="nieuw@test.example", name="Nieuwe Collega", role="medewerker"
         )
     return re.search(r"/uitnodiging/\S+/", mail.outbox[-1].body).group(0)
-
-
-def log_in(page, base_url, email, password):
-    page.goto(base_url + "/account/login/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, NARROW_PHONE], ids=["desktop", "phone-360"])
@@ -175,8 +148,7 @@ def test_the_referral_and_case_pages_meet_wcag_aa(
 ):
     from django.utils import timezone
 
-    from tests.cases.test_referrals import agree
-    from tests.factories import SignalFactory
+    from tests.factories import SignalFactory, agree
 
     lonely = categories[0]
     agree(corporation, welfare, lonely)
@@ -319,158 +291,5 @@ def test_the_privacy_pages_meet_wcag_aa(
             page.get_by_role("button", name="Openen met noodtoegang").click()
             page.wait_for_load_state()
             found["emergency form with errors"] = violations(page)
-        context.close()
-    assert {name: v for name, v in found.items() if v} == {}
-
-
-@pytest.mark.parametrize("viewport", [DESKTOP, NARROW_PHONE], ids=["desktop", "phone-360"])
-def test_the_package_hours_and_ledger_pages_meet_wcag_aa(
-    browser,
-    live_server,
-    corporation,
-    welfare,
-    municipality,
-    care,
-    third_corporation,
-    corporation_worker,
-    shared_worker,
-    manager,
-    admin,
-    household,
-    categories,
-    password,
-    viewport,
-):
-    from decimal import Decimal
-
-    from tests.cases.test_ledger import build_example
-
-    build_example(
-        corporation, welfare, municipality, care, third_corporation, household, shared_worker
-    )
-    package = support_package_request(
-        actor=corporation_worker,
-        household=household,
-        item="witgoed",
-        amount=Decimal("520"),
-        paying_organisation=corporation,
-    )
-    quarter = "?periode=kwartaal&jaar=2025&kwartaal=1"
-    found = {}
-    for member, paths in [
-        (
-            corporation_worker,
-            [
-                ("household with packages", f"/huishoudens/{household.pk}/"),
-                ("household packages", f"/huishoudens/{household.pk}/pakketten/"),
-                ("package inbox", "/ondersteuningspakketten/?lijst=alle"),
-                ("package", f"/ondersteuningspakketten/{package.pk}/"),
-            ],
-        ),
-        (
-            manager,
-            [
-                ("ledger", f"/kosten-en-baten/{quarter}"),
-                ("ledger, invalid period", "/kosten-en-baten/?periode=anders&van=2025-13"),
-                ("ledger printable", f"/kosten-en-baten/afdrukken/{quarter}"),
-            ],
-        ),
-        (
-            admin,
-            [
-                ("rates and estimates", "/beheer/kosten/"),
-                ("hourly rate", "/beheer/kosten/uurtarief/"),
-                ("estimate", "/beheer/kosten/schattingen/nieuw/"),
-                ("shared workers", "/beheer/urenverdeling/"),
-                ("split", f"/beheer/urenverdeling/{shared_worker.user_id}/"),
-            ],
-        ),
-    ]:
-        context = launch_context(browser, viewport, bypass_csp=True)
-        page = context.new_page()
-        log_in(page, live_server.url, member.user.email, password)
-        for name, path in paths:
-            page.goto(live_server.url + path)
-            if name.startswith("ledger"):
-                page.wait_for_function(
-                    "[...document.querySelectorAll('canvas[data-chart]')]"
-                    ".every(c => c.dataset.drawn === 'true')"
-                )
-            found[name] = violations(page)
-        if member == corporation_worker:
-            page.goto(f"{live_server.url}/huishoudens/{household.pk}/")
-            page.get_by_test_id("support-packages").get_by_text(
-                "Pakket aanvragen", exact=True
-            ).first.click()
-            page.get_by_test_id("package-form").get_by_role("button").click()
-            page.wait_for_load_state()
-            found["package request with errors"] = violations(page)
-        if member == admin:
-            page.goto(live_server.url + "/beheer/kosten/schattingen/nieuw/")
-            page.get_by_role("button", name="Schatting opslaan").click()
-            page.wait_for_load_state()
-            found["estimate with errors"] = violations(page)
-        context.close()
-
-    context = launch_context(browser, viewport, bypass_csp=True)
-    page = context.new_page()
-    log_in(page, live_server.url, shared_worker.user.email, password)
-    page.get_by_test_id("actor-choices").get_by_role("button").first.click()  # act for one
-    page.wait_for_load_state()
-    page.goto(live_server.url + "/mijn-uren/")
-    found["my hours"] = violations(page)
-    page.get_by_role("button", name="Uren opslaan").click()
-    page.wait_for_load_state()
-    found["my hours with errors"] = violations(page)
-    context.close()
-    assert {name: v for name, v in found.items() if v} == {}
-
-
-@pytest.mark.parametrize("viewport", [DESKTOP, NARROW_PHONE], ids=["desktop", "phone-360"])
-def test_the_dashboards_meet_wcag_aa(
-    browser,
-    live_server,
-    corporation,
-    welfare,
-    care,
-    third_corporation,
-    corporation_worker,
-    welfare_worker,
-    categories,
-    password,
-    viewport,
-):
-    from cases.services.dashboards import dashboard_refresh
-    from tests.cases import dashboard_world
-
-    world = dashboard_world.build(
-        corporation=corporation,
-        welfare=welfare,
-        care=care,
-        third_corporation=third_corporation,
-        corporation_worker=corporation_worker,
-        welfare_worker=welfare_worker,
-        categories=categories,
-    )
-    dashboard_refresh()
-    found = {}
-    for member, paths in [
-        (
-            world.corporation_manager,
-            [
-                ("corporation dashboard", "/dashboard/"),
-                ("per week, a district", f"/dashboard/?per=week&neighbourhood={world.district.pk}"),
-                ("filters with errors", "/dashboard/?start=31-02-2026&end=2020-01-01&per=dag"),
-            ],
-        ),
-        (world.welfare_manager, [("partner dashboard", "/dashboard/")]),
-    ]:
-        context = launch_context(browser, viewport, bypass_csp=True)
-        page = context.new_page()
-        log_in(page, live_server.url, member.user.email, password)
-        for name, path in paths:
-            page.goto(live_server.url + path)
-            page.wait_for_load_state("networkidle")
-            found[name] = violations(page)
         context.close()
     assert {name: v for name, v in found.items() if v} == {}

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cases.services.dashboards import dashboard_refresh
 from tests.browser.conftest import DESKTOP, NARROW_PHONE, launch_context
-from tests.cases import dashboard_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,20 +24,9 @@ DRAWN_PIXELS = """canvas => {
 
 
 @pytest.fixture
-def world(
-    corporation, welfare, care, third_corporation, corporation_worker, welfare_worker, categories
-):
-    built = dashboard_world.build(
-        corporation=corporation,
-        welfare=welfare,
-        care=care,
-        third_corporation=third_corporation,
-        corporation_worker=corporation_worker,
-        welfare_worker=welfare_worker,
-        categories=categories,
-    )
-    dashboard_refresh()
-    return built
+def world(dashboard_world):
+    """The hand-counted world, its tallies counted (tests/worlds/dashboards.py)."""
+    return dashboard_world
 
 
 def open_dashboard(browser, live_server, membership, password, viewport):

@@ -7,27 +7,9 @@ import re
 import pytest
 
 from tests.browser.conftest import DESKTOP, NARROW_PHONE, launch_context
-from tests.cases import test_ledger
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 Q1_2025 = "/kosten-en-baten/?periode=kwartaal&jaar=2025&kwartaal=1"
-
-
-@pytest.fixture
-def example(
-    corporation,
-    welfare,
-    municipality,
-    care,
-    third_corporation,
-    household,
-    shared_worker,
-    categories,
-):
-    """The worked example of tests/cases/test_ledger.py."""
-    test_ledger.build_example(
-        corporation, welfare, municipality, care, third_corporation, household, shared_worker
-    )
 
 
 def open_page(browser, live_server, membership, password, viewport):
@@ -51,7 +33,7 @@ def open_page(browser, live_server, membership, password, viewport):
 def test_the_ledger_draws_its_charts_beside_its_tables(
     browser,
     live_server,
-    example,
+    ledger_example,
     manager,
     password,
     viewport,
@@ -87,7 +69,7 @@ def test_the_ledger_draws_its_charts_beside_its_tables(
 def test_the_printable_view_fits_one_a4_page(
     browser,
     live_server,
-    example,
+    ledger_example,
     manager,
     password,
 ):

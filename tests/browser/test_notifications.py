@@ -8,8 +8,7 @@ from cases.services.consents import consent_record
 from cases.services.referrals import referral_send
 from partners.models import Membership
 from tests.browser.conftest import DESKTOP, PHONE, launch_context
-from tests.cases.test_referrals import agree
-from tests.factories import MembershipFactory, SignalFactory
+from tests.factories import MembershipFactory, SignalFactory, agree
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,8 +3,7 @@ from django.utils import timezone
 
 from cases.services.consents import consent_record
 from tests.browser.conftest import DESKTOP, launch_context
-from tests.cases.test_referrals import agree
-from tests.factories import SignalFactory
+from tests.factories import SignalFactory, agree
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,8 +14,7 @@ from cases.services.consents import consent_record, consent_withdraw
 from cases.services.dashboards import dashboard_refresh
 from cases.services.referrals import referral_accept, referral_complete, referral_send
 from cases.services.support import support_package_request
-from tests.cases.test_referrals import agree
-from tests.factories import MembershipFactory, SignalFactory
+from tests.factories import MembershipFactory, SignalFactory, agree
 
 pytestmark = pytest.mark.django_db
 STREET = "Lindelaan"  # the household's street (conftest), searched for

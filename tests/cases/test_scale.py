@@ -2,21 +2,14 @@
 ADR 0012): the same queries with few and with many rows, the shared ids read first giving the
 same households as visible_to, and counts that stop at a cap."""
 
-from datetime import timedelta
-
 import pytest
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.access import bases as access_bases
-from cases.models import Household, Signal
-from cases.selectors import households as filter_choices
-from cases.selectors.households import neighbourhoods_of
+from cases.models import Household
 from inclusie.pagination import CappedPaginator
-from partners.models import Neighbourhood
-from tests.cases.test_referral_views import sent  # noqa: F401 - a fixture
-from tests.factories import HouseholdFactory, NeighbourhoodFactory, ResidentFactory, SignalFactory
+from tests.factories import HouseholdFactory, ResidentFactory, SignalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +91,7 @@ def test_the_referral_lists_ask_the_same_queries_for_3_and_for_30_referrals(
     login,
     corporation_worker,
     welfare_worker,
-    sent,  # noqa: F811
+    sent,
 ):
     boxes = ("nieuw", "mijn", "alle")
     more_referrals(sent["referral"], 2, welfare_worker)
@@ -114,128 +107,6 @@ def test_the_referral_lists_ask_the_same_queries_for_3_and_for_30_referrals(
         assert queries_of(inbox, reverse("referrals:inbox"), lijst=box) == few[box], box
     outbox = login(corporation_worker)
     assert queries_of(outbox, reverse("referrals:outbox")) == few_sent
-
-
-def test_shared_ids_first_give_the_same_households_and_signals_as_visible_to(
-    corporation_worker,
-    welfare_worker,
-    care_worker,
-    outsider,
-    other_household,
-    sent,  # noqa: F811
-):
-    for actor in (corporation_worker, welfare_worker, care_worker, outsider):
-        plain = set(Household.objects.visible_to(actor))
-        assert set(Household.objects.visible_to(actor, ids_first=True)) == plain
-        seen = access_bases.visible_bases(actor=actor, households=Household.objects.all())
-        assert set(seen) == {h.pk for h in plain}
-        assert set(Signal.objects.visible_to(actor, ids_first=True)) == set(
-            Signal.objects.visible_to(actor)
-        )
-    assert Household.objects.shared_ids(welfare_worker) == {sent["referral"].household_id}
-    assert Household.objects.shared_bases(welfare_worker, among=[other_household.pk]) == {}
-
-
-def test_a_shared_household_is_logged_on_the_basis_of_the_latest_referral_that_shares_it(
-    welfare_worker,
-    sent,  # noqa: F811
-):
-    from cases.models import Referral
-
-    original = sent["referral"]
-    home = original.household_id
-    assert Household.objects.shared_bases(welfare_worker, among=[home]) == {home: "toestemming"}
-    later = Referral.objects.get(pk=original.pk)
-    later.pk, later.consent, later.legal_basis = None, None, "vroegsignalering"
-    later.sent_at = original.sent_at + timedelta(hours=1)
-    later.save()
-    assert Household.objects.shared_bases(welfare_worker, among=[home]) == {
-        home: "vroegsignalering"
-    }
-    assert access_bases.legal_bases_for(actor=welfare_worker, households=[later.household]) == {
-        home: "vroegsignalering"
-    }
-
-
-def test_consent_through_a_joint_case_shares_on_consent_and_a_referral_comes_first(
-    corporation_worker,
-    care_worker,
-    care,
-    household,
-    other_household,
-    categories,
-    sent,  # noqa: F811
-):
-    from cases.models import Referral
-    from cases.services import joint_cases
-    from tests.cases.test_joint_cases import _consent
-
-    home, elsewhere = household.pk, other_household.pk
-    case = joint_cases.case_open(actor=corporation_worker, household=household)
-    _consent(corporation_worker, household, care, categories[0])
-    joint_cases.case_add_participant(actor=corporation_worker, case=case, organisation=care)
-    assert Household.objects.shared_bases(care_worker, among=[home, elsewhere]) == {
-        home: "toestemming"
-    }
-    assert Household.objects.shared_bases(care_worker, among=[elsewhere]) == {}
-    seen = access_bases.visible_bases(actor=care_worker, households=Household.objects.all())
-    assert set(seen) == set(Household.objects.visible_to(care_worker).values_list("pk", flat=True))
-    early = Referral.objects.get(pk=sent["referral"].pk)
-    early.pk, early.to_organisation, early.consent = None, care, None
-    early.legal_basis = "vroegsignalering"
-    early.save()
-    assert Household.objects.shared_bases(care_worker, among=[home]) == {home: "vroegsignalering"}
-
-
-def test_the_filters_offer_the_neighbourhoods_and_districts_of_the_own_households(
-    corporation_worker, household, other_household, third_corporation
-):
-    district = NeighbourhoodFactory(name="Wijk Noord", cbs_code="WK990200")
-    buurt = NeighbourhoodFactory(
-        name="Buurt Noord", cbs_code="BU99020001", kind=Neighbourhood.Kind.BUURT, parent=district
-    )
-    HouseholdFactory(corporation=household.corporation, neighbourhood=buurt)
-    elsewhere = NeighbourhoodFactory(name="Elders", cbs_code="WK990300")
-    HouseholdFactory(corporation=third_corporation, neighbourhood=elsewhere)
-    offered = set(neighbourhoods_of(actor=corporation_worker))
-    assert offered == {household.neighbourhood, buurt, district}
-
-
-def test_the_filters_neighbourhoods_are_kept_for_minutes_and_a_chosen_one_still_checked(
-    login, corporation_worker, household
-):
-    here = household.neighbourhood
-    kept = filter_choices.neighbourhood_choices(actor=corporation_worker)
-    assert kept == [(here.pk, f"{here.name} ({here.municipality})")]
-    elsewhere = NeighbourhoodFactory(name="Nieuwbouw", cbs_code="WK990400")
-    HouseholdFactory(corporation=household.corporation, neighbourhood=elsewhere)
-    assert filter_choices.neighbourhood_choices(actor=corporation_worker) == kept  # no query
-    client = login(corporation_worker)
-    page = client.get(reverse("cases:household_list"))
-    assert f'<option value="{here.pk}">' in page.content.decode()
-    assert f'<option value="{elsewhere.pk}">' not in page.content.decode()
-    # Not offered yet, so not accepted: the filter is left out and the list shows all.
-    chosen = client.get(reverse("cases:household_list"), {"neighbourhood": elsewhere.pk})
-    assert not chosen.context["form"].is_valid()
-    filter_choices.neighbourhood_choices_forget(organisation_id=household.corporation_id)
-    assert elsewhere.pk in dict(filter_choices.neighbourhood_choices(actor=corporation_worker))
-    chosen = client.get(reverse("cases:household_list"), {"neighbourhood": elsewhere.pk})
-    assert chosen.context["form"].cleaned_data["neighbourhood"] == elsewhere
-
-
-def test_each_organisation_is_offered_its_own_neighbourhoods(
-    corporation_worker, outsider, household, third_corporation
-):
-    elsewhere = NeighbourhoodFactory(name="Elders", cbs_code="WK990300")
-    HouseholdFactory(corporation=third_corporation, neighbourhood=elsewhere)
-    here = household.neighbourhood
-    for _warm in range(2):
-        assert [
-            pk for pk, _l in filter_choices.neighbourhood_choices(actor=corporation_worker)
-        ] == [here.pk]
-        assert [pk for pk, _l in filter_choices.neighbourhood_choices(actor=outsider)] == [
-            elsewhere.pk
-        ]
 
 
 def test_the_lists_work_without_the_cache(login, corporation_worker, household, settings):

@@ -1,220 +1,22 @@
-"""Who hears what, through which channel, and the outbox's promise: written with the event,
-delivered once. Celery runs eagerly here; tests/partners/test_notification_worker.py runs a real
-worker against a real Redis."""
+"""Through which channel a notification goes, and the outbox's promise: written with the event,
+delivered once, tried again later, gathered in a daily digest. Celery runs eagerly here;
+tests/partners/test_notifications_worker.py runs a real worker against a real Redis."""
 
 import datetime
 import re
 
 import pytest
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.services import notices
-from cases.services.consents import consent_record, consent_withdraw
-from cases.services.referrals import (
-    referral_accept,
-    referral_assign,
-    referral_send,
-    referral_withdraw,
-)
-from cases.services.visits import SignalInput, home_visit_log
-from cases.workdays import add_working_days
 from partners import notifications
-from partners.models import Membership, Notification, NotificationPreference
-from tests.cases.test_referrals import agree
-from tests.factories import MembershipFactory, SignalFactory
+from partners.models import Notification, NotificationPreference
+from tests.factories import received
 
 pytestmark = pytest.mark.django_db
 Kind = Notification.Kind
-
-
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
-def lonely(categories):
-    return categories[0]
-
-
-@pytest.fixture
-def intake(welfare):
-    """Welfare's intake: the one colleague marked as receiving referrals."""
-    return MembershipFactory(
-        organisation=welfare, role=Membership.Role.MEDEWERKER, receives_referrals=True
-    )
-
-
-@pytest.fixture
-def welfare_manager(welfare):
-    return MembershipFactory(organisation=welfare, role=Membership.Role.MANAGER)
-
-
-@pytest.fixture
-def send(corporation_worker, household, welfare, lonely, django_capture_on_commit_callbacks):
-    """Send a referral on consent to welfare, committing so the delivery runs."""
-    agree(corporation_worker.organisation, welfare, lonely)
-    consent_record(
-        actor=corporation_worker,
-        household=household,
-        receiving_organisation=welfare,
-        purpose="Ondersteuning bij eenzaamheid",
-        categories=[lonely],
-        given_how="mondeling",
-        given_on=today(),
-    )
-
-    def _send(**extra):
-        signal = SignalFactory(
-            household=household, category=lonely, created_by=corporation_worker.user
-        )
-        with django_capture_on_commit_callbacks(execute=True):
-            return referral_send(
-                actor=corporation_worker,
-                household=household,
-                to_organisation=welfare,
-                signals=[signal],
-                **extra,
-            )
-
-    return _send
-
-
-def received(user, kind=None):
-    rows = Notification.objects.filter(recipient=user)
-    return rows.filter(kind=kind) if kind else rows
-
-
-# --- who hears what ---------------------------------------------------------------------------
-
-
-def test_a_new_referral_reaches_the_intake_not_other_colleagues(send, intake, welfare_worker):
-    referral = send()
-    note = received(intake.user).get()
-    assert (note.kind, note.organisation_id) == (Kind.REFERRAL_NEW, referral.to_organisation_id)
-    assert note.url == reverse("referrals:detail", args=[referral.pk])
-    assert not received(welfare_worker.user).exists()
-    assert note.delivered_at is not None
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == [intake.user.email]
-
-
-def test_without_intake_every_worker_hears(send, welfare_worker):
-    send()
-    assert received(welfare_worker.user, Kind.REFERRAL_NEW).count() == 1
-
-
-def test_a_referral_to_a_named_colleague_reaches_only_them(send, intake, welfare_worker):
-    send(to_person=welfare_worker.user)
-    assert received(welfare_worker.user, Kind.REFERRAL_NEW).count() == 1
-    assert not received(intake.user).exists()
-
-
-def test_answers_reach_the_sender(
-    send, intake, corporation_worker, django_capture_on_commit_callbacks
-):
-    referral = send()
-    with django_capture_on_commit_callbacks(execute=True):
-        referral_accept(actor=intake, referral=referral)
-    update = received(corporation_worker.user, Kind.REFERRAL_UPDATE).get()
-    assert update.data == {"partner": intake.organisation.name, "status": "geaccepteerd"}
-    assert notifications.text_of(update) == f"{intake.organisation.name}: verwijzing geaccepteerd"
-
-
-def test_a_withdrawal_reaches_the_receiver(send, intake, corporation_worker):
-    referral = send()
-    referral_withdraw(actor=corporation_worker, referral=referral)
-    assert received(intake.user, Kind.REFERRAL_UPDATE).get().data["status"] == "ingetrokken"
-
-
-def test_a_deadline_reminds_the_assignee_and_escalates_to_managers(
-    send, intake, welfare_worker, welfare_manager, manager
-):
-    referral = send()
-    referral_assign(actor=intake, referral=referral, user=welfare_worker.user)
-    assert notices.deadlines_check(today=today()) == 0  # five working days to go
-    eve = referral.deadline - datetime.timedelta(days=1)
-    while add_working_days(eve, 1) != referral.deadline:
-        eve -= datetime.timedelta(days=1)
-    notices.deadlines_check(today=eve)
-    assert received(welfare_worker.user, Kind.DEADLINE_NEAR).count() == 1
-    assert not received(welfare_manager.user, Kind.DEADLINE_NEAR).exists()
-
-    late = referral.deadline + datetime.timedelta(days=1)
-    notices.deadlines_check(today=late)
-    assert received(welfare_worker.user, Kind.DEADLINE_PASSED).count() == 1
-    assert received(welfare_manager.user, Kind.DEADLINE_PASSED).count() == 1
-    assert not received(manager.user, Kind.DEADLINE_PASSED).exists()  # the sender's manager
-
-    # Hourly runs do not repeat themselves.
-    assert notices.deadlines_check(today=late) == 0
-    assert received(welfare_manager.user).count() == 1
-
-
-def test_an_answered_referral_is_not_chased(send, intake, welfare_manager):
-    referral = send()
-    referral_accept(actor=intake, referral=referral)
-    assert notices.deadlines_check(today=referral.deadline + datetime.timedelta(days=3)) == 0
-
-
-def test_an_acute_signal_reaches_shared_workers_who_follow_the_neighbourhood(
-    corporation_worker, shared_worker, household, lonely, care, django_capture_on_commit_callbacks
-):
-    shared_worker.neighbourhoods.set([household.neighbourhood])
-    follower_not_shared = MembershipFactory(organisation=corporation_worker.organisation)
-    follower_not_shared.neighbourhoods.set([household.neighbourhood])
-    elsewhere = MembershipFactory(organisation=corporation_worker.organisation)
-    MembershipFactory(user=elsewhere.user, organisation=care)  # shared, not following
-
-    def visit(severity):
-        with django_capture_on_commit_callbacks(execute=True):
-            home_visit_log(
-                actor=corporation_worker,
-                household=household,
-                visited_on=today(),
-                kind="regulier",
-                outcome="signalen",
-                signals=[
-                    SignalInput(category=lonely, severity=severity, description="Zag er slecht uit")
-                ],
-            )
-
-    visit("hoog")
-    assert not Notification.objects.exists()
-    visit("acuut")
-    note = Notification.objects.get()
-    assert (note.recipient, note.kind) == (shared_worker.user, Kind.SIGNAL_ACUTE)
-    assert note.data == {"neighbourhood": household.neighbourhood.name}
-    assert "Lindelaan" not in mail.outbox[0].body and "Anna" not in mail.outbox[0].body
-
-
-def test_withdrawn_consent_reaches_the_organisation_that_loses_access(
-    corporation_worker, household, welfare, lonely, intake, welfare_worker
-):
-    agree(corporation_worker.organisation, welfare, lonely)
-    consent = consent_record(
-        actor=corporation_worker,
-        household=household,
-        receiving_organisation=welfare,
-        purpose="Ondersteuning",
-        categories=[lonely],
-        given_how="mondeling",
-        given_on=today(),
-    )
-    signal = SignalFactory(household=household, category=lonely)
-    referral = referral_send(
-        actor=corporation_worker, household=household, to_organisation=welfare, signals=[signal]
-    )
-    referral_assign(actor=intake, referral=referral, user=welfare_worker.user)
-    Notification.objects.all().delete()
-    consent_withdraw(actor=corporation_worker, consent=consent, withdrawn_on=today())
-    heard = set(
-        Notification.objects.filter(kind=Kind.CONSENT_WITHDRAWN).values_list("recipient", flat=True)
-    )
-    assert heard == {intake.user_id, welfare_worker.user_id}
-    assert not Notification.objects.filter(recipient=corporation_worker.user).exists()
 
 
 # --- channels and choices ----------------------------------------------------------------------
@@ -249,30 +51,6 @@ def test_escalations_cannot_be_switched_off(
     note = received(welfare_manager.user, Kind.DEADLINE_PASSED).get()
     assert note.email == "direct"
     assert welfare_manager.user.email in [m.to[0] for m in mail.outbox]
-
-
-def test_the_choices_page_offers_no_switch_for_escalations(login, welfare_manager):
-    client = login(welfare_manager)
-    page = client.get(reverse("notifications:preferences")).content.decode()
-    assert 'name="referral_new"' in page
-    assert 'name="deadline_passed"' not in page
-    assert "Referral deadline passed" in page or "Termijn van een verwijzing verstreken" in page
-    response = client.post(
-        reverse("notifications:preferences"),
-        {kind: "digest" for kind in notifications.CHOOSABLE} | {"deadline_passed": "off"},
-    )
-    assert response.status_code == 302
-    chosen = dict(NotificationPreference.objects.values_list("kind", "email"))
-    assert chosen["referral_new"] == "digest" and "deadline_passed" not in chosen
-
-
-def test_a_wrong_choice_is_refused_next_to_the_field(login, welfare_manager):
-    response = login(welfare_manager).post(
-        reverse("notifications:preferences"), {"referral_new": "pigeon"}
-    )
-    assert response.status_code == 200
-    assert response.context["form"].errors["referral_new"]
-    assert not NotificationPreference.objects.exists()
 
 
 def test_the_email_holds_no_personal_details(send, intake, household):
@@ -398,35 +176,6 @@ def test_the_email_survives_organisation_names_with_ampersands(send, intake, wel
     assert "Wonen & Zorg 't Gooi" in mail.outbox[0].body
 
 
-def test_a_sender_who_left_is_replaced_by_the_intake(
-    send, intake, corporation_worker, admin, django_capture_on_commit_callbacks
-):
-    referral = send()
-    corporation_intake = MembershipFactory(
-        organisation=corporation_worker.organisation, receives_referrals=True
-    )
-    corporation_worker.ended_at = timezone.now()
-    corporation_worker.save()
-    referral_accept(actor=intake, referral=referral)
-    assert not received(corporation_worker.user, Kind.REFERRAL_UPDATE).exists()
-    assert received(corporation_intake.user, Kind.REFERRAL_UPDATE).count() == 1
-
-
-def test_reminders_cost_the_same_however_many_referrals_waited_before(
-    send, intake, welfare_manager, django_assert_num_queries
-):
-    first = send()
-    late = first.deadline + datetime.timedelta(days=1)
-    notices.deadlines_check(today=late)
-    with CaptureQueriesContext(connection) as few:
-        assert notices.deadlines_check(today=late) == 0
-    for _ in range(10):
-        send()
-    notices.deadlines_check(today=late)  # escalates the ten new ones, once
-    with django_assert_num_queries(len(few.captured_queries)):
-        assert notices.deadlines_check(today=late) == 0
-
-
 # --- the daily digest ---------------------------------------------------------------------------
 
 
@@ -508,84 +257,3 @@ def test_nothing_new_means_no_digest_the_next_day(shared_worker, welfare):
     assert notifications.digests_create(on=today) == 1
     assert notifications.digests_create(on=today + datetime.timedelta(days=1)) == 0
     assert Notification.objects.filter(kind=Kind.DIGEST).count() == 1
-
-
-# --- the pages: bell, list, open, read ------------------------------------------------------------
-
-
-def test_the_bell_counts_unread_and_the_list_marks_read(login, send, intake):
-    send()
-    send()
-    client = login(intake)
-    bell = client.get(reverse("notifications:bell"))
-    assert b'data-testid="bell-count">2' in bell.content
-    note = received(intake.user).first()
-    response = client.post(reverse("notifications:read", args=[note.pk]), HTTP_HX_REQUEST="true")
-    assert response["HX-Trigger"] == "notifications-changed"
-    assert b"Mark as read" not in response.content and b"Markeer" not in response.content
-    assert b'data-testid="bell-count">1' in client.get(reverse("notifications:bell")).content
-    response = client.post(reverse("notifications:read_all"), HTTP_HX_REQUEST="true")
-    assert response["HX-Trigger"] == "notifications-changed"
-    assert b"Markeer als gelezen" not in response.content
-    assert b"bell-count" not in client.get(reverse("notifications:bell")).content
-
-
-def test_opening_a_notification_acts_for_its_organisation(login, shared_worker, welfare, client):
-    notifications.notify(
-        recipients=[shared_worker.user],
-        kind=Kind.REFERRAL_NEW,
-        organisation=welfare,
-        url=reverse("referrals:inbox"),
-        data={"sender": "Woonstede"},
-    )
-    note = Notification.objects.get()
-    login(shared_worker)  # acting for the corporation
-    url = reverse("notifications:open", args=[note.pk])
-    asked = client.get(url)  # a link alone switches nothing: the person confirms
-    assert asked.status_code == 200 and welfare.name in asked.content.decode()
-    assert client.get(reverse("start")).context["actor"] == shared_worker
-    response = client.post(url)
-    assert response.status_code == 302 and response["Location"] == reverse("referrals:inbox")
-    assert client.get(reverse("referrals:inbox")).context["actor"].organisation == welfare
-    note.refresh_from_db()
-    assert note.read_at is not None
-
-
-def test_another_persons_notification_is_not_found(login, send, intake, welfare_worker):
-    send()
-    note = received(intake.user).get()
-    client = login(welfare_worker)
-    assert client.get(reverse("notifications:open", args=[note.pk])).status_code == 404
-    assert client.post(reverse("notifications:read", args=[note.pk])).status_code == 404
-    assert received(intake.user).get().read_at is None
-
-
-def test_wrong_methods_and_anonymous_visitors(client, login, intake):
-    assert client.get(reverse("notifications:list")).status_code == 302
-    assert client.get(reverse("notifications:bell")).status_code == 302
-    client = login(intake)
-    assert client.get(reverse("notifications:read_all")).status_code == 405
-    assert client.post(reverse("notifications:bell")).status_code == 405
-
-
-def test_the_list_has_a_constant_number_of_queries(login, intake, django_assert_num_queries):
-    client = login(intake)
-
-    def make(count):
-        for _ in range(count):
-            notifications.notify(
-                recipients=[intake.user],
-                kind=Kind.REFERRAL_NEW,
-                organisation=intake.organisation,
-                url="/verwijzingen/",
-                data={"sender": "X"},
-            )
-
-    make(2)
-    client.get(reverse("notifications:list"))  # the first request of a session saves it
-    with CaptureQueriesContext(connection) as few:
-        client.get(reverse("notifications:list"))
-    assert len(few.captured_queries) <= 7  # session, user, memberships, count, page, savepoint
-    make(40)
-    with django_assert_num_queries(len(few.captured_queries)):
-        client.get(reverse("notifications:list"))

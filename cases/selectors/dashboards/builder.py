@@ -6,17 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import DashboardTally
-from cases.selectors.dashboards import (
-    Dashboard,
-    Section,
-    dashboard_agreements,
-    dashboard_categories,
-)
 from cases.selectors.dashboards.across import AcrossFigures
 from cases.selectors.dashboards.filters import RECEIVED, SENT, DashboardFilters, period_label, total
 from cases.selectors.dashboards.now import NowFigures
+from cases.selectors.dashboards.offer import dashboard_agreements, dashboard_categories
 from cases.selectors.dashboards.own import OwnFigures
-from cases.selectors.dashboards.tables import Cell, Row
+from cases.selectors.dashboards.tables import Cell, Dashboard, Row, Section
 from partners.models import Membership, Neighbourhood, Organisation
 
 Figure = DashboardTally.Figure

@@ -1,8 +1,9 @@
-"""The shape every dashboard figure has: a table of cells, from which the page draws the chart
-and the table beside it, and the exports write CSV and Excel. One shape for all three, so the
-chart, the table and the files cannot disagree."""
+"""What a dashboard is made of: sections of tables. Every figure is a table of cells, from which
+the page draws the chart and the table beside it, and the exports write CSV and Excel. One
+shape for all three, so the chart, the table and the files cannot disagree."""
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -129,3 +130,22 @@ class Table:
                 ]
             )
         return lines
+
+
+@dataclass
+class Section:
+    title: str
+    tables: list[Table]
+
+
+@dataclass
+class Dashboard:
+    organisation: str
+    per: str
+    start: date
+    end: date
+    refreshed_at: datetime | None
+    sections: list[Section] = field(default_factory=list)
+
+    def table(self, key: str) -> Table | None:
+        return next((t for s in self.sections for t in s.tables if t.key == key), None)

@@ -5,7 +5,6 @@ Per period: what the actor's organisation and each partner it has an agreement w
 were delivered), and the costs each is estimated to avoid thanks to the other's work. Aggregates
 only, no household data, and a fixed number of queries whatever the number of signals."""
 
-from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -14,7 +13,6 @@ from decimal import Decimal
 from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.models import (
@@ -26,53 +24,14 @@ from cases.models import (
     SignalCategory,
     SupportPackage,
 )
-from cases.models.ledger import first_of_month
-from cases.selectors.ledger.costs import CENT, add_months, group_versions, in_force, shared_hours
+from cases.models.ledger import Period, first_of_month
+from cases.selectors.ledger.costs import CENT, group_versions, in_force, shared_hours
 from cases.workflow import PackageStatus, ReferralOutcome, ReferralStatus, SignalStatus
 from partners.models import Membership, Organisation
 
 ZERO = Decimal("0.00")
 # A count of another organisation's households under this shows as "<5" (PRODUCT.md).
 SMALL_COUNT = 5
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole months, from the first day of `first_month` to the last day of `last_month`."""
-
-    first_month: date
-    last_month: date
-    kind: str = "anders"
-
-    @property
-    def start(self) -> date:
-        return self.first_month
-
-    @property
-    def end(self) -> date:
-        return self.last_month.replace(
-            day=monthrange(self.last_month.year, self.last_month.month)[1]
-        )
-
-    def months(self) -> list[date]:
-        months, month = [], self.first_month
-        while month <= self.last_month:
-            months.append(month)
-            month = add_months(month, 1)
-        return months
-
-    @property
-    def label(self) -> str:
-        if self.kind == "jaar":
-            return str(self.first_month.year)
-        if self.kind == "kwartaal":
-            return _("quarter %(quarter)s of %(year)s") % {
-                "quarter": (self.first_month.month - 1) // 3 + 1,
-                "year": self.first_month.year,
-            }
-        if self.first_month == self.last_month:
-            return date_format(self.first_month, "F Y")
-        return f"{date_format(self.first_month, 'F Y')} – {date_format(self.last_month, 'F Y')}"
 
 
 # --- the ledger -------------------------------------------------------------------------------

@@ -14,17 +14,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cases.models import AvoidedCost, HourlyRate, HoursSplit, HoursSplitShare, WorkedHours
-from cases.models.ledger import first_of_month
+from cases.models.ledger import add_months, first_of_month
 from partners.models import Membership, Organisation, User
 
 CENT = Decimal("0.01")
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
 ENTERED, SPLIT = "entered", "split"
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def in_force(versions: list, month: date):

@@ -8,7 +8,6 @@ run again, with nothing half-written. Progress lives in the cache, which other c
 read while that transaction is still open."""
 
 import logging
-from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 
@@ -39,7 +38,6 @@ logger = logging.getLogger(__name__)
 Status = HouseholdImport.Status
 Kind = HouseholdEvent.Kind
 BATCH_SIZE = 1000
-SAMPLE_SIZE = 10
 REQUEUE_AFTER = timedelta(minutes=10)
 KEEP_FILES_FOR = timedelta(days=7)
 
@@ -77,65 +75,15 @@ class ImportRefused(Exception):
 # --- Checking (upload) ---------------------------------------------------------------------------
 
 
-@dataclass
-class Analysis:
-    rows: list[ImportRow]
-    errors: list[dict]
-    invalid_rows: int
-    new_rows: int = 0
-    updated_rows: int = 0
-    unchanged_rows: int = 0
-    sample: list[dict] = field(default_factory=list)
-
-
-def _sample(row: ImportRow, state: str, fields: list[str]) -> dict:
-    number = (
-        f"{row.house_number}-{row.house_number_addition}"
-        if row.house_number_addition
-        else (str(row.house_number))
-    )
-    return {
-        "row": row.line,
-        "tenancy_reference": row.tenancy_reference,
-        "address": f"{row.street} {number}, {row.postcode} {row.town}",
-        "neighbourhood": row.neighbourhood_code,
-        "main_tenant": row.main_tenant,
-        "state": state,
-        "fields": fields,
-    }
-
-
-def analyse(*, organisation_id: int, parsed: ParsedFile) -> Analysis:
-    """Validate every row and count what importing would do: new, updated, unchanged."""
-    rows, errors, invalid = validate_rows(parsed, compare.neighbourhood_ids(parsed))
-    analysis = Analysis(rows=rows, errors=errors, invalid_rows=invalid)
-    columns = set(parsed.columns)
-    for batch in compare.chunks(rows, BATCH_SIZE):
-        existing = compare.existing(organisation_id, batch)
-        for row in batch:
-            household = existing.get(row.tenancy_reference)
-            fields = [] if household is None else compare.changes(row, household, columns)
-            if household is None:
-                state = "new"
-                analysis.new_rows += 1
-            elif fields:
-                state = "updated"
-                analysis.updated_rows += 1
-            else:
-                state = "unchanged"
-                analysis.unchanged_rows += 1
-            if len(analysis.sample) < SAMPLE_SIZE:
-                analysis.sample.append(_sample(row, state, fields))
-    return analysis
-
-
 @transaction.atomic
 def household_import_create(
     *, actor: Membership, file_name: str, parsed: ParsedFile
 ) -> HouseholdImport:
     """Store an uploaded file with what checking it found. A file with invalid rows is kept
     only as its errors: it cannot be imported."""
-    analysis = analyse(organisation_id=actor.organisation_id, parsed=parsed)
+    analysis = compare.analyse(
+        organisation_id=actor.organisation_id, parsed=parsed, batch_size=BATCH_SIZE
+    )
     valid = analysis.invalid_rows == 0
     return HouseholdImport.objects.create(
         organisation_id=actor.organisation_id,

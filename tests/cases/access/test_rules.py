@@ -1,0 +1,336 @@
+"""The rule table of cases.access.rules in one place: for each way a household can reach an
+organisation (actor kind × sharing route), whether the actor sees it through visible_to, and
+on which legal basis the access log records it (legal_basis_for and, for lists, the bases
+visible_bases gives: both must agree)."""
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.access import rules
+from cases.access.bases import legal_basis_for, visible_bases
+from cases.models import (
+    Agreement,
+    CaseParticipant,
+    Consent,
+    EmergencyAccess,
+    Household,
+    JointCase,
+    Referral,
+    Signal,
+)
+from cases.workflow import AccessBasis, LegalBasis, ReferralStatus
+from tests.factories import MembershipFactory, SignalFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+OWN, CONSENT, WGS = AccessBasis.OWN_TENANT, AccessBasis.CONSENT, AccessBasis.VROEGSIGNALERING
+DAYS = 30  # REFERRAL_ACCESS_DAYS_AFTER_CLOSE in these tests
+
+
+def _consent(household, organisation, by, *, withdrawn=False, ended=False, future=False):
+    today = timezone.localdate()
+    return Consent.objects.create(
+        household=household,
+        receiving_organisation=organisation,
+        purpose="Hulp bij geldzaken",
+        given_how=Consent.GivenHow.MONDELING,
+        given_on=today + timedelta(days=3) if future else today - timedelta(days=10),
+        ends_on=today - timedelta(days=1) if ended else None,
+        withdrawn_on=today if withdrawn else None,
+        recorded_by=by.user,
+        recorded_for=household.corporation,
+    )
+
+
+def _referral(household, to, by, *, status, basis=LegalBasis.TOESTEMMING, consent=None, closed=0):
+    agreement = Agreement.objects.create(
+        first=household.corporation,
+        second=to,
+        response_days=10,
+        valid_from=timezone.localdate() - timedelta(days=100),
+        created_by=by.user,
+    )
+    referral = Referral.objects.create(
+        household=household,
+        from_organisation=household.corporation,
+        to_organisation=to,
+        agreement=agreement,
+        legal_basis=basis,
+        consent=consent,
+        status=status,
+        deadline=timezone.localdate() + timedelta(days=10),
+        sent_by=by.user,
+        closed_at=timezone.now() - timedelta(days=closed) if closed else None,
+    )
+    referral.signals.add(SignalFactory(household=household, created_by=by.user))
+    return referral
+
+
+def _case(household, organisation, by, *, consent, closed=False):
+    case = JointCase.objects.create(
+        household=household,
+        coordinator_organisation=household.corporation,
+        opened_by=by.user,
+        status=JointCase.Status.CLOSED if closed else JointCase.Status.OPEN,
+        closing_summary="Klaar" if closed else "",
+    )
+    CaseParticipant.objects.create(case=case, organisation=household.corporation)
+    CaseParticipant.objects.create(case=case, organisation=organisation, via_consent=consent)
+    return case
+
+
+def _emergency(household, actor, *, hours_left=4):
+    EmergencyAccess.objects.create(
+        household=household,
+        user=actor.user,
+        organisation=actor.organisation,
+        role=actor.role,
+        reason="Acute zorg: bewoner reageert niet, buren maken zich zorgen.",
+        ends_at=timezone.now() + timedelta(hours=hours_left),
+    )
+
+
+# route → (what to set up for the welfare organisation, visible, basis). The corporation's own
+# worker sees the household on OWN in every row; an outsider of a third corporation never does.
+ROUTES = {
+    "nothing": (lambda h, w, c: None, False, None),
+    "referral sent on consent": (
+        lambda h, w, c: _referral(
+            h,
+            w.organisation,
+            c,
+            status=ReferralStatus.VERZONDEN,
+            consent=_consent(h, w.organisation, c),
+        ),
+        True,
+        CONSENT,
+    ),
+    "referral accepted on vroegsignalering": (
+        lambda h, w, c: _referral(
+            h,
+            w.organisation,
+            c,
+            status=ReferralStatus.GEACCEPTEERD,
+            basis=LegalBasis.VROEGSIGNALERING,
+        ),
+        True,
+        WGS,
+    ),
+    "referral completed within the days after close": (
+        lambda h, w, c: _referral(
+            h,
+            w.organisation,
+            c,
+            status=ReferralStatus.AFGEROND,
+            basis=LegalBasis.VROEGSIGNALERING,
+            closed=DAYS - 1,
+        ),
+        True,
+        WGS,
+    ),
+    "referral completed longer ago": (
+        lambda h, w, c: _referral(
+            h,
+            w.organisation,
+            c,
+            status=ReferralStatus.AFGEROND,
+            basis=LegalBasis.VROEGSIGNALERING,
+            closed=DAYS + 1,
+        ),
+        False,
+        None,
+    ),
+    "referral declined": (
+        lambda h, w, c: _referral(
+            h,
+            w.organisation,
+            c,
+            status=ReferralStatus.AFGEWEZEN,
+            basis=LegalBasis.VROEGSIGNALERING,
+            closed=1,
+        ),
+        False,
+        None,
+    ),
+    "referral withdrawn": (
+        lambda h, w, c: _referral(
+            h,
+            w.organisation,
+            c,
+            status=ReferralStatus.INGETROKKEN,
+            basis=LegalBasis.VROEGSIGNALERING,
+            closed=1,
+        ),
+        False,
+        None,
+    ),
+    "referral whose consent was withdrawn": (
+        lambda h, w, c: _referral(
+            h,
+            w.organisation,
+            c,
+            status=ReferralStatus.GEACCEPTEERD,
+            consent=_consent(h, w.organisation, c, withdrawn=True),
+        ),
+        False,
+        None,
+    ),
+    "referral whose consent ended": (
+        lambda h, w, c: _referral(
+            h,
+            w.organisation,
+            c,
+            status=ReferralStatus.GEACCEPTEERD,
+            consent=_consent(h, w.organisation, c, ended=True),
+        ),
+        False,
+        None,
+    ),
+    "joint case on consent in force": (
+        lambda h, w, c: _case(h, w.organisation, c, consent=_consent(h, w.organisation, c)),
+        True,
+        CONSENT,
+    ),
+    "joint case on withdrawn consent": (
+        lambda h, w, c: _case(
+            h, w.organisation, c, consent=_consent(h, w.organisation, c, withdrawn=True)
+        ),
+        False,
+        None,
+    ),
+    "joint case on consent not yet given": (
+        lambda h, w, c: _case(
+            h, w.organisation, c, consent=_consent(h, w.organisation, c, future=True)
+        ),
+        False,
+        None,
+    ),
+    "closed joint case": (
+        lambda h, w, c: _case(
+            h, w.organisation, c, consent=_consent(h, w.organisation, c), closed=True
+        ),
+        False,
+        None,
+    ),
+    "joint case on consent and a referral on vroegsignalering": (
+        lambda h, w, c: (
+            _case(h, w.organisation, c, consent=_consent(h, w.organisation, c)),
+            _referral(
+                h,
+                w.organisation,
+                c,
+                status=ReferralStatus.GEACCEPTEERD,
+                basis=LegalBasis.VROEGSIGNALERING,
+            ),
+        ),
+        True,
+        WGS,  # the referral's basis goes before consent through the case
+    ),
+    "emergency access of this worker": (lambda h, w, c: _emergency(h, w), False, None),
+}
+
+
+@pytest.fixture(autouse=True)
+def _days_after_close(settings):
+    settings.REFERRAL_ACCESS_DAYS_AFTER_CLOSE = DAYS
+
+
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_the_rule_table(route, household, corporation_worker, welfare_worker, outsider):
+    set_up, visible, basis = ROUTES[route]
+    set_up(household, welfare_worker, corporation_worker)
+
+    seen = Household.objects.visible_to(welfare_worker).filter(pk=household.pk).exists()
+    assert seen is visible
+    listed = Household.objects.visible_to(welfare_worker, ids_first=True).filter(pk=household.pk)
+    assert listed.exists() is visible
+    assert visible_bases(actor=welfare_worker, households=[household]).get(household.pk) == basis
+    if visible:
+        assert legal_basis_for(actor=welfare_worker, household=household) == basis
+    else:
+        with pytest.raises(PermissionError):
+            legal_basis_for(actor=welfare_worker, household=household)
+
+    # The corporation always sees its own household; a third corporation's people never do.
+    assert Household.objects.visible_to(corporation_worker).filter(pk=household.pk).exists()
+    assert legal_basis_for(actor=corporation_worker, household=household) == OWN
+    assert not Household.objects.visible_to(outsider).filter(pk=household.pk).exists()
+
+
+def test_emergency_access_opens_only_its_own_door(household, welfare_worker, welfare):
+    """Emergency access never widens visible_to: only in_emergency_for, for that person, while
+    the window is open."""
+    _emergency(household, welfare_worker)
+    assert Household.objects.in_emergency_for(welfare_worker).filter(pk=household.pk).exists()
+    colleague = MembershipFactory(
+        user=UserFactory(email="collega@welzijn.example", name="Collega"),
+        organisation=welfare,
+        role=welfare_worker.role,
+    )
+    assert not Household.objects.in_emergency_for(colleague).filter(pk=household.pk).exists()
+    EmergencyAccess.objects.update(
+        started_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    assert not Household.objects.in_emergency_for(welfare_worker).exists()
+
+
+def test_a_receiver_sees_only_the_referred_signals(household, corporation_worker, welfare_worker):
+    referral = _referral(
+        household,
+        welfare_worker.organisation,
+        corporation_worker,
+        status=ReferralStatus.GEACCEPTEERD,
+        basis=LegalBasis.VROEGSIGNALERING,
+    )
+    other = SignalFactory(household=household, created_by=corporation_worker.user)
+    seen = set(Signal.objects.visible_to(welfare_worker).values_list("pk", flat=True))
+    assert seen == set(referral.signals.values_list("pk", flat=True))
+    assert other.pk not in seen
+
+
+# --- the rules on their own: pure Q-builders and one precedence -------------------------------
+
+
+def test_the_rules_read_no_database(django_assert_num_queries):
+    today, now = timezone.localdate(), timezone.now()
+    with django_assert_num_queries(0):
+        built = [
+            rules.consent_in_force_q(today=today),
+            rules.referral_shares_q(7, today=today, closed_after=now),
+            rules.participation_on_consent_q(7, today=today),
+            rules.emergency_open_q(user_id=1, organisation_id=7, now=now),
+        ]
+    assert all(isinstance(q, Q) for q in built)
+
+
+def test_a_prefix_puts_the_consent_rule_on_a_relation():
+    today = timezone.localdate()
+    assert rules.consent_holds_q(today=today, prefix="consent") == (
+        Q(consent__withdrawn_on__isnull=True)
+        & (Q(consent__ends_on__isnull=True) | Q(consent__ends_on__gte=today))
+    )
+
+
+@pytest.mark.parametrize(
+    ("own", "referral_basis", "on_consent", "basis"),
+    [
+        (True, WGS, True, OWN),
+        (False, WGS, True, WGS),
+        (False, LegalBasis.TOESTEMMING, False, CONSENT),
+        (False, None, True, CONSENT),
+        (False, None, False, None),
+    ],
+)
+def test_the_precedence_of_bases(own, referral_basis, on_consent, basis):
+    assert rules.basis_of(own=own, referral_basis=referral_basis, on_consent=on_consent) == basis
+
+
+def test_the_sharing_window_follows_the_setting(settings):
+    now = timezone.now()
+    settings.REFERRAL_ACCESS_DAYS_AFTER_CLOSE = 5
+    window = rules.sharing_window(now)
+    assert window["closed_after"] == now - timedelta(days=5)
+    assert window["today"] == timezone.localdate(now)

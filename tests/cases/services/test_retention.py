@@ -1,0 +1,202 @@
+"""Retention (issue 7, ADR 0010): the nightly job anonymises what is past its term, keeps the
+counts, and changes nothing when it runs a second time; administrators set the terms."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+
+from cases.models import (
+    AccessLog,
+    CaseAction,
+    CaseNote,
+    Consent,
+    EmergencyAccess,
+    HomeVisit,
+    HouseholdEvent,
+    JointCase,
+    Referral,
+    RetentionTerm,
+    Signal,
+    SupportPackage,
+)
+from cases.selectors.retention import months_before, retention_preview
+from cases.services.consents import consent_withdraw
+from cases.services.retention import retention_run, retention_terms_save
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def _log_kept_ten_years(terms):
+    # The job's clock is moved forward below; the access log's trigger goes by the database's
+    # own clock, so the log keeps ten years here (its removal is tested with truly old rows).
+    RetentionTerm.objects.filter(kind="access_log").update(months=120)
+
+
+@pytest.fixture
+def world(_log_kept_ten_years, privacy_world):
+    """A household with every kind of data Inclusie holds (tests/worlds/privacy.py)."""
+    return privacy_world
+
+
+def snapshot():
+    """Every row of every table the job may touch, as it is."""
+    return {
+        model.__name__: sorted(model.objects.values_list(), key=lambda row: row[0])
+        for model in (
+            Signal,
+            HomeVisit,
+            Referral,
+            Consent,
+            JointCase,
+            CaseNote,
+            CaseAction,
+            HouseholdEvent,
+            EmergencyAccess,
+            SupportPackage,
+            AccessLog,
+        )
+    }
+
+
+def test_the_job_anonymises_what_is_past_its_term_and_nothing_else(
+    world, terms, corporation_worker, found_anywhere, dashboard_counts
+):
+    withdrawn = Consent.objects.create(
+        household=world.household,
+        receiving_organisation=world.referrals[0].to_organisation,
+        purpose="Fragment-ingetrokken-doel",
+        given_how="mondeling",
+        given_on=timezone.localdate(),
+        recorded_by=corporation_worker.user,
+        recorded_for=corporation_worker.organisation,
+    )
+    consent_withdraw(actor=corporation_worker, consent=withdrawn, withdrawn_on=timezone.localdate())
+    before = dashboard_counts()
+    now = timezone.now()
+    done = retention_run(now=now)
+    assert set(done.values()) == {0}, "everything is younger than its term"
+    later = now + datetime.timedelta(days=31 * 61)
+    done = retention_run(now=later)
+    assert done["access_log"] == 0 and sum(done.values()) > 0
+    # The signal still open and the consent still in force keep their text: only what is
+    # closed or ended has a term.
+    still_open = Signal.objects.get(description=world.TEXTS["signal_description"])
+    assert still_open.is_open
+    in_force = Consent.objects.in_force().get(household=world.household)
+    remaining = found_anywhere(world.TEXTS.values())
+    undecided = SupportPackage.objects.get(status="aangevraagd")
+    assert remaining == [
+        ("cases_consent", "purpose", in_force.purpose),
+        ("cases_signal", "description", still_open.description),
+        ("cases_supportpackage", "description", undecided.description),
+    ]
+    assert dashboard_counts() == before
+    events = HouseholdEvent.objects.filter(kind="data_anonymised", household=world.household)
+    assert {e.data["retention"] for e in events} >= {
+        "signals",
+        "visits",
+        "referrals",
+        "consents",
+        "joint_cases",
+        "packages",
+        "history",
+        "emergency",
+    }
+
+
+def test_the_job_removes_access_log_rows_past_their_term_and_no_others(rows):
+    assert retention_run()["access_log"] == 1
+    assert set(AccessLog.objects.values_list("pk", flat=True)) == {rows["young"], rows["new"]}
+    assert retention_run()["access_log"] == 0
+
+
+def test_the_job_run_twice_changes_nothing_the_second_time(world, terms):
+    later = timezone.now() + datetime.timedelta(days=31 * 61)
+    first = retention_run(now=later)
+    assert sum(first.values()) > 0
+    after_first = snapshot()
+    second = retention_run(now=later)
+    assert set(second.values()) == {0}
+    assert snapshot() == after_first
+
+
+def test_each_term_counts_from_its_own_moment(world, terms):
+    """Two years after closing, the closed signals go; the visit notes, two years after the
+    visit; the history's free text stays until its five years."""
+    later = timezone.now() + datetime.timedelta(days=31 * 25)
+    retention_run(now=later)
+    closed = Signal.objects.get(household=world.household, status="gesloten")
+    assert (closed.description, closed.closed_reason) == ("", "")
+    assert HomeVisit.objects.get(household=world.household).notes == ""
+    rectified = HouseholdEvent.objects.get(household=world.household, kind="data_corrected")
+    assert rectified.data["reason"] == world.TEXTS["rectify_reason"], "history: sixty months"
+    assert EmergencyAccess.objects.get().reason == world.TEXTS["emergency_reason"]
+    assert AccessLog.objects.exists(), "the log keeps sixty months"
+
+
+def test_packages_lose_their_text_two_years_after_their_delivery_or_decision(
+    world, terms, privacy_officer, welfare, care, dashboard_counts
+):
+    """Only delivered and declined packages have a term; item, amount, payer, status and dates
+    stay for the ledger; "-" remains where a constraint wants text."""
+    delivered, declined, undecided = world.packages
+    later = timezone.now() + datetime.timedelta(days=30 * 23)
+    assert retention_run(now=later)["packages"] == 0, "not yet two years"
+    # Delivered 25 months ago (the delivery counts, not the approval), declined 25 months ago.
+    past = months_before(timezone.now(), 25)
+    SupportPackage.objects.filter(pk=delivered.pk).update(delivered_on=past.date())
+    SupportPackage.objects.filter(pk=declined.pk).update(decided_at=past)
+    welfare_officer = MembershipFactory(organisation=welfare, role="privacyfunctionaris")
+    care_officer = MembershipFactory(organisation=care, role="privacyfunctionaris")
+    due = {
+        officer.organisation.name: next(
+            (line.due_now, line.months)
+            for line in retention_preview(actor=officer)
+            if line.kind == "packages"
+        )
+        for officer in (privacy_officer, welfare_officer, care_officer)
+    }
+    assert due == {
+        "Woonstichting Testdorp": (2, 24),
+        "Welzijn Testdorp": (2, 24),  # it pays them
+        "Zorg Testdorp": (0, 24),
+    }
+    before = dashboard_counts()
+    assert retention_run()["packages"] == 2
+    assert dashboard_counts() == before
+    delivered, declined, undecided = (SupportPackage.objects.get(pk=p.pk) for p in world.packages)
+    assert (delivered.description, delivered.decline_reason) == ("-", "")
+    assert (declined.description, declined.decline_reason) == ("", "-")
+    assert undecided.description == world.TEXTS["package_open"], "still to be decided"
+    event = HouseholdEvent.objects.get(household=world.household, kind="package_declined")
+    assert "reason" not in event.data
+    assert HouseholdEvent.objects.filter(
+        household=world.household, kind="data_anonymised", data__retention="packages"
+    ).exists()
+    assert retention_run()["packages"] == 0
+
+
+# --- the terms -----------------------------------------------------------------------------------
+
+
+def test_administrators_set_the_terms_within_their_bounds(terms, admin, privacy_officer):
+    changed = retention_terms_save(actor=admin, months={"signals": 36, "visits": 24})
+    assert changed == ["signals"]
+    term = RetentionTerm.objects.get(kind="signals")
+    assert (term.months, term.updated_by) == (36, admin.user)
+    with pytest.raises(ValidationError) as refused_:
+        retention_terms_save(actor=admin, months={"access_log": 6})
+    assert refused_.value.message_dict == {"access_log": ["Choose between 12 and 120 months."]}
+    with pytest.raises(ValidationError, match="Only an administrator"):
+        retention_terms_save(actor=privacy_officer, months={"signals": 12})
+    assert RetentionTerm.objects.get(kind="signals").months == 36
