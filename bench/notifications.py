@@ -39,7 +39,7 @@ from django.conf import settings  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from partners.models import Membership, Notification, Organisation, User  # noqa: E402
-from partners.notifications import notify  # noqa: E402
+from partners.services.notifications import notify  # noqa: E402
 
 Kind = Notification.Kind
 LOG = Path(os.environ.get("TMPDIR", "/tmp")) / "bench-notifications-worker.log"  # noqa: S108

@@ -27,6 +27,5 @@ urlpatterns = [
     path("account/2fa/", include("allauth.mfa.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("partners.urls")),
-    path("meldingen/", include("partners.urls_notifications")),
     path("", include("cases.urls")),
 ]

@@ -5,7 +5,7 @@ from django.conf import settings
 
 class AccountAdapter(DefaultAccountAdapter):
     """No open sign-up: people join through an invitation from their organisation's
-    administrator (partners.services.invitation_create)."""
+    administrator (partners.services.memberships.invitation_create)."""
 
     def is_open_for_signup(self, request):
         return False

@@ -5,8 +5,8 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from partners.kinds import KINDS
 from partners.models import Membership, Neighbourhood, Notification
-from partners.notifications import KINDS
 
 
 def _helper(submit_label) -> FormHelper:

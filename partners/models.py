@@ -261,7 +261,8 @@ class Notification(models.Model):
     """One thing a person should hear of, written in the same transaction as the event (the
     outbox). In-app it is this row; e-mail follows the person's choice for its kind. The text is
     made from `kind` and `data` when shown, in the reader's language; it carries no personal
-    details, only organisation names and the page to open (partners.notifications)."""
+    details, only organisation names and the page to open (partners.kinds and
+    partners.services.notifications)."""
 
     class Kind(models.TextChoices):
         REFERRAL_NEW = "referral_new", _("new referral")
@@ -349,7 +350,7 @@ class Notification(models.Model):
 
 class NotificationPreference(models.Model):
     """A person's choice of e-mail for one kind of notification; without a row the kind's
-    default applies (partners.notifications.KINDS)."""
+    default applies (partners.kinds.KINDS)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"

@@ -1,9 +1,13 @@
-"""Reads about people and memberships that follow the actor's organisation."""
+"""Reads of partners: members, invitations, a person's notifications and e-mail choices, and
+who among people is a shared worker (samenlevingsondersteuner)."""
 
-from django.db.models import Q, QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from partners.kinds import CHOOSABLE, KINDS, Email
 from partners.models import (
     Invitation,
     Membership,
@@ -12,7 +16,6 @@ from partners.models import (
     User,
     token_hash,
 )
-from partners.notifications import CHOOSABLE, email_choice
 
 
 def membership_list(*, actor: Membership, status: str = "active", query: str = "") -> QuerySet:
@@ -94,3 +97,26 @@ def notification_choices(*, user: User) -> dict[str, str]:
     """The person's e-mail choice for every kind, defaults filled in."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
     return {kind: email_choice(user_id=user.pk, kind=kind, chosen=chosen) for kind in CHOOSABLE}
+
+
+def email_choice(*, user_id: int, kind: str, chosen: dict[str, str] | None = None) -> str:
+    spec = KINDS[kind]
+    if spec.mandatory:
+        return Email.DIRECT
+    if chosen is None:
+        chosen = dict(
+            NotificationPreference.objects.filter(user_id=user_id).values_list("kind", "email")
+        )
+    return chosen.get(kind, spec.default)
+
+
+def shared_worker_ids(user_ids: Iterable[int]) -> set[int]:
+    """The samenlevingsondersteuners among these people: active in more than one organisation."""
+    return set(
+        Membership.objects.active()
+        .filter(user_id__in=list(user_ids))
+        .values("user_id")
+        .annotate(organisations=Count("organisation_id", distinct=True))
+        .filter(organisations__gt=1)
+        .values_list("user_id", flat=True)
+    )

@@ -4,7 +4,8 @@ import smtplib
 
 from celery import shared_task
 
-from partners import services
+from partners.services import memberships, notifications
+from partners.sessions import SessionStore
 
 
 @shared_task(
@@ -16,22 +17,19 @@ from partners import services
 )
 def invitation_send(invitation_id: int, link: str) -> None:
     """Mail an invitation; retried with backoff while the mail server cannot be reached."""
-    services.invitation_send(invitation_id=invitation_id, link=link)
+    memberships.invitation_send(invitation_id=invitation_id, link=link)
 
 
 @shared_task
 def sessions_clear_expired() -> None:
     """Remove sessions past their expiry date (the database keeps them otherwise)."""
-    from partners.sessions import SessionStore
-
     SessionStore.clear_expired()
 
 
 @shared_task(acks_late=True)
 def notification_deliver(notification_id: int) -> bool:
     """Deliver one notification; a second run finds it claimed or delivered and does nothing.
-    A failing mail server is retried by the sweep, backing off (partners.notifications)."""
-    from partners import notifications
+    A failing mail server is retried by the sweep, backing off (partners.services.notifications)."""
 
     return notifications.notification_deliver(notification_id=notification_id)
 
@@ -39,7 +37,6 @@ def notification_deliver(notification_id: int) -> bool:
 @shared_task
 def notifications_sweep() -> int:
     """Queue again the notifications still undelivered a few minutes after they were written."""
-    from partners import notifications
 
     return notifications.notifications_sweep()
 
@@ -47,6 +44,5 @@ def notifications_sweep() -> int:
 @shared_task
 def digests_send() -> int:
     """The daily digest at 07:00 (Europe/Amsterdam); safe to run twice the same day."""
-    from partners import notifications
 
     return notifications.digests_create()

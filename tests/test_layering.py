@@ -8,8 +8,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from cases.workflow import ReferralStatus
+from partners.kinds import REFERRAL_STATUS_TEXT
 from partners.models import Membership, Organisation
-from partners.notifications import REFERRAL_STATUS_TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("cases", "partners", "inclusie")
@@ -21,11 +21,10 @@ FUNCTION_LEVEL = {
     # commit. The task module imports the services at the top, so the service imports the task
     # when it queues it.
     ("cases.services.imports", "cases.tasks"),
-    ("partners.notifications", "partners.tasks"),
-    ("partners.services", "partners.tasks"),
-    ("partners.tasks", "partners.notifications"),
-    ("partners.tasks", "partners.sessions"),
-    # The session store reads the Session model, which names the store as its own.
+    ("partners.services.notifications", "partners.tasks"),
+    ("partners.services.memberships", "partners.tasks"),
+    # The session engine is loaded by Django before the app registry may be ready, so it reads
+    # its model when asked (as django.contrib.sessions does); the model names the engine.
     ("partners.models", "partners.sessions"),
     ("partners.sessions", "partners.models"),
     # Django's system checks are registered in AppConfig.ready(), after the apps load.
@@ -169,16 +168,21 @@ def test_layers_point_one_way():
     assert offenders == []
 
 
-def test_cases_has_one_layout_by_layer_then_subject():
-    flat = [
-        p.name
-        for p in (ROOT / "cases").glob("*.py")
-        if p.name.split("_")[0] in ("views", "forms", "urls", "selectors", "services")
-    ]
-    assert flat == []
-    layers = ("models", "services", "selectors", "forms", "views", "urls")
-    for layer in layers:
-        assert (ROOT / "cases" / layer / "__init__.py").exists(), layer
+def test_one_layout_by_layer_then_subject():
+    """No flat prefixed modules (views_*.py, urls_*.py ...): each layer is a package."""
+    for app, layers in (
+        ("cases", ("models", "services", "selectors", "forms", "views", "urls")),
+        ("partners", ("services", "views", "urls")),
+    ):
+        flat = [
+            p.name
+            for p in (ROOT / app).glob("*.py")
+            if p.name.split("_")[0] in ("views", "forms", "urls", "selectors", "services")
+            and p.stem not in ("forms", "selectors")
+        ]
+        assert flat == [], app
+        for layer in layers:
+            assert (ROOT / app / layer / "__init__.py").exists(), f"{app}/{layer}"
 
 
 def test_the_referral_status_words_of_partners_are_the_workflows():
@@ -221,15 +225,19 @@ def _test_files():
 
 
 def test_the_tests_of_a_layer_are_named_for_its_modules():
-    """tests/cases/<layer>/test_<subject>[_<aspect>].py sits beside cases/<layer>/<subject>."""
+    """tests/<app>/<layer>/test_<subject>[_<aspect>].py sits beside <app>/<layer>/<subject>."""
     strays = []
-    for layer in ("access", "models", "services", "selectors", "forms", "views", "demo"):
-        for path in (TESTS / "cases" / layer).glob("test_*.py"):
-            name = path.stem.removeprefix("test_")
-            code = ROOT / "cases" / layer
+    for app, layers in (
+        ("cases", ("access", "models", "services", "selectors", "forms", "views", "demo")),
+        ("partners", ("services", "views")),
+    ):
+        for layer in layers:
+            code = ROOT / app / layer
             modules = {p.stem for p in code.glob("*.py")} | {p.name for p in code.iterdir()}
-            if not any(name == m or name.startswith(m + "_") for m in modules):
-                strays.append(str(path.relative_to(ROOT)))
+            for path in (TESTS / app / layer).glob("test_*.py"):
+                name = path.stem.removeprefix("test_")
+                if not any(name == m or name.startswith(m + "_") for m in modules):
+                    strays.append(str(path.relative_to(ROOT)))
     assert strays == []
 
 

@@ -1,7 +1,7 @@
 """Who hears what (issue "notifications"): the people to tell of each event in cases.
 
 Each function is called by a service inside its transaction, so the notifications are written
-with the event or not at all (partners.notifications.notify, the outbox). Texts name
+with the event or not at all (partners.services.notifications.notify, the outbox). Texts name
 organisations, never households or residents; the link leads to the page, behind the login.
 Privacy tells an organisation's privacy officers through `privacy_officers_notify`."""
 
@@ -17,7 +17,8 @@ from cases.models import CaseAction, CaseNote, Consent, HomeVisit, JointCase, Re
 from cases.workdays import add_working_days
 from cases.workflow import ReferralStatus, Severity
 from partners.models import Membership, Notification, Organisation, User
-from partners.notifications import notify, shared_worker_ids
+from partners.selectors import shared_worker_ids
+from partners.services.notifications import notify
 
 Kind = Notification.Kind
 Role = Membership.Role

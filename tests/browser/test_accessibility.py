@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def invitation_link(admin, django_capture_on_commit_callbacks):
     from django.core import mail
 
-    from partners import services
+    from partners.services import memberships as services
 
     with django_capture_on_commit_callbacks(execute=True):
         services.invitation_create(

@@ -70,7 +70,7 @@ def test_choose_page_without_membership_sends_to_the_clear_page(client, db):
 
 
 def test_an_ended_membership_is_no_longer_the_actor(login, shared_worker, admin):
-    from partners import services
+    from partners.services import memberships as services
 
     client = login(shared_worker)
     services.membership_end(actor=admin, membership=shared_worker)

@@ -3,8 +3,8 @@
 import pytest
 from django.core import mail
 
-from partners import services
 from partners.models import Membership
+from partners.services import memberships as services
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from partners.models import User
-from partners.services import user_deactivate
+from partners.services.memberships import user_deactivate
 
 
 class Command(BaseCommand):

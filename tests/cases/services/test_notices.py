@@ -21,7 +21,7 @@ from cases.services.referrals import (
 )
 from cases.services.visits import SignalInput, home_visit_log
 from cases.workdays import add_working_days
-from partners import notifications
+from partners.kinds import text_of
 from partners.models import Notification
 from tests.factories import MembershipFactory, SignalFactory, agree, received
 
@@ -62,7 +62,7 @@ def test_answers_reach_the_sender(
         referral_accept(actor=intake, referral=referral)
     update = received(corporation_worker.user, Kind.REFERRAL_UPDATE).get()
     assert update.data == {"partner": intake.organisation.name, "status": "geaccepteerd"}
-    assert notifications.text_of(update) == f"{intake.organisation.name}: verwijzing geaccepteerd"
+    assert text_of(update) == f"{intake.organisation.name}: verwijzing geaccepteerd"
 
 
 def test_a_withdrawal_reaches_the_receiver(send, intake, corporation_worker):

@@ -25,7 +25,7 @@ from partners.models import Membership, Notification
 from tests.factories import MembershipFactory, SignalFactory, agree
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 OUTAGE_SECONDS = 60
 MESSAGE_ID = re.compile(r"^Message-ID: <notification-(\d+)@inclusie>", re.MULTILINE)
 

@@ -1,6 +1,8 @@
+"""A person's notifications (namespace "notifications"), mounted by partners.urls at meldingen/."""
+
 from django.urls import path
 
-from partners import views_notifications as views
+from partners.views import notifications as views
 
 app_name = "notifications"
 

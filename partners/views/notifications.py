@@ -1,4 +1,5 @@
-"""The bell, the list of notifications and the e-mail choices; a person sees only their own."""
+"""A person's notifications: the list, the bell's count, opening one, marking read, and the
+e-mail choices."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,10 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from partners import notifications, selectors
+from partners import selectors
 from partners.actor import actor_set
 from partners.forms import NotificationPreferencesForm
+from partners.kinds import text_of
 from partners.models import Notification
+from partners.services import notifications as notification_services
 
 CHANGED = "notifications-changed"  # the htmx event that makes the bell ask again
 
@@ -26,7 +29,7 @@ def _page(request):
         request.GET.get("page")
     )
     for item in page:
-        item.text = notifications.text_of(item)
+        item.text = text_of(item)
     return page
 
 
@@ -50,7 +53,7 @@ def notification_open(request, pk):
     person's organisations, they first confirm acting for it (a POST: a link from elsewhere
     cannot switch anyone's organisation)."""
     notification = _own(request, pk)
-    notifications.notification_open(user=request.user, notification=notification)
+    notification_services.notification_open(user=request.user, notification=notification)
     membership = next(
         (m for m in request.memberships if m.organisation_id == notification.organisation_id),
         None,
@@ -60,7 +63,7 @@ def notification_open(request, pk):
             return render(
                 request,
                 "partners/notifications/switch.html",
-                {"membership": membership, "text": notifications.text_of(notification)},
+                {"membership": membership, "text": text_of(notification)},
             )
         actor_set(request, membership)
         messages.info(
@@ -77,10 +80,10 @@ def notification_open(request, pk):
 @login_required
 def notification_read(request, pk):
     notification = _own(request, pk)
-    notifications.notification_open(user=request.user, notification=notification)
+    notification_services.notification_open(user=request.user, notification=notification)
     if request.headers.get("HX-Request") == "true":
         notification.refresh_from_db()
-        notification.text = notifications.text_of(notification)
+        notification.text = text_of(notification)
         response = render(request, "partners/notifications/_item.html", {"item": notification})
         response["HX-Trigger"] = CHANGED
         return response
@@ -90,7 +93,7 @@ def notification_read(request, pk):
 @require_POST
 @login_required
 def notification_read_all(request):
-    count = notifications.notifications_read_all(user=request.user)
+    count = notification_services.notifications_read_all(user=request.user)
     if request.headers.get("HX-Request") == "true":
         response = render(request, "partners/notifications/_list.html", {"page": _page(request)})
         response["HX-Trigger"] = CHANGED
@@ -114,7 +117,7 @@ def notification_preferences(request):
         request.POST or None, current=selectors.notification_choices(user=request.user)
     )
     if request.method == "POST" and form.is_valid():
-        notifications.preferences_save(user=request.user, choices=form.cleaned_data)
+        notification_services.preferences_save(user=request.user, choices=form.cleaned_data)
         messages.success(request, _("Your choices are saved."))
         return redirect("notifications:preferences")
     return render(request, "partners/notifications/preferences.html", {"form": form})

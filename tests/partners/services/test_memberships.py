@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from partners import services
 from partners.models import Session
+from partners.services import memberships as services
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from partners import notifications
+from partners.kinds import CHOOSABLE
 from partners.models import Notification, NotificationPreference
+from partners.services.notifications import notify
 from tests.factories import received
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def test_the_choices_page_offers_no_switch_for_escalations(login, welfare_manage
     assert "Referral deadline passed" in page or "Termijn van een verwijzing verstreken" in page
     response = client.post(
         reverse("notifications:preferences"),
-        {kind: "digest" for kind in notifications.CHOOSABLE} | {"deadline_passed": "off"},
+        {kind: "digest" for kind in CHOOSABLE} | {"deadline_passed": "off"},
     )
     assert response.status_code == 302
     chosen = dict(NotificationPreference.objects.values_list("kind", "email"))
@@ -61,7 +62,7 @@ def test_the_bell_counts_unread_and_the_list_marks_read(login, send, intake):
 
 
 def test_opening_a_notification_acts_for_its_organisation(login, shared_worker, welfare, client):
-    notifications.notify(
+    notify(
         recipients=[shared_worker.user],
         kind=Kind.REFERRAL_NEW,
         organisation=welfare,
@@ -103,7 +104,7 @@ def test_the_list_has_a_constant_number_of_queries(login, intake, django_assert_
 
     def make(count):
         for _ in range(count):
-            notifications.notify(
+            notify(
                 recipients=[intake.user],
                 kind=Kind.REFERRAL_NEW,
                 organisation=intake.organisation,

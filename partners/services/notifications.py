@@ -11,138 +11,28 @@ notifications but loses none.
 E-mails carry no personal details: the kind of event, organisation names and a link; the reader
 logs in to see more."""
 
-import contextlib
 import logging
 import smtplib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
-from django.utils.functional import Promise
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
-from partners.models import Membership, Notification, NotificationPreference, Organisation, User
-
-logger = logging.getLogger(__name__)
+from partners.kinds import CHOOSABLE, KINDS, Email, text_of
+from partners.models import Notification, NotificationPreference, Organisation, User
+from partners.selectors import email_choice, shared_worker_ids
 
 Kind = Notification.Kind
-Email = Notification.Email
 
-
-@dataclass(frozen=True)
-class KindSpec:
-    text: Promise  # with %(name)s placeholders filled from the notification's data
-    default: str  # the e-mail choice of people who chose nothing
-    mandatory: bool = False  # escalations: always in-app and e-mailed at once
-
-
-KINDS: dict[str, KindSpec] = {
-    Kind.REFERRAL_NEW: KindSpec(_("New referral from %(sender)s"), Email.DIRECT),
-    Kind.REFERRAL_UPDATE: KindSpec(_("%(partner)s: referral %(status)s"), Email.DIGEST),
-    Kind.DEADLINE_NEAR: KindSpec(
-        _("A referral from %(sender)s must be answered by %(deadline)s"), Email.DIRECT
-    ),
-    Kind.DEADLINE_PASSED: KindSpec(
-        _("A referral from %(sender)s is past its deadline of %(deadline)s"),
-        Email.DIRECT,
-        mandatory=True,
-    ),
-    Kind.SIGNAL_ACUTE: KindSpec(_("Acute signal logged in %(neighbourhood)s"), Email.DIRECT),
-    Kind.CONSENT_WITHDRAWN: KindSpec(
-        _("A household withdrew its consent for %(partner)s: that access has ended"),
-        Email.DIRECT,
-    ),
-    Kind.CASE_NOTE: KindSpec(_("New note by %(author)s in a joint case"), Email.DIGEST),
-    Kind.CASE_ACTION: KindSpec(
-        _("New action for %(owner)s in a joint case, due %(due)s"), Email.DIGEST
-    ),
-    Kind.ACTION_OVERDUE: KindSpec(
-        _("An action for %(owner)s in a joint case was due %(due)s"), Email.DIRECT
-    ),
-    Kind.EMERGENCY_ACCESS: KindSpec(
-        _("Emergency access to a household by someone of %(organisation)s"),
-        Email.DIRECT,
-        mandatory=True,
-    ),
-    Kind.ACCESS_REPORT: KindSpec(
-        ngettext_lazy(
-            "Report of unusual access: %(count)s finding",
-            "Report of unusual access: %(count)s findings",
-            "count",
-        ),
-        Email.DIRECT,
-        mandatory=True,
-    ),
-    Kind.DIGEST: KindSpec(
-        ngettext_lazy(
-            "Your daily digest: %(count)s notification",
-            "Your daily digest: %(count)s notifications",
-            "count",
-        ),
-        Email.DIRECT,
-    ),
-}
-# What a person may choose for: every kind but the digest itself.
-CHOOSABLE = [kind for kind in Kind if kind != Kind.DIGEST]
-DATE_KEYS = {"deadline", "due"}
-
-
-def text_of(notification: Notification) -> str:
-    """The notification's sentence in the active language."""
-    values = defaultdict(str)
-    for key, value in (notification.data or {}).items():
-        if key in DATE_KEYS and isinstance(value, str):
-            with contextlib.suppress(ValueError):
-                value = formats.date_format(date.fromisoformat(value), "j F Y")
-        if key == "status":
-            value = str(REFERRAL_STATUS_TEXT.get(value, value))
-        values[key] = value
-    text = KINDS[notification.kind].text
-    if "count" in values:  # plural forms choose by the number
-        return text % {**values, "count": int(values["count"] or 0)}
-    return str(text) % values
-
-
-# The referral statuses as the sentence "…: referral accepted" needs them (cases owns the
-# workflow; partners never imports cases, so the words are repeated here).
-REFERRAL_STATUS_TEXT = {
-    "geaccepteerd": _("accepted"),
-    "afgewezen": _("declined"),
-    "afgerond": _("completed"),
-    "ingetrokken": _("withdrawn"),
-}
-
-
-def email_choice(*, user_id: int, kind: str, chosen: dict[str, str] | None = None) -> str:
-    spec = KINDS[kind]
-    if spec.mandatory:
-        return Email.DIRECT
-    if chosen is None:
-        chosen = dict(
-            NotificationPreference.objects.filter(user_id=user_id).values_list("kind", "email")
-        )
-    return chosen.get(kind, spec.default)
-
-
-def shared_worker_ids(user_ids: Iterable[int]) -> set[int]:
-    """The samenlevingsondersteuners among these people: active in more than one organisation."""
-    return set(
-        Membership.objects.active()
-        .filter(user_id__in=list(user_ids))
-        .values("user_id")
-        .annotate(organisations=Count("organisation_id", distinct=True))
-        .filter(organisations__gt=1)
-        .values_list("user_id", flat=True)
-    )
+logger = logging.getLogger(__name__)
 
 
 def notify(

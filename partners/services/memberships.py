@@ -1,4 +1,5 @@
-"""Every write about people, memberships and invitations."""
+"""Memberships of organisations: invitations sent, accepted and revoked, roles changed, a
+membership ended and a person deactivated, each ending their sessions where it must."""
 
 import secrets
 from datetime import timedelta

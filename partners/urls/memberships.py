@@ -1,6 +1,8 @@
+"""Choosing the organisation to act for, members and invitations (namespace "partners")."""
+
 from django.urls import path
 
-from partners import views
+from partners.views import memberships as views
 
 app_name = "partners"
 

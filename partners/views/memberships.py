@@ -1,3 +1,6 @@
+"""Choosing the organisation to act for, the administrators' members and invitations, and
+accepting an invitation."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -10,10 +13,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partners import selectors, services
+from partners import selectors
 from partners.actor import actor_required, actor_set
 from partners.forms import InvitationAcceptForm, InvitationForm, MembershipForm
 from partners.models import Membership
+from partners.services import memberships as services
 
 BEHEERDER = Membership.Role.BEHEERDER
 

@@ -11,8 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.services import notices
-from partners import notifications
 from partners.models import Notification, NotificationPreference
+from partners.services.notifications import (
+    digests_create,
+    notification_deliver,
+    notifications_sweep,
+    notify,
+    preferences_save,
+)
 from tests.factories import received
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +49,7 @@ def test_escalations_cannot_be_switched_off(
     NotificationPreference.objects.create(
         user=welfare_manager.user, kind=Kind.DEADLINE_PASSED, email="off"
     )
-    notifications.preferences_save(user=welfare_manager.user, choices={Kind.DEADLINE_PASSED: "off"})
+    preferences_save(user=welfare_manager.user, choices={Kind.DEADLINE_PASSED: "off"})
     referral = send()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -70,7 +76,7 @@ def test_the_email_holds_no_personal_details(send, intake, household):
 def test_a_second_delivery_does_nothing(send, intake):
     send()
     note = received(intake.user).get()
-    assert notifications.notification_deliver(notification_id=note.pk) is False
+    assert notification_deliver(notification_id=note.pk) is False
     assert len(mail.outbox) == 1
 
 
@@ -82,10 +88,10 @@ def test_the_sweep_queues_what_was_not_delivered(send, intake, settings):
         delivered_at=None, created_at=timezone.now() - datetime.timedelta(minutes=5)
     )
     mail.outbox.clear()
-    assert notifications.notifications_sweep() == 1
+    assert notifications_sweep() == 1
     note.refresh_from_db()
     assert note.delivered_at is not None and len(mail.outbox) == 1
-    assert notifications.notifications_sweep() == 0
+    assert notifications_sweep() == 0
 
 
 def test_a_claimed_row_is_left_alone_until_its_claim_ends(send, intake, settings):
@@ -96,8 +102,8 @@ def test_a_claimed_row_is_left_alone_until_its_claim_ends(send, intake, settings
         created_at=timezone.now() - datetime.timedelta(minutes=5),
         claimed_until=timezone.now() + datetime.timedelta(minutes=1),
     )
-    assert notifications.notifications_sweep() == 0
-    assert notifications.notification_deliver(notification_id=note.pk) is False
+    assert notifications_sweep() == 0
+    assert notification_deliver(notification_id=note.pk) is False
 
 
 def test_a_failing_mail_server_is_tried_again_later_backing_off(send, intake, settings):
@@ -112,18 +118,18 @@ def test_a_failing_mail_server_is_tried_again_later_backing_off(send, intake, se
     Notification.objects.filter(pk=note.pk).update(
         created_at=timezone.now() - datetime.timedelta(minutes=5)
     )
-    assert notifications.notification_deliver(notification_id=note.pk) is False
-    assert notifications.notifications_sweep() == 0
+    assert notification_deliver(notification_id=note.pk) is False
+    assert notifications_sweep() == 0
     # Its turn comes; the second failure waits twice as long.
     Notification.objects.filter(pk=note.pk).update(claimed_until=timezone.now())
-    assert notifications.notifications_sweep() == 1
+    assert notifications_sweep() == 1
     note.refresh_from_db()
     assert note.attempts == 2
     assert note.claimed_until - timezone.now() > datetime.timedelta(seconds=110)
     # The mail server is back.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     Notification.objects.filter(pk=note.pk).update(claimed_until=timezone.now())
-    assert notifications.notification_deliver(notification_id=note.pk) is True
+    assert notification_deliver(notification_id=note.pk) is True
     assert len(mail.outbox) == 1
 
 
@@ -133,13 +139,13 @@ def test_after_the_last_attempt_a_notification_is_marked_failed(send, intake, se
     send()
     note = received(intake.user).get()
     Notification.objects.filter(pk=note.pk).update(claimed_until=timezone.now())
-    assert notifications.notification_deliver(notification_id=note.pk) is False
+    assert notification_deliver(notification_id=note.pk) is False
     note.refresh_from_db()
     assert (note.attempts, note.delivered_at, note.failed_at is not None) == (2, None, True)
     Notification.objects.filter(pk=note.pk).update(
         created_at=timezone.now() - datetime.timedelta(hours=1)
     )
-    assert notifications.notifications_sweep() == 0  # left for a person, never retried
+    assert notifications_sweep() == 0  # left for a person, never retried
     assert received(intake.user).get().read_at is None  # still under the bell
 
 
@@ -157,15 +163,15 @@ def test_the_sweep_does_not_queue_the_same_row_every_minute(send, intake, settin
     app.conf.broker_url, url = "memory://", app.conf.broker_url
     app._pool, app.amqp._producer_pool = None, None
     try:
-        assert notifications.notifications_sweep() == 1  # queued
-        assert notifications.notifications_sweep() == 0  # not again within two minutes
+        assert notifications_sweep() == 1  # queued
+        assert notifications_sweep() == 0  # not again within two minutes
     finally:
         app.conf.task_always_eager, app.conf.broker_url = eager, url
         app._pool, app.amqp._producer_pool = None, None
     Notification.objects.filter(pk=note.pk).update(
         queued_at=timezone.now() - datetime.timedelta(minutes=3)
     )
-    assert notifications.notifications_sweep() == 1  # still undelivered: once more
+    assert notifications_sweep() == 1  # still undelivered: once more
 
 
 def test_the_email_survives_organisation_names_with_ampersands(send, intake, welfare, corporation):
@@ -183,21 +189,21 @@ def test_the_shared_workers_digest_is_grouped_per_organisation(
     shared_worker, corporation, welfare, municipality
 ):
     user = shared_worker.user
-    notifications.notify(
+    notify(
         recipients=[user],
         kind=Kind.REFERRAL_NEW,
         organisation=welfare,
         url="/verwijzingen/1/",
         data={"sender": corporation.name},
     )
-    notifications.notify(
+    notify(
         recipients=[user],
         kind=Kind.CASE_NOTE,
         organisation=municipality,
         url="/casussen/1/",
         data={"author": welfare.name},
     )
-    notifications.notify(
+    notify(
         recipients=[user],
         kind=Kind.SIGNAL_ACUTE,
         organisation=corporation,
@@ -205,10 +211,10 @@ def test_the_shared_workers_digest_is_grouped_per_organisation(
         data={"neighbourhood": "De Akkers"},
     )
     mail.outbox.clear()
-    assert notifications.digests_create() == 1
-    assert notifications.digests_create() == 0  # run twice: nobody gets a mail twice
+    assert digests_create() == 1
+    assert digests_create() == 0  # run twice: nobody gets a mail twice
     for row in Notification.objects.filter(kind=Kind.DIGEST, delivered_at__isnull=True):
-        notifications.notification_deliver(notification_id=row.pk)
+        notification_deliver(notification_id=row.pk)
     digest = [m for m in mail.outbox if "samenvatting" in m.subject.lower()]
     assert len(digest) == 1
     body = digest[0].body
@@ -224,21 +230,21 @@ def test_a_digest_holds_only_what_was_chosen_for_it(send, intake):
     NotificationPreference.objects.create(user=intake.user, kind=Kind.REFERRAL_NEW, email="digest")
     send()
     send()
-    notifications.notify(
+    notify(
         recipients=[intake.user],
         kind=Kind.CASE_ACTION,
         organisation=intake.organisation,
         url="/casussen/1/",
         data={"owner": "x", "due": "2026-12-01"},
     )
-    direct = notifications.notify(
+    direct = notify(
         recipients=[intake.user],
         kind=Kind.SIGNAL_ACUTE,
         organisation=intake.organisation,
         url="/huishoudens/1/",
         data={"neighbourhood": "De Akkers"},
     )[0]
-    assert notifications.digests_create() == 1
+    assert digests_create() == 1
     digest = Notification.objects.get(kind=Kind.DIGEST)
     chosen = set(received(intake.user).filter(in_digest=True).values_list("pk", flat=True))
     assert set(digest.data["ids"]) == chosen and len(chosen) == 3  # two referrals, the action
@@ -246,7 +252,7 @@ def test_a_digest_holds_only_what_was_chosen_for_it(send, intake):
 
 
 def test_nothing_new_means_no_digest_the_next_day(shared_worker, welfare):
-    notifications.notify(
+    notify(
         recipients=[shared_worker.user],
         kind=Kind.REFERRAL_NEW,
         organisation=welfare,
@@ -254,6 +260,6 @@ def test_nothing_new_means_no_digest_the_next_day(shared_worker, welfare):
         data={"sender": "Woonstede"},
     )
     today = timezone.localdate()
-    assert notifications.digests_create(on=today) == 1
-    assert notifications.digests_create(on=today + datetime.timedelta(days=1)) == 0
+    assert digests_create(on=today) == 1
+    assert digests_create(on=today + datetime.timedelta(days=1)) == 0
     assert Notification.objects.filter(kind=Kind.DIGEST).count() == 1

@@ -1,0 +1,2 @@
+"""Every write of partners: memberships (invitations, roles, ending) and notifications (the
+outbox and its delivery)."""

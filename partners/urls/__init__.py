@@ -1,0 +1,8 @@
+"""Every page of partners, mounted by inclusie/urls.py at the root; one module per subject."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("partners.urls.memberships")),
+    path("meldingen/", include("partners.urls.notifications")),
+]

@@ -1,0 +1,2 @@
+"""Pages of partners: memberships (choosing the organisation to act for, members, invitations)
+and notifications (the bell, the list, the e-mail choices)."""
