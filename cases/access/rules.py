@@ -90,7 +90,7 @@ def basis_of(*, own: bool, referral_basis: str | None = None, on_consent: bool =
     (visible_to shows no such household)."""
     if own:
         return AccessBasis.OWN_TENANT
-    if referral_basis:
+    if referral_basis is not None:
         return referral_basis
     if on_consent:
         return AccessBasis.CONSENT

@@ -5,6 +5,7 @@ Each check is partners.actor.actor_required: not logged in goes to the login pag
 choosing one, a wrong role or kind of organisation is a 403. Which household, referral or case
 the actor may then see is decided by the access rules (cases.access), not here."""
 
+from cases.access.bases import DECIDERS
 from partners.actor import actor_required
 from partners.mfa import mfa_session_required
 from partners.models import Membership, Organisation
@@ -18,8 +19,8 @@ member_required = actor_required()
 worker_required = actor_required(Role.MEDEWERKER)
 # Household data of its own is the corporation's workers': the lists, visits, consent.
 corporation_worker_required = actor_required(Role.MEDEWERKER, kinds=(Kind.CORPORATIE,))
-# The paying organisation decides about its own money: its workers and its managers.
-decider_required = actor_required(Role.MEDEWERKER, Role.MANAGER)
+# The paying organisation decides about its own money (cases.access.bases.DECIDERS).
+decider_required = actor_required(*DECIDERS)
 manager_required = actor_required(Role.MANAGER)
 # The costs-and-savings ledger is read by managers and administrators.
 ledger_reader_required = actor_required(Role.MANAGER, Role.BEHEERDER)

@@ -6,6 +6,8 @@ place that rule lives: the page, the chart and both exports read its cells).
 A dashboard costs the same few queries whatever the size of the data; a computed one is cached
 until the next count (its time is part of the cache key)."""
 
+import logging
+import pickle
 from datetime import datetime
 
 from django.conf import settings
@@ -22,6 +24,7 @@ from cases.selectors.dashboards.offer import dashboard_refreshed_at
 from cases.selectors.dashboards.tables import Dashboard, Table
 from partners.models import Membership
 
+logger = logging.getLogger(__name__)
 Figure = DashboardTally.Figure
 Grain = DashboardTally.Grain
 
@@ -29,11 +32,21 @@ Grain = DashboardTally.Grain
 # --- The dashboard --------------------------------------------------------------------------------
 
 
+# A computed dashboard is kept in the cache as a pickle of the classes in tables.py: raise this
+# when they move or change, so a process of the new code never reads one of the old.
+SHAPE = 2
+# What reading a pickle of classes that moved or changed raises.
+UNREADABLE = (ImportError, AttributeError, TypeError, pickle.UnpicklingError)
+
+
 def dashboard_key(*, actor: Membership, filters: DashboardFilters, refreshed_at) -> str:
-    """What a computed dashboard (and its page) is cached under: the organisation, the
-    language, the time the tallies were counted and the filters."""
+    """What a computed dashboard (and its page) is cached under: the shape of its classes, the
+    organisation, the language, the time the tallies were counted and the filters."""
     counted = refreshed_at.timestamp() if refreshed_at else "none"
-    return f"dashboard:{actor.organisation_id}:{get_language()}:{counted}:{filters.cache_key()}"
+    return (
+        f"dashboard:{SHAPE}:{actor.organisation_id}:{get_language()}:{counted}:"
+        f"{filters.cache_key()}"
+    )
 
 
 def dashboard_get(
@@ -43,7 +56,12 @@ def dashboard_get(
     have not been counted again since it was computed."""
     refreshed_at = refreshed_at or dashboard_refreshed_at()
     key = dashboard_key(actor=actor, filters=filters, refreshed_at=refreshed_at)
-    dashboard = cache.get(key)
+    try:
+        dashboard = cache.get(key)
+    except UNREADABLE:
+        # Written by other code (a rolling deploy): computed again, as if it had expired.
+        logger.warning("A cached dashboard could not be read; it is computed again.")
+        dashboard = None
     if dashboard is None:
         dashboard = Builder(actor, filters, refreshed_at).build()
         cache.set(key, dashboard, timeout=2 * settings.DASHBOARD_REFRESH_SECONDS)

@@ -15,7 +15,8 @@ SUPPRESSED = "<5"
 @dataclass(frozen=True)
 class Cell:
     """A number, or None when there is nothing to count (a median of no responses), or
-    suppressed: fewer than 5 households of another organisation (see selectors_dashboards)."""
+    suppressed: fewer than 5 households of another organisation (see
+    cases.selectors.dashboards.across.shown)."""
 
     value: int | None = None
     suppressed: bool = False

@@ -2,7 +2,7 @@
 every DASHBOARD_REFRESH_SECONDS: it counts again what is open now and only the weeks and months
 in which something happened since the last run, for the organisations it happened to; once a
 night it counts everything again. Each run is one transaction; two runs at once wait for each
-other. How each figure is counted: services.dashboard_counts."""
+other. How each figure is counted: counts.py."""
 
 import time
 from collections import defaultdict
