@@ -5,6 +5,7 @@ rules can be read (and tested) on their own. docs/import.md documents the column
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -137,13 +138,50 @@ def normalise_header(name: str) -> str:
     return "_".join(name.strip().strip("\ufeff").lower().replace("-", " ").split())
 
 
+LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _first_line(text: str) -> str:
+    """The first line, whatever ends it: CR LF (Windows), LF, or CR alone (old Mac exports)."""
+    return LINE_END.split(text, maxsplit=1)[0]
+
+
+def _after_first_line(text: str) -> str:
+    parts = LINE_END.split(text, maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
+
+
 def sniff_delimiter(text: str) -> tuple[str, int]:
     """Semicolon or comma, whichever the header line has more of (Dutch Excel writes ';'), or
     what an Excel "sep=;" first line says. Returns it and the number of lines before the header."""
-    first = text.split("\n", 1)[0].strip()
+    first = _first_line(text).strip()
     if len(first) == 5 and first.lower().startswith("sep=") and first[4] in ",;":
         return first[4], 1
     return (";" if first.count(";") > first.count(",") else ","), 0
+
+
+OPEN_QUOTE = _(
+    "Line %(line)s: a quotation mark opens a value that is not closed on the same line. Remove "
+    "it, or close the value with a second quotation mark: no value may run over several lines."
+)
+AFTER_QUOTE = _(
+    "Line %(line)s: there is text after the quotation mark that closes a value. Put the whole "
+    'value between quotation marks and double any quotation mark inside it ("").'
+)
+
+
+def _csv_error(error: csv.Error, line: int) -> FileError:
+    """What the csv reader refused, as a reason a person can act on, at the record's line."""
+    reason = str(error)
+    if "end of data" in reason:
+        return FileError(OPEN_QUOTE, code="open_quote", params={"line": line})
+    if "expected after" in reason:
+        return FileError(AFTER_QUOTE, code="after_quote", params={"line": line})
+    return FileError(
+        _("The file could not be read as CSV from line %(line)s on."),
+        code="csv",
+        params={"line": line},
+    )
 
 
 def parse(raw: bytes) -> ParsedFile:
@@ -155,8 +193,10 @@ def parse(raw: bytes) -> ParsedFile:
 def parse_text(text: str, encoding: str) -> ParsedFile:
     """Read decoded text (as stored in HouseholdImport.content)."""
     delimiter, skip = sniff_delimiter(text)
-    body = text.split("\n", 1)[1] if skip and "\n" in text else ("" if skip else text)
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+    body = _after_first_line(text) if skip else text
+    # strict: a quotation mark that opens a value and is never closed, or text after a closing
+    # one, is an error, not a value that silently swallows or drops what follows.
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except (csv.Error, StopIteration):
@@ -188,6 +228,10 @@ def parse_text(text: str, encoding: str) -> ParsedFile:
     try:
         for cells in reader:
             start, line = line + 1, reader.line_num + skip
+            if line > start:
+                # No column holds more than one line: a record that runs over several lines
+                # has a quotation mark that opened a value and was closed lines later.
+                raise FileError(OPEN_QUOTE, code="open_quote", params={"line": start})
             if not any(cell.strip() for cell in cells):
                 continue
             if len(parsed.rows) >= MAX_ROWS:
@@ -206,12 +250,8 @@ def parse_text(text: str, encoding: str) -> ParsedFile:
                 continue
             values = {name: cell.strip() for name, cell in zip(names, cells, strict=False) if name}
             parsed.rows.append((start, values))
-    except csv.Error:
-        raise FileError(
-            _("The file could not be read as CSV from line %(line)s on."),
-            code="csv",
-            params={"line": line + 1},
-        ) from None
+    except csv.Error as error:
+        raise _csv_error(error, line + 1) from None
     if not parsed.rows and not parsed.row_errors:
         raise FileError(_("The file has a first line with columns, but no rows."), code="no_rows")
     return parsed
