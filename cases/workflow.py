@@ -1,5 +1,7 @@
 """States of a signal and the transitions the services allow."""
 
+from datetime import timedelta
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -155,3 +157,16 @@ PACKAGE_TRANSITIONS: dict[str, set[str]] = {
 
 def package_can_move(current: str, new: str) -> bool:
     return new in PACKAGE_TRANSITIONS.get(current, set())
+
+
+# A home visit is logged within a year of the day it took place: an older date is a typing
+# error (the year 1, 1926 for 2026), not a visit, and would sit outside every dashboard period.
+VISIT_DAYS_BACK = 366
+
+
+OLD_VISIT = _("A home visit is logged within a year: the date cannot be before %(date)s.")
+
+
+def oldest_visit_day(today):
+    """The earliest date a home visit logged today may have."""
+    return today - timedelta(days=VISIT_DAYS_BACK)

@@ -2,14 +2,17 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms.common import DateInput
 from cases.services.visits import SignalInput
 from cases.workflow import (
+    OLD_VISIT,
     Severity,
     VisitKind,
     VisitOutcome,
+    oldest_visit_day,
 )
 
 
@@ -38,6 +41,9 @@ class HomeVisitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["visited_on"].initial = timezone.localdate()
         self.fields["visited_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["visited_on"].widget.attrs["min"] = oldest_visit_day(
+            timezone.localdate()
+        ).isoformat()
         self.categories = list(categories)
         for category in self.categories:
             prefix = f"c{category.pk}"
@@ -71,6 +77,9 @@ class HomeVisitForm(forms.Form):
         visited_on = self.cleaned_data["visited_on"]
         if visited_on > timezone.localdate():
             raise forms.ValidationError(_("The date of a visit cannot be in the future."))
+        if visited_on < oldest_visit_day(timezone.localdate()):
+            oldest = oldest_visit_day(timezone.localdate())
+            raise forms.ValidationError(OLD_VISIT % {"date": date_format(oldest, "j F Y")})
         return visited_on
 
     def clean(self):

@@ -6,6 +6,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.access.log import log_access
@@ -20,9 +21,11 @@ from cases.models import (
 from cases.services import notices
 from cases.services.households import household_access_require
 from cases.workflow import (
+    OLD_VISIT,
     Severity,
     VisitKind,
     VisitOutcome,
+    oldest_visit_day,
 )
 from partners.models import Membership
 
@@ -72,6 +75,9 @@ def home_visit_log(
     _check_visit_input(kind=kind, outcome=outcome, visited_on=visited_on, signals=signals)
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": _("The date of a visit cannot be in the future.")})
+    oldest = oldest_visit_day(timezone.localdate())
+    if visited_on < oldest:
+        raise ValidationError({"visited_on": OLD_VISIT % {"date": date_format(oldest, "j F Y")}})
     if outcome == VisitOutcome.SIGNALEN and not signals:
         raise ValidationError(
             {"outcome": _("Tick at least one signal, or choose another outcome.")}

@@ -59,6 +59,27 @@ def test_a_visit_cannot_be_in_the_future(corporation_worker, household):
     assert HomeVisit.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "visited_on",
+    [
+        datetime.date(1, 1, 1),
+        TODAY - datetime.timedelta(days=36500),
+        TODAY - datetime.timedelta(367),
+    ],
+    ids=["year-1", "a-century-ago", "over-a-year-ago"],
+)
+def test_a_visit_is_not_dated_before_a_year_ago(corporation_worker, household, visited_on):
+    with pytest.raises(ValidationError) as error:
+        visit(corporation_worker, household, visited_on=visited_on)
+    assert "visited_on" in error.value.error_dict
+    assert HomeVisit.objects.count() == 0
+
+
+def test_a_visit_of_a_year_ago_is_logged(corporation_worker, household):
+    visit(corporation_worker, household, visited_on=TODAY - datetime.timedelta(days=365))
+    assert HomeVisit.objects.count() == 1
+
+
 def test_outcome_and_signals_must_agree(corporation_worker, household, categories):
     with pytest.raises(ValidationError):
         visit(corporation_worker, household, outcome="signalen")

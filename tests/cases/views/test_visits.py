@@ -76,6 +76,26 @@ def test_bad_input_is_explained_in_dutch_next_to_the_field_and_kept(
     assert HomeVisit.objects.count() == 0 and Signal.objects.count() == 0
 
 
+def test_a_visit_in_the_year_1_is_explained_and_what_was_typed_kept(
+    login, corporation_worker, household
+):
+    response = post(
+        login(corporation_worker),
+        household,
+        visited_on="0001-03-12",
+        kind="regulier",
+        outcome="geen_zorgen",
+        notes="Alles in orde, buurvrouw helpt met boodschappen",
+    )
+    assert response.status_code == 200
+    assert "binnen een jaar" in str(response.context["form"].errors["visited_on"])
+    html = response.content.decode()
+    assert "buurvrouw helpt met boodschappen" in html
+    oldest = (TODAY - datetime.timedelta(days=366)).isoformat()
+    assert f'min="{oldest}"' in html
+    assert HomeVisit.objects.count() == 0
+
+
 def test_a_visit_with_outcome_signals_needs_a_tick(login, corporation_worker, household):
     response = post(
         login(corporation_worker),
