@@ -1,6 +1,4 @@
-"""Reads of referrals: inbox, outbox and one referral, through visible_to and the access log.
-
-(Kept apart from selectors.py while that file grows; becomes cases/selectors/ next.)"""
+"""Reads of referrals: inbox, outbox and one referral, through visible_to and the access log."""
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -14,6 +12,23 @@ from inclusie.pagination import CappedPaginator
 from partners.models import Membership, Organisation, User
 
 INBOXES = ("nieuw", "mijn", "te-laat", "alle")
+
+
+# The referral's free text: what the sender wrote and what the receiver answered. It speaks of
+# the household, so it is shared exactly as long as the household is (cases.access.rules).
+FREE_TEXT = ("message", "outcome_note", "decline_reason")
+
+
+def _withhold_free_text(referral: Referral) -> None:
+    """Once the household is no longer shared with the actor's organisation, its people still
+    see that the referral existed, its status and dates, but none of its free text: it is
+    emptied on the object the page gets (never saved; services read the referral anew)."""
+    referral.text_withheld = not referral.household_visible and any(
+        getattr(referral, name) for name in FREE_TEXT
+    )
+    if not referral.household_visible:
+        for name in FREE_TEXT:
+            setattr(referral, name, "")
 
 
 def _mark_visible(actor: Membership, referrals: list[Referral]) -> dict[int, str]:
@@ -91,6 +106,7 @@ def referral_get(*, actor: Membership, pk: int, log: bool = True) -> Referral:
     """One referral the actor's organisation sent or received (404 otherwise)."""
     referral = get_object_or_404(_base(actor).select_related("consent"), pk=pk)
     _mark_visible(actor, [referral])
+    _withhold_free_text(referral)
     if log:
         own = referral.household.corporation_id == actor.organisation_id
         shown = referral.household_visible

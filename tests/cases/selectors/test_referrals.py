@@ -1,0 +1,44 @@
+"""Reads of referrals: what one referral gives the actor once its household is no longer shared
+(issue 15, item 6)."""
+
+import pytest
+from django.utils import timezone
+
+from cases.models import Referral
+from cases.selectors.referrals import referral_get
+from cases.services.consents import consent_withdraw
+from cases.services.referrals import referral_send
+from tests.factories import SignalFactory, agree, consent_given
+
+pytestmark = pytest.mark.django_db
+
+MESSAGE = "Mevrouw is vaak alleen; bel eerst haar dochter"
+
+
+@pytest.fixture
+def shared(corporation, welfare, corporation_worker, household, categories):
+    """A referral to welfare on consent, with a message: the one route that shares the
+    household with welfare."""
+    lonely = categories[0]
+    agree(corporation, welfare, lonely)
+    consent = consent_given(corporation_worker, household, welfare, [lonely])
+    referral = referral_send(
+        actor=corporation_worker,
+        household=household,
+        to_organisation=welfare,
+        signals=[SignalFactory(household=household, category=lonely)],
+        message=MESSAGE,
+    )
+    return referral, consent
+
+
+def test_the_selector_gives_no_free_text_once_sharing_ended(
+    shared, corporation_worker, welfare_worker
+):
+    referral, consent = shared
+    consent_withdraw(actor=corporation_worker, consent=consent, withdrawn_on=timezone.localdate())
+    seen = referral_get(actor=welfare_worker, pk=referral.pk, log=False)
+    assert (seen.message, seen.outcome_note, seen.decline_reason) == ("", "", "")
+    assert seen.text_withheld
+    assert Referral.objects.get(pk=referral.pk).message == MESSAGE, "nothing is saved"
+    assert referral_get(actor=corporation_worker, pk=referral.pk, log=False).message == MESSAGE
