@@ -4,7 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms.common import ADDRESS_HELP, clean_address
-from cases.services.emergency import EMERGENCY_REASON_MAX_LENGTH, EMERGENCY_REASON_MIN_LENGTH
+from cases.services.emergency import (
+    EMERGENCY_REASON_MAX_LENGTH,
+    EMERGENCY_REASON_MIN_LENGTH,
+    emergency_reason_problem,
+)
 from cases.validators import POSTCODE_QUERY
 
 
@@ -31,6 +35,12 @@ class EmergencyForm(forms.Form):
             ),
         },
     )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"]
+        if problem := emergency_reason_problem(reason):
+            raise forms.ValidationError(problem)
+        return reason
 
     def clean_adres(self):
         return clean_address(self.cleaned_data["adres"])

@@ -1,6 +1,7 @@
 """Emergency access (noodtoegang, ADR 0010): a worker opens a household outside their view with
 a reason, for EMERGENCY_ACCESS_HOURS; logged and told to the privacy officers at once."""
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,6 +27,22 @@ Role = Membership.Role
 
 EMERGENCY_REASON_MIN_LENGTH = 20
 EMERGENCY_REASON_MAX_LENGTH = 1000
+# A reason says what is going on: at least this many different words ("Test test test test"
+# and "xxxxxxxxxxxxxxxxxxxx" say nothing, however long).
+EMERGENCY_REASON_MIN_WORDS = 3
+WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def emergency_reason_problem(reason: str) -> str | None:
+    """Why a reason does not say what the emergency is, or None: one check for the form and
+    the service."""
+    words = {word.lower() for word in WORD.findall(reason)}
+    if len(words) < EMERGENCY_REASON_MIN_WORDS:
+        return _(
+            "Describe the emergency in your own words: what is going on, and why you need this "
+            "household's data now. A word or letter repeated is no reason."
+        )
+    return None
 
 
 # --- emergency access (noodtoegang) ------------------------------------------------------------
@@ -51,6 +68,8 @@ def emergency_access_open(
                 % {"count": EMERGENCY_REASON_MIN_LENGTH}
             }
         )
+    if problem := emergency_reason_problem(reason):
+        raise ValidationError({"reason": problem})
     if len(reason) > EMERGENCY_REASON_MAX_LENGTH:
         raise ValidationError(
             {

@@ -61,7 +61,9 @@ def test_emergency_access_writes_its_log_row_and_its_notifications(
 
 
 def test_the_window_lasts_emergency_access_hours(other_household, care_worker, settings):
-    access = emergency_access_open(actor=care_worker, household=other_household, reason="x" * 20)
+    access = emergency_access_open(
+        actor=care_worker, household=other_household, reason="Rook uit de woning van de buren."
+    )
     assert access.ends_at - access.started_at == datetime.timedelta(
         hours=settings.EMERGENCY_ACCESS_HOURS
     )
@@ -74,6 +76,9 @@ def test_the_window_lasts_emergency_access_hours(other_household, care_worker, s
         ("visible", "You can already see this household"),
         ("twice", "You opened this household in an emergency already"),
         ("manager", "Only workers may use emergency access."),
+        ("repeated", "A word or letter repeated is no reason."),
+        ("one letter", "A word or letter repeated is no reason."),
+        ("two words", "A word or letter repeated is no reason."),
     ],
 )
 def test_emergency_access_is_refused_with_the_reason(
@@ -88,6 +93,12 @@ def test_emergency_access_is_refused_with_the_reason(
         emergency_access_open(actor=actor, household=target, reason=reason)
     elif case == "manager":
         actor = manager
+    elif case == "repeated":
+        reason = "Test test test test test test"
+    elif case == "one letter":
+        reason = "x" * 25
+    elif case == "two words":
+        reason = "Nood nood nood, help help help!"
     count = EmergencyAccess.objects.count()
     with pytest.raises(ValidationError) as refused:
         emergency_access_open(actor=actor, household=target, reason=reason)

@@ -36,7 +36,8 @@ def test_a_worker_opens_a_household_in_an_emergency_and_sees_it_for_the_window(
     assert response.context["form"].errors["reason"]
     assert "Kort" in response.content.decode(), "what was typed stays"
     response = client.post(
-        url("emergency_open"), {**form, "adres": "9901AB 99", "reason": "x" * 25}
+        url("emergency_open"),
+        {**form, "adres": "9901AB 99", "reason": "Rook uit de woning, niemand doet open."},
     )
     assert "Er is geen noodtoegang geopend voor dit adres." in response.content.decode()
     assert not EmergencyAccess.objects.exists()
@@ -55,6 +56,17 @@ def test_a_worker_opens_a_household_in_an_emergency_and_sees_it_for_the_window(
     assert "Anna de Test" not in page and 'data-testid="emergency-ended"' in page
     colleague = MembershipFactory(organisation=care_worker.organisation, role="medewerker")
     assert login(colleague).get(url("emergency_detail", access.pk)).status_code == 404
+
+
+def test_a_reason_of_one_word_repeated_is_explained_beside_the_field(login, care_worker, household):
+    typed = "Test test test test test test"
+    response = login(care_worker).post(
+        url("emergency_open"), {"adres": "9901AB 12a", "reason": typed}
+    )
+    assert response.status_code == 200
+    assert "in je eigen woorden" in " ".join(response.context["form"].errors["reason"])
+    assert typed in response.content.decode(), "what was typed stays"
+    assert not EmergencyAccess.objects.exists()
 
 
 def test_the_household_page_list_search_and_consent_pages_stay_closed_in_an_emergency(
