@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from cases.models import Household, HouseholdImport, Resident
+from cases.access.log import log_shown
+from cases.models import AccessLog, Household, HouseholdImport, Resident
 from cases.services.imports.parsing import ImportRow, ParsedFile, validate_rows
 from partners.models import Membership, Neighbourhood
 
@@ -109,6 +110,26 @@ def changes(row: ImportRow, household: dict, columns: set[str]) -> list[str]:
 def household_import_get(*, actor: Membership, pk: int) -> HouseholdImport:
     """One of the actor's organisation's imports (404 otherwise), without the file's text."""
     return get_object_or_404(HouseholdImport.objects.visible_to(actor).defer("content"), pk=pk)
+
+
+def household_import_sample_shown(*, actor: Membership, household_import: HouseholdImport) -> int:
+    """The preview shows sample rows beside the households they would change (tenant names,
+    changed fields): one access-log row per existing household it shows, with the import in
+    `detail`. A new row is the file's own text, no household yet. Returns the rows written."""
+    references = [
+        row["tenancy_reference"] for row in household_import.sample if row.get("state") != "new"
+    ]
+    if not references:
+        return 0
+    households = Household.objects.visible_to(actor).filter(
+        corporation_id=actor.organisation_id, tenancy_reference__in=references
+    )
+    return log_shown(
+        actor=actor,
+        households=households,
+        detail={"import": household_import.pk, "preview": True},
+        legal_basis=AccessLog.LegalBasis.OWN_TENANT,
+    )
 
 
 def household_import_list(*, actor: Membership) -> QuerySet:

@@ -12,7 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.forms.imports import HouseholdImportForm
 from cases.labels import FIELD_LABELS
-from cases.selectors.imports import household_import_get, household_import_list
+from cases.selectors.imports import (
+    household_import_get,
+    household_import_list,
+    household_import_sample_shown,
+)
 from cases.services.imports import failure_message, household_import_create, household_import_start
 from cases.services.imports.parsing import COLUMNS, MAX_ERRORS, error_message
 from cases.services.imports.progress import progress_get
@@ -87,6 +91,7 @@ def import_detail(request, pk):
         {**row, "field_labels": [str(FIELD_LABELS.get(name, name)) for name in row["fields"]]}
         for row in household_import.sample
     ]
+    household_import_sample_shown(actor=request.actor, household_import=household_import)
     context.update(
         page=errors,
         sample=sample,

@@ -179,3 +179,26 @@ def test_wrong_methods_are_refused(login, admin, buurten):
     assert client.delete(reverse("imports:upload")).status_code == 405
     assert client.post(reverse("imports:detail", args=[household_import.pk])).status_code == 405
     assert client.get(reverse("imports:confirm", args=[household_import.pk])).status_code == 405
+
+
+def test_the_preview_logs_the_existing_households_it_shows(login, admin, corporation, buurten):
+    """Issue 15, item 7: the preview shows tenants' names and changed fields of households that
+    exist: one access-log row each, with the import; new rows (no household yet) write none."""
+    client = login(admin)
+    _post_file(client, import_rows(2, prefix="HC"))
+    household_import = HouseholdImport.objects.get()
+    client.post(reverse("imports:confirm", args=[household_import.pk]))
+    assert Household.objects.filter(corporation=corporation).count() == 2
+    before = AccessLog.objects.count()
+
+    changed = import_rows(3, prefix="HC", phone="06 22222222")  # HC-0, HC-1 change; HC-2 is new
+    _post_file(client, changed)
+    preview = HouseholdImport.objects.latest("pk")
+    assert client.get(reverse("imports:detail", args=[preview.pk])).status_code == 200
+
+    rows = AccessLog.objects.order_by("pk")[before:]
+    shown = [row for row in rows if row.detail.get("preview")]
+    assert sorted(row.household.tenancy_reference for row in shown) == ["HC-0", "HC-1"]
+    assert {(row.action, row.legal_basis, row.detail["import"]) for row in shown} == {
+        ("search", "eigen_huurder", preview.pk)
+    }
