@@ -79,7 +79,7 @@ class Session(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls):
-        from partners.sessions import SessionStore
+        from partners.sessions import SessionStore  # the engine reads this model
 
         return SessionStore
 

@@ -6,6 +6,7 @@ from django.contrib.sessions.backends.db import SessionStore as DBStore
 class SessionStore(DBStore):
     @classmethod
     def get_model_class(cls):
+        # Django loads the engine before the app registry may be ready, as its own db engine.
         from partners.models import Session
 
         return Session
@@ -21,7 +22,7 @@ class SessionStore(DBStore):
 
 def sessions_end_for(*, user_id: int) -> int:
     """Delete every session of one person; their next request is anonymous."""
-    from partners.models import Session
+    from partners.models import Session  # as in get_model_class
 
     deleted, _ = Session.objects.filter(user_id=user_id).delete()
     return deleted

@@ -79,7 +79,7 @@ def invitation_create(*, actor: Membership, email: str, name: str, role: str) ->
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     link = settings.SITE_URL + reverse("partners:invitation_accept", args=[token])
-    from partners.tasks import invitation_send as task
+    from partners.tasks import invitation_send as task  # tasks import this module
 
     transaction.on_commit(lambda: task.delay(invitation.pk, link))
     return invitation

@@ -96,7 +96,7 @@ def notify(
 def queue(ids: list[int]) -> None:
     """Hand the rows to Celery. When the broker cannot be reached the rows wait for the sweep:
     after the first failure the rest are not tried, so a request never waits long on Redis."""
-    from partners.tasks import notification_deliver
+    from partners.tasks import notification_deliver  # tasks import this module
 
     for pk in ids:
         try:

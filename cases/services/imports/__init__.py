@@ -342,7 +342,7 @@ def _tenant(household: Household, row: ImportRow) -> Resident:
 def household_imports_sweep() -> dict[str, int]:
     """Queue again imports whose task never started (a Redis outage), and empty files nobody
     imported within KEEP_FILES_FOR (they hold a tenant list)."""
-    from cases.tasks import household_import
+    from cases.tasks import household_import  # tasks import this module
 
     now = timezone.now()
     requeued = 0
