@@ -285,8 +285,11 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Inclusie] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_URL.split(":", 1)[0]
-# Counted in the cache (Redis in production), so the limit holds across web processes.
-LOGIN_FAILED_RATE_LIMIT = env_str("LOGIN_FAILED_RATE_LIMIT", "5/5m/ip,5/5m/key")
+# Counted in the cache (Redis in production), so the limit holds across web processes. Per
+# account 5 in 5 minutes; per address higher, so one person's typos do not lock out the
+# colleagues behind the same office address (issue 15), while guessing across accounts still
+# stops.
+LOGIN_FAILED_RATE_LIMIT = env_str("LOGIN_FAILED_RATE_LIMIT", "30/5m/ip,5/5m/key")
 if not re.fullmatch(
     r"\d+/\d*[smhd]?(/(ip|key|user))?(,\d+/\d*[smhd]?(/(ip|key|user))?)*", LOGIN_FAILED_RATE_LIMIT
 ):

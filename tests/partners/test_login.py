@@ -68,6 +68,37 @@ def test_failed_logins_are_rate_limited_in_redis(
     assert keys, "the counter lives in Redis, shared by every web process"
 
 
+def test_one_persons_typos_lock_only_their_own_account(
+    client, corporation_worker, welfare_worker, password, requires_redis
+):
+    """Two people behind one office address: five wrong passwords of one lock that account,
+    not the colleague's (issue 15, item 7)."""
+    from django.test import Client
+
+    for _ in range(5):
+        log_in(client, corporation_worker.user.email, "fout-wachtwoord")
+    locked = log_in(client, corporation_worker.user.email, password)
+    assert not locked.wsgi_request.user.is_authenticated
+    colleague = Client(REMOTE_ADDR=client.defaults.get("REMOTE_ADDR", "127.0.0.1"))
+    response = log_in(colleague, welfare_worker.user.email, password)
+    assert response.wsgi_request.user.is_authenticated
+
+
+def test_guessing_across_accounts_from_one_address_still_stops(
+    client, corporation_worker, password, requires_redis
+):
+    """The address limit (30 in 5 minutes by default) is higher, not gone."""
+    from tests.factories import MembershipFactory
+
+    others = [MembershipFactory(organisation=corporation_worker.organisation) for _ in range(8)]
+    for other in others:
+        for _ in range(4):
+            log_in(client, other.user.email, "fout-wachtwoord")
+    response = log_in(client, corporation_worker.user.email, password)
+    assert not response.wsgi_request.user.is_authenticated
+    assert "te veel" in response.content.decode().lower()
+
+
 def test_password_reset_sends_a_mail(client, corporation_worker):
     response = client.post(
         reverse("account_reset_password"), {"email": corporation_worker.user.email}
