@@ -222,13 +222,12 @@ def participating_organisations(*, case: JointCase) -> QuerySet:
     )
 
 
-def participating_people(*, case: JointCase) -> QuerySet:
-    """People working for a participating organisation (owners and coordinators)."""
-    organisations = case.participants.values("organisation_id")
-    return (
-        User.objects.filter(
-            memberships__organisation_id__in=organisations, memberships__ended_at__isnull=True
-        )
-        .distinct()
-        .order_by("name")
+def participating_people(*, case: JointCase, workers_only: bool = False) -> QuerySet:
+    """People working for a participating organisation (owners of actions); `workers_only`,
+    those in the worker role (who may coordinate)."""
+    memberships = Membership.objects.active().filter(
+        organisation_id__in=case.participants.values("organisation_id")
     )
+    if workers_only:
+        memberships = memberships.filter(role=Membership.Role.MEDEWERKER)
+    return User.objects.filter(pk__in=memberships.values("user_id")).order_by("name")

@@ -175,13 +175,31 @@ def case_add_participant(
 def case_set_coordinator(
     *, actor: Membership, case: JointCase, organisation: Organisation, coordinator=None
 ) -> JointCase:
-    """Hand the coordination to a participating organisation (and optionally a person there)."""
+    """Hand the coordination to a participating organisation (and optionally a worker there).
+    Only the coordinating organisation hands it over: its coordinator, any of its workers while
+    no person coordinates, or its administrator."""
     case = _locked_case(actor=actor, case=case)
+    coordinating = actor.organisation_id == case.coordinator_organisation_id
+    may_hand_over = actor.role == Membership.Role.BEHEERDER or case.coordinator_id in (
+        None,
+        actor.user_id,
+    )
+    if not (coordinating and may_hand_over):
+        raise ValidationError(
+            _("Only the coordinator of this case can hand the coordination over.")
+        )
     if organisation.pk not in _participating_ids(case):
         raise ValidationError(
             {"organisation": _("The coordinator must come from a participating organisation.")}
         )
     _check_member(coordinator, organisation.pk, "coordinator")
+    if (
+        coordinator is not None
+        and not Membership.objects.active()
+        .filter(user=coordinator, organisation=organisation, role=Membership.Role.MEDEWERKER)
+        .exists()
+    ):
+        raise ValidationError({"coordinator": _("Only a worker can coordinate a case.")})
     case.coordinator_organisation = organisation
     case.coordinator = coordinator
     case.save(update_fields=["coordinator_organisation", "coordinator"])

@@ -61,7 +61,9 @@ def _form(name, case, data=None):
     elif name in ("coordinator", "action"):
         choices = {
             "organisations": selectors_joint_cases.participating_organisations(case=case),
-            "people": selectors_joint_cases.participating_people(case=case),
+            "people": selectors_joint_cases.participating_people(
+                case=case, workers_only=name == "coordinator"
+            ),
         }
     else:
         choices = {}
@@ -75,6 +77,7 @@ def _detail(request, pk, *, bound=None, status=200):
         "page": page,
         "case": case,
         "coordinating": case.coordinator_organisation_id == request.actor.organisation_id,
+        "may_hand_over": case.coordinator_id in (None, request.actor.user_id),
     }
     for name in FORMS:
         context[f"{name}_form"] = bound if bound and bound.name == name else _form(name, case)

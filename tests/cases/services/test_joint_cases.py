@@ -164,6 +164,45 @@ def test_the_coordinator_must_come_from_a_participating_organisation(
     assert HouseholdEvent.objects.filter(kind="case_coordinator_changed").count() == 1
 
 
+def test_only_the_coordinating_organisation_hands_the_coordination_over(
+    full_case, corporation, welfare, welfare_worker
+):
+    """Issue 15, item 7: a participant cannot make itself coordinator."""
+    with pytest.raises(ValidationError, match="Only the coordinator"):
+        services.case_set_coordinator(actor=welfare_worker, case=full_case, organisation=welfare)
+    full_case.refresh_from_db()
+    assert full_case.coordinator_organisation == corporation
+    assert not HouseholdEvent.objects.filter(kind="case_coordinator_changed").exists()
+
+
+def test_while_a_person_coordinates_only_they_or_their_administrator_hand_over(
+    full_case, corporation, corporation_worker, admin, welfare
+):
+    services.case_set_coordinator(
+        actor=corporation_worker,
+        case=full_case,
+        organisation=corporation,
+        coordinator=corporation_worker.user,
+    )
+    colleague = MembershipFactory(organisation=corporation, role="medewerker")
+    with pytest.raises(ValidationError, match="Only the coordinator"):
+        services.case_set_coordinator(actor=colleague, case=full_case, organisation=welfare)
+    services.case_set_coordinator(actor=admin, case=full_case, organisation=welfare)
+    full_case.refresh_from_db()
+    assert (full_case.coordinator_organisation, full_case.coordinator) == (welfare, None)
+    assert HouseholdEvent.objects.filter(kind="case_coordinator_changed").count() == 2
+
+
+@pytest.mark.parametrize("role", ["privacyfunctionaris", "beheerder", "manager"])
+def test_only_a_worker_can_coordinate(full_case, corporation_worker, welfare, role):
+    other = MembershipFactory(organisation=welfare, role=role)
+    with pytest.raises(ValidationError) as error:
+        services.case_set_coordinator(
+            actor=corporation_worker, case=full_case, organisation=welfare, coordinator=other.user
+        )
+    assert "coordinator" in error.value.message_dict
+
+
 def test_opening_with_a_coordinator_without_basis_is_refused(
     corporation_worker, household, care, welfare_referral
 ):

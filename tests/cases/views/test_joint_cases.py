@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from cases.models import AccessLog, CaseAction, CaseNote, CaseParticipant, JointCase
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,12 @@ def test_the_actions_through_the_pages(
     response = client.post(
         reverse("joint_cases:coordinator", args=[full_case.pk]), {"organisation": welfare.pk}
     )
+    assert response.status_code == 200, "a participant does not make itself coordinator"
+    response = login(corporation_worker).post(
+        reverse("joint_cases:coordinator", args=[full_case.pk]), {"organisation": welfare.pk}
+    )
     assert response.status_code == 302
+    client = login(welfare_worker)
     response = client.post(reverse("joint_cases:close", args=[full_case.pk]), {"summary": "Rond"})
     assert response.status_code == 302
     full_case.refresh_from_db()
@@ -154,3 +160,15 @@ def test_bad_input_says_why_next_to_the_field_and_keeps_what_was_typed(
     assert response.status_code == 200
     assert "Bewaar dit" in response.content.decode()
     assert CaseParticipant.objects.filter(case=full_case).count() == 3
+
+
+def test_the_coordinator_form_is_the_coordinators_and_offers_workers_only(
+    login, full_case, corporation_worker, welfare_worker, welfare
+):
+    officer = MembershipFactory(organisation=welfare, role="privacyfunctionaris")
+    page = login(corporation_worker).get(reverse("joint_cases:detail", args=[full_case.pk]))
+    offered = set(page.context["coordinator_form"].fields["coordinator"].queryset)
+    assert welfare_worker.user in offered and officer.user not in offered
+    assert reverse("joint_cases:coordinator", args=[full_case.pk]) in page.content.decode()
+    page = login(welfare_worker).get(reverse("joint_cases:detail", args=[full_case.pk]))
+    assert reverse("joint_cases:coordinator", args=[full_case.pk]) not in page.content.decode()
