@@ -50,23 +50,24 @@ def legal_basis_for(*, actor: Membership, household: Household | None) -> str:
     that shares it (consent or vroegsignalering)."""
     if household is None:
         return AccessBasis.NONE
-    own = household.corporation_id == actor.organisation_id
-    referral = None
-    if not own:
-        referral = (
-            Referral.objects.shared_with(actor.organisation_id)
-            .filter(household=household)
-            .order_by("-sent_at")
-            .first()
-        )
-    basis = rules.basis_of(
-        own=own,
-        referral_basis=referral.legal_basis if referral is not None else None,
-        on_consent=not own
-        and referral is None
+    if household.corporation_id == actor.organisation_id:
+        return rules.basis_of(own=True)
+    referral = (
+        Referral.objects.shared_with(actor.organisation_id)
+        .filter(household=household)
+        .order_by("-sent_at")
+        .first()
+    )
+    on_consent = (
+        referral is None
         and CaseParticipant.objects.on_consent_in_force(actor.organisation_id)
         .filter(case__household=household)
-        .exists(),
+        .exists()
+    )
+    basis = rules.basis_of(
+        own=False,
+        referral_basis=referral.legal_basis if referral is not None else None,
+        on_consent=on_consent,
     )
     # Emergency access is never implied: only the emergency page logs it, and says so.
     if basis is None:

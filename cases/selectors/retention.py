@@ -2,7 +2,7 @@
 names or free text, the moment their term counts from, and which organisation's they are.
 
 Read by the retention job (cases.services.retention), which anonymises what is past its term,
-and by the preview of the next month (cases.selectors_privacy). A record that was anonymised no
+and by the preview of the next month (retention_preview below). A record that was anonymised no
 longer matches, so the job finds nothing the second time."""
 
 import calendar

@@ -1,6 +1,4 @@
-"""The joint-case pages: the list, opening from a household, the case page and its actions.
-
-(The forms live here while cases/forms.py is being split; they move with it.)"""
+"""The joint-case pages: the list, opening from a household, the case page and its actions."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

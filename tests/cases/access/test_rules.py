@@ -30,8 +30,10 @@ OWN, CONSENT, WGS = AccessBasis.OWN_TENANT, AccessBasis.CONSENT, AccessBasis.VRO
 DAYS = 30  # REFERRAL_ACCESS_DAYS_AFTER_CLOSE in these tests
 
 
-def _consent(household, organisation, by, *, withdrawn=False, ended=False, future=False):
+def _consent(household, organisation, by, state="in_force"):
+    """A consent to `organisation`: in_force, withdrawn, ended, or future (given from later)."""
     today = timezone.localdate()
+    withdrawn, ended, future = state == "withdrawn", state == "ended", state == "future"
     return Consent.objects.create(
         household=household,
         receiving_organisation=organisation,
@@ -93,139 +95,78 @@ def _emergency(household, actor, *, hours_left=4):
     )
 
 
+def referral(status, *, basis=LegalBasis.TOESTEMMING, consent=None, closed=0):
+    """A referral to welfare; `consent` is the state of the consent it rests on, if any."""
+
+    def set_up(household, worker, corporation_worker):
+        rests_on = None
+        if consent is not None:
+            rests_on = _consent(household, worker.organisation, corporation_worker, consent)
+        _referral(
+            household,
+            worker.organisation,
+            corporation_worker,
+            status=status,
+            basis=basis,
+            consent=rests_on,
+            closed=closed,
+        )
+
+    return set_up
+
+
+def joint_case(consent="in_force", *, closed=False):
+    """Welfare in a joint case of the household, on a consent in that state."""
+
+    def set_up(household, worker, corporation_worker):
+        given = _consent(household, worker.organisation, corporation_worker, consent)
+        _case(household, worker.organisation, corporation_worker, consent=given, closed=closed)
+
+    return set_up
+
+
+def both(*set_ups):
+    def set_up(*args):
+        for one in set_ups:
+            one(*args)
+
+    return set_up
+
+
+SENT, ACCEPTED, COMPLETED = (
+    ReferralStatus.VERZONDEN,
+    ReferralStatus.GEACCEPTEERD,
+    ReferralStatus.AFGEROND,
+)
+DECLINED, WITHDRAWN = ReferralStatus.AFGEWEZEN, ReferralStatus.INGETROKKEN
+VS = LegalBasis.VROEGSIGNALERING
+
 # route → (what to set up for the welfare organisation, visible, basis). The corporation's own
 # worker sees the household on OWN in every row; an outsider of a third corporation never does.
 ROUTES = {
-    "nothing": (lambda h, w, c: None, False, None),
-    "referral sent on consent": (
-        lambda h, w, c: _referral(
-            h,
-            w.organisation,
-            c,
-            status=ReferralStatus.VERZONDEN,
-            consent=_consent(h, w.organisation, c),
-        ),
-        True,
-        CONSENT,
-    ),
-    "referral accepted on vroegsignalering": (
-        lambda h, w, c: _referral(
-            h,
-            w.organisation,
-            c,
-            status=ReferralStatus.GEACCEPTEERD,
-            basis=LegalBasis.VROEGSIGNALERING,
-        ),
-        True,
-        WGS,
-    ),
+    "nothing": (lambda *args: None, False, None),
+    "referral sent on consent": (referral(SENT, consent="in_force"), True, CONSENT),
+    "referral accepted on vroegsignalering": (referral(ACCEPTED, basis=VS), True, WGS),
     "referral completed within the days after close": (
-        lambda h, w, c: _referral(
-            h,
-            w.organisation,
-            c,
-            status=ReferralStatus.AFGEROND,
-            basis=LegalBasis.VROEGSIGNALERING,
-            closed=DAYS - 1,
-        ),
+        referral(COMPLETED, basis=VS, closed=DAYS - 1),
         True,
         WGS,
     ),
-    "referral completed longer ago": (
-        lambda h, w, c: _referral(
-            h,
-            w.organisation,
-            c,
-            status=ReferralStatus.AFGEROND,
-            basis=LegalBasis.VROEGSIGNALERING,
-            closed=DAYS + 1,
-        ),
-        False,
-        None,
-    ),
-    "referral declined": (
-        lambda h, w, c: _referral(
-            h,
-            w.organisation,
-            c,
-            status=ReferralStatus.AFGEWEZEN,
-            basis=LegalBasis.VROEGSIGNALERING,
-            closed=1,
-        ),
-        False,
-        None,
-    ),
-    "referral withdrawn": (
-        lambda h, w, c: _referral(
-            h,
-            w.organisation,
-            c,
-            status=ReferralStatus.INGETROKKEN,
-            basis=LegalBasis.VROEGSIGNALERING,
-            closed=1,
-        ),
-        False,
-        None,
-    ),
+    "referral completed longer ago": (referral(COMPLETED, basis=VS, closed=DAYS + 1), False, None),
+    "referral declined": (referral(DECLINED, basis=VS, closed=1), False, None),
+    "referral withdrawn": (referral(WITHDRAWN, basis=VS, closed=1), False, None),
     "referral whose consent was withdrawn": (
-        lambda h, w, c: _referral(
-            h,
-            w.organisation,
-            c,
-            status=ReferralStatus.GEACCEPTEERD,
-            consent=_consent(h, w.organisation, c, withdrawn=True),
-        ),
+        referral(ACCEPTED, consent="withdrawn"),
         False,
         None,
     ),
-    "referral whose consent ended": (
-        lambda h, w, c: _referral(
-            h,
-            w.organisation,
-            c,
-            status=ReferralStatus.GEACCEPTEERD,
-            consent=_consent(h, w.organisation, c, ended=True),
-        ),
-        False,
-        None,
-    ),
-    "joint case on consent in force": (
-        lambda h, w, c: _case(h, w.organisation, c, consent=_consent(h, w.organisation, c)),
-        True,
-        CONSENT,
-    ),
-    "joint case on withdrawn consent": (
-        lambda h, w, c: _case(
-            h, w.organisation, c, consent=_consent(h, w.organisation, c, withdrawn=True)
-        ),
-        False,
-        None,
-    ),
-    "joint case on consent not yet given": (
-        lambda h, w, c: _case(
-            h, w.organisation, c, consent=_consent(h, w.organisation, c, future=True)
-        ),
-        False,
-        None,
-    ),
-    "closed joint case": (
-        lambda h, w, c: _case(
-            h, w.organisation, c, consent=_consent(h, w.organisation, c), closed=True
-        ),
-        False,
-        None,
-    ),
+    "referral whose consent ended": (referral(ACCEPTED, consent="ended"), False, None),
+    "joint case on consent in force": (joint_case(), True, CONSENT),
+    "joint case on withdrawn consent": (joint_case("withdrawn"), False, None),
+    "joint case on consent not yet given": (joint_case("future"), False, None),
+    "closed joint case": (joint_case(closed=True), False, None),
     "joint case on consent and a referral on vroegsignalering": (
-        lambda h, w, c: (
-            _case(h, w.organisation, c, consent=_consent(h, w.organisation, c)),
-            _referral(
-                h,
-                w.organisation,
-                c,
-                status=ReferralStatus.GEACCEPTEERD,
-                basis=LegalBasis.VROEGSIGNALERING,
-            ),
-        ),
+        both(joint_case(), referral(ACCEPTED, basis=VS)),
         True,
         WGS,  # the referral's basis goes before consent through the case
     ),
