@@ -40,6 +40,9 @@ def test_the_ledger_draws_its_charts_beside_its_tables(
 ):
     context, page = open_page(browser, live_server, manager, password, viewport)
     page.get_by_role("link", name="Kosten en baten").click()
+    # The page's script (deferred) shows the fields of a kind of period when it changes: choose
+    # only once it has run, or the change goes by unheard.
+    page.wait_for_load_state()
     page.get_by_label("Periode", exact=True).select_option("kwartaal")
     assert page.get_by_label("Kwartaal", exact=True).is_visible()
     assert not page.get_by_label("Vanaf maand").is_visible(), "only the fields of the kind"
