@@ -317,6 +317,9 @@ REFERRAL_ACCESS_DAYS_AFTER_CLOSE = env_int("REFERRAL_ACCESS_DAYS_AFTER_CLOSE", 3
 # How long an emergency access (noodtoegang) lets its worker see the household (ADR 0010): an
 # emergency is short; longer than three days it is a referral's work.
 EMERGENCY_ACCESS_HOURS = env_int("EMERGENCY_ACCESS_HOURS", 24, minimum=1, maximum=72)
+# A shorter retention term takes effect only this many days after it is set and announced to
+# the privacy officers (ADR 0015): time to see what the run will remove, and to object.
+RETENTION_CHANGE_DELAY_DAYS = env_int("RETENTION_CHANGE_DELAY_DAYS", 14, minimum=1, maximum=90)
 # The privacy officer's pages want a code from the app given at most this many hours ago
 # (partners.mfa; at most the session's 12 hours).
 MFA_FRESH_HOURS = env_int("MFA_FRESH_HOURS", 12, minimum=1, maximum=12)

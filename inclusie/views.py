@@ -113,13 +113,8 @@ START_TASKS = {
             "referrals:agreements",
         ),
         Task(
-            _("Signal categories"),
-            _("The categories home visits use for signals."),
-            "cases:category_list",
-        ),
-        Task(
             _("Retention terms"),
-            _("How long data is kept before it is anonymised."),
+            _("How long your organisation keeps its data before it is anonymised."),
             "privacy:retention_terms",
         ),
         Task(
@@ -146,7 +141,7 @@ START_TASKS = {
         ),
         Task(
             _("Retention"),
-            _("Retention terms and what will be anonymised next."),
+            _("Your organisation's retention terms and what will be anonymised next."),
             "privacy:retention",
         ),
         Task(
@@ -172,6 +167,21 @@ def tasks_for(actor: Membership) -> list[Task]:
     return START_TASKS[actor.role]
 
 
+# The installation administrators keep what every organisation shares; they see no
+# organisation's data through this role.
+INSTALLATION_TASKS = [
+    Task(
+        _("Signal categories"),
+        _("The categories every organisation's home visits, agreements and dashboards use."),
+        "cases:category_list",
+    ),
+    Task(
+        _("Access log retention"),
+        _("How long the access log of the whole installation is kept."),
+        "privacy:access_log_term",
+    ),
+]
+
 MY_HOURS = Task(
     _("My hours"),
     _("You work for several organisations: enter your hours per organisation per month."),
@@ -180,8 +190,16 @@ MY_HOURS = Task(
 
 
 @require_GET
-@actor_required()
 def start(request):
+    if request.user.is_authenticated and request.user.is_installation_admin:
+        # Acting for an organisation or not, the installation's own tasks come first.
+        tasks = tasks_for(request.actor) if request.actor else []
+        return render(request, "start.html", {"tasks": [*INSTALLATION_TASKS, *tasks]})
+    return _organisation_start(request)
+
+
+@actor_required()
+def _organisation_start(request):
     tasks = tasks_for(request.actor)
     if len({m.organisation_id for m in request.memberships}) > 1:
         tasks = [*tasks, MY_HOURS]

@@ -86,3 +86,18 @@ def actor_required(*roles: str, kinds: tuple[str, ...] = ()):
         return wrapped
 
     return decorator
+
+
+def installation_admin_required(view):
+    """Let a view through only for an installation administrator (403 otherwise), who acts for
+    no organisation here: the view must show no organisation's personal data."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_installation_admin:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

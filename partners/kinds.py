@@ -62,6 +62,11 @@ KINDS: dict[str, KindSpec] = {
         Email.DIRECT,
         mandatory=True,
     ),
+    Kind.RETENTION_CHANGED: KindSpec(
+        _("Retention terms of %(organisation)s change; in force from %(effective)s"),
+        Email.DIRECT,
+        mandatory=True,
+    ),
     Kind.DIGEST: KindSpec(
         ngettext_lazy(
             "Your daily digest: %(count)s notification",
@@ -73,7 +78,7 @@ KINDS: dict[str, KindSpec] = {
 }
 # What a person may choose for: every kind but the digest itself.
 CHOOSABLE = [kind for kind in Kind if kind != Kind.DIGEST]
-DATE_KEYS = {"deadline", "due"}
+DATE_KEYS = {"deadline", "due", "effective"}
 
 
 def text_of(notification: Notification) -> str:

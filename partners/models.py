@@ -34,12 +34,21 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person who logs in with an e-mail address. What they may do comes from memberships."""
+    """A person who logs in with an e-mail address. What they may do comes from memberships;
+    an installation administrator also keeps what the whole installation shares."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=150)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False)
+    is_installation_admin = models.BooleanField(
+        _("installation administrator"),
+        default=False,
+        help_text=_(
+            "Runs the installation: the shared signal categories and the access log's retention "
+            "term. Sees no organisation's data through this role."
+        ),
+    )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
     objects = UserManager()
@@ -276,6 +285,7 @@ class Notification(models.Model):
         ACTION_OVERDUE = "action_overdue", _("action past its due date")
         EMERGENCY_ACCESS = "emergency_access", _("emergency access")
         ACCESS_REPORT = "access_report", _("report of unusual access")
+        RETENTION_CHANGED = "retention_changed", _("retention term changed")
         DIGEST = "digest", _("daily digest")
 
     class Email(models.TextChoices):

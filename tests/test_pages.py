@@ -11,7 +11,6 @@ EXPECTED = {
     "admin": [
         "Leden en uitnodigingen",
         "Samenwerkingsafspraken",
-        "Signaalcategorieën",
         "Bewaartermijnen",
         "Tarieven en schattingen",
         "Uren van gedeelde medewerkers",
@@ -39,7 +38,6 @@ AVAILABLE = {
     "manager": {"/dashboard/", "/kosten-en-baten/", "/ondersteuningspakketten/"},
     "admin": {
         "/organisatie/leden/",
-        "/beheer/signaalcategorieen/",
         "/huishoudens/import/",
         "/beheer/afspraken/",
         "/beheer/bewaartermijnen/",
@@ -104,3 +102,18 @@ def test_a_forbidden_page_is_dutch(login, corporation_worker):
     response = login(corporation_worker).get(reverse("partners:member_list"))
     assert response.status_code == 403
     assert "Dit mag je niet" in response.content.decode()
+
+
+def test_the_installation_administrator_starts_on_what_the_installation_shares(client, db):
+    """No organisation's work and no organisation's data: the shared categories and the access
+    log's term. Without a membership they are not sent to the no-membership page."""
+    from tests.factories import UserFactory
+
+    installer = UserFactory(email="installatie@test.example", is_installation_admin=True)
+    client.force_login(installer, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get(reverse("start"))
+    assert response.status_code == 200
+    available = {task.url for task in response.context["tasks"]}
+    assert available == {"/beheer/signaalcategorieen/", "/installatie/bewaartermijn-toegangslog/"}
+    assert client.get(reverse("partners:no_membership"))["Location"] == reverse("start")
+    assert client.get(reverse("cases:household_list")).status_code in (302, 403)

@@ -26,8 +26,9 @@ from cases.services.emergency import emergency_access_open
 from cases.services.retention import retention_terms_ensure, retention_terms_save
 
 Kind = HouseholdEvent.Kind
-# The administrator chose shorter terms than the defaults for what home visits leave behind:
-# the demo's oldest closed signals and visit notes are then due around now.
+# The corporation's administrator chose shorter terms than the defaults for what home visits
+# leave behind: announced, they wait their delay, and the retention page shows what they will
+# take (the demo's oldest closed signals and visit notes).
 DEMO_TERMS = {"signals": 15, "visits": 15}
 EMERGENCY_REASON = (
     "Dochter belt ongerust: moeder neemt al twee dagen de telefoon niet op en de buren "
@@ -57,10 +58,13 @@ def _demo_households(corporation):
 
 
 def _terms(administrator) -> int:
-    """The administrator's own terms, set once (a term changed by someone is left alone)."""
-    if RetentionTerm.objects.filter(updated_by__isnull=False).exists():
+    """The organisation's own terms, set once (terms it has are left alone)."""
+    if RetentionTerm.objects.filter(organisation_id=administrator.organisation_id).exists():
         return 0
-    return len(retention_terms_save(actor=administrator, months=DEMO_TERMS))
+    changed = retention_terms_save(
+        actor=administrator, organisation_id=administrator.organisation_id, months=DEMO_TERMS
+    )
+    return len(changed)
 
 
 def _correction(corporation, officer) -> int:

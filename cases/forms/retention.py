@@ -1,4 +1,4 @@
-"""The administrators' form of the retention terms, within their bounds."""
+"""The form of one controller's retention terms, within their bounds."""
 
 from django import forms
 from django.utils.text import capfirst
@@ -19,7 +19,7 @@ class RetentionTermsForm(forms.Form):
                 label=capfirst(RetentionTerm.Kind(kind).label),
                 min_value=low,
                 max_value=high,
-                initial=term.months,
+                initial=term.pending_months or term.months,
                 help_text=_("%(low)s to %(high)s months") % {"low": low, "high": high},
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 error_messages={

@@ -14,8 +14,14 @@ from partners.models import Membership, Organisation
 
 class RetentionTerm(models.Model):
     """How many months after its moment a kind of data is anonymised (the access log: removed).
-    One set of terms for the installation, kept by administrators, like the signal categories
-    (ADR 0007). The access log's database trigger reads its term from this table."""
+
+    Case data has a term per data controller (ADR 0015): each organisation sets the terms of
+    the records it holds, and only its administrators and privacy officers may change them. The
+    access log has one term for the installation (organisation empty), kept by the installation
+    administrators; its database trigger reads that row.
+
+    A shorter term waits: it is announced to the organisation's privacy officers and takes the
+    place of `months` only from `pending_from` (the nightly run promotes it)."""
 
     class Kind(models.TextChoices):
         SIGNALS = "signals", _("closed signals")
@@ -28,32 +34,74 @@ class RetentionTerm(models.Model):
         EMERGENCY = "emergency", _("reasons for emergency access")
         ACCESS_LOG = "access_log", _("access log")
 
-    kind = models.CharField(_("kind of data"), max_length=20, choices=Kind.choices, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind of data"), max_length=20, choices=Kind.choices)
     months = models.PositiveSmallIntegerField(_("months"))
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(default=timezone.now)
+    # A shorter term, announced, in force from pending_from.
+    pending_months = models.PositiveSmallIntegerField(
+        _("new term in months"), null=True, blank=True
+    )
+    pending_from = models.DateTimeField(_("in force from"), null=True, blank=True)
+    pending_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("retention term")
         verbose_name_plural = _("retention terms")
-        ordering = ["kind"]
+        ordering = ["organisation_id", "kind"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind"], name="retention_term_one_per_organisation"
+            ),
+            # One installation-wide row per kind (NULLs are distinct in the constraint above).
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(organisation__isnull=True),
+                name="retention_term_one_installation_wide",
+            ),
+            # The access log is installation-wide; case data belongs to an organisation.
+            models.CheckConstraint(
+                condition=(Q(kind="access_log") & Q(organisation__isnull=True))
+                | (~Q(kind="access_log") & Q(organisation__isnull=False)),
+                name="retention_term_controller",
+            ),
             # The access log is the accountability of every organisation: never shorter than a
             # year, whoever changes the term (the trigger reads this row).
             models.CheckConstraint(
                 condition=~Q(kind="access_log") | Q(months__gte=12),
                 name="retention_access_log_at_least_a_year",
             ),
+            models.CheckConstraint(
+                condition=~Q(kind="access_log")
+                | Q(pending_months__isnull=True)
+                | Q(pending_months__gte=12),
+                name="retention_access_log_pending_at_least_a_year",
+            ),
             models.CheckConstraint(condition=Q(months__gte=1), name="retention_at_least_a_month"),
+            models.CheckConstraint(
+                condition=Q(pending_months__isnull=True, pending_from__isnull=True)
+                | Q(pending_months__gte=1, pending_from__isnull=False),
+                name="retention_pending_with_its_date",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.months}"
 
 
-# Each term's months until an administrator sets it.
+# Each term's months until an organisation (or, for the access log, the installation) sets it.
 DEFAULT_MONTHS = {
     RetentionTerm.Kind.SIGNALS: 24,
     RetentionTerm.Kind.VISITS: 24,
@@ -70,6 +118,9 @@ DEFAULT_MONTHS = {
 BOUNDS = {kind: (1, 240) for kind in RetentionTerm.Kind.values} | {
     RetentionTerm.Kind.ACCESS_LOG: (12, 120)
 }
+# The kinds each organisation keeps for the records it holds (the access log is the
+# installation's).
+CONTROLLER_KINDS = [kind for kind in RetentionTerm.Kind.values if kind != "access_log"]
 
 
 class EmergencyAccessQuerySet(models.QuerySet):

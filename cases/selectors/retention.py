@@ -1,5 +1,6 @@
-"""What each retention term covers (ADR 0010): per kind of data, the records that still hold
-names or free text, the moment their term counts from, and which organisation's they are.
+"""What each retention term covers (ADR 0010, 0015): per kind of data, the records that still
+hold names or free text, the moment their term counts from, and which organisation holds them
+(the data controller whose term applies).
 
 Read by the retention job (cases.services.retention), which anonymises what is past its term,
 and by the preview of the next month (retention_preview below). A record that was anonymised no
@@ -17,7 +18,6 @@ from cases.models import (
     AccessLog,
     CaseAction,
     CaseNote,
-    CaseParticipant,
     Consent,
     EmergencyAccess,
     HomeVisit,
@@ -29,9 +29,9 @@ from cases.models import (
     SupportPackage,
 )
 from cases.models.history import FREE_TEXT_KEYS
-from cases.models.privacy import DEFAULT_MONTHS
+from cases.models.privacy import CONTROLLER_KINDS, DEFAULT_MONTHS
 from cases.workflow import FINAL_STATUSES, REFERRAL_OPEN, PackageStatus, ReferralStatus
-from partners.models import Membership
+from partners.models import Organisation
 
 Kind = RetentionTerm.Kind
 
@@ -66,9 +66,10 @@ class Covered:
         log, every row)."""
         return CANDIDATES[self.kind]()
 
-    def scope(self, organisation_id: int) -> Q:
-        """The records that are this organisation's (its households, its own work)."""
-        return SCOPES[self.kind](organisation_id)
+    def held_by(self, organisation_ids: list[int]) -> Q:
+        """The records (or, of a referral or joint case, the parts) these organisations hold
+        as data controller that still hold free text: their terms apply to them."""
+        return HELD_BY[self.kind](organisation_ids)
 
     def past(self, cutoff: datetime) -> Q:
         value = cutoff.date() if self.is_date else cutoff
@@ -150,27 +151,52 @@ CANDIDATES = {
 }
 
 
-def _own_household_or(field: str):
-    return lambda org: Q(household__corporation_id=org) | Q(**{field: org})
+def _held(field: str):
+    return lambda orgs: Q(**{f"{field}__in": orgs})
 
 
-def _case_scope(org: int) -> Q:
-    taking_part = CaseParticipant.objects.filter(organisation_id=org).values("case_id")
-    return Q(household__corporation_id=org) | Q(pk__in=taking_part)
+def _referrals_held(orgs: list[int]) -> Q:
+    """The sender holds its message; the receiver its reason for declining and its note on the
+    outcome."""
+    return (Q(from_organisation_id__in=orgs) & ~Q(message="")) | (
+        Q(to_organisation_id__in=orgs) & (~Q(decline_reason="") | ~Q(outcome_note=""))
+    )
 
 
-SCOPES = {
-    Kind.SIGNALS: _own_household_or("organisation_id"),
-    Kind.VISITS: _own_household_or("organisation_id"),
-    Kind.REFERRALS: lambda org: Q(from_organisation_id=org) | Q(to_organisation_id=org),
-    Kind.CONSENTS: _own_household_or("receiving_organisation_id"),
-    Kind.JOINT_CASES: _case_scope,
-    Kind.PACKAGES: lambda org: (
-        Q(household__corporation_id=org) | Q(requested_for_id=org) | Q(paying_organisation_id=org)
+def _joint_cases_held(orgs: list[int]) -> Q:
+    """Each participant holds its own notes and actions; the coordinating organisation the
+    closing summary."""
+    notes = CaseNote.objects.filter(case=OuterRef("pk"), organisation_id__in=orgs).exclude(text="")
+    actions = CaseAction.objects.filter(case=OuterRef("pk"), owner_organisation_id__in=orgs)
+    return (
+        (Q(coordinator_organisation_id__in=orgs) & ~Q(closing_summary=ANONYMISED_SUMMARY))
+        | Q(Exists(notes))
+        | Q(Exists(actions.exclude(description="")))
+    )
+
+
+def _history_held(orgs: list[int]) -> Q:
+    """An event is held by the organisation that caused it; one without (the system's) by the
+    household's corporation."""
+    return Q(organisation_id__in=orgs) | Q(
+        organisation_id__isnull=True, household__corporation_id__in=orgs
+    )
+
+
+HELD_BY = {
+    Kind.SIGNALS: _held("organisation_id"),
+    Kind.VISITS: _held("organisation_id"),
+    Kind.REFERRALS: _referrals_held,
+    Kind.CONSENTS: _held("household__corporation_id"),
+    Kind.JOINT_CASES: _joint_cases_held,
+    Kind.PACKAGES: _held("requested_for_id"),
+    Kind.HISTORY: _history_held,
+    Kind.EMERGENCY: _held("organisation_id"),
+    # The access log's term is the installation's; an organisation's share of it is what it
+    # did and what was done to its households.
+    Kind.ACCESS_LOG: lambda orgs: (
+        Q(organisation_id__in=orgs) | Q(household_corporation_id__in=orgs)
     ),
-    Kind.HISTORY: _own_household_or("organisation_id"),
-    Kind.EMERGENCY: _own_household_or("organisation_id"),
-    Kind.ACCESS_LOG: lambda org: Q(organisation_id=org) | Q(household_corporation_id=org),
 }
 
 COVERED = {
@@ -189,6 +215,54 @@ COVERED = {
 # --- retention ---------------------------------------------------------------------------------
 
 
+def retention_months(*, organisation_id: int | None, kind: str, at: datetime | None = None) -> int:
+    """The term in force for one controller's records of one kind (the access log: the
+    installation's), at `at` (now): a shorter term counts from its date."""
+    term = RetentionTerm.objects.filter(
+        kind=kind, organisation_id=None if kind == Kind.ACCESS_LOG else organisation_id
+    ).first()
+    return term_in_force(term, kind=kind, at=at or timezone.now())
+
+
+def term_in_force(term: RetentionTerm | None, *, kind: str, at: datetime) -> int:
+    if term is None:
+        return DEFAULT_MONTHS[kind]
+    if term.pending_months is not None and term.pending_from <= at:
+        return term.pending_months
+    return term.months
+
+
+def retention_terms(*, organisation_id: int | None) -> dict[str, RetentionTerm]:
+    """One controller's terms (organisation_id None: the installation's access-log term); a
+    kind without a row shows its default (the first save adds it)."""
+    kinds = [Kind.ACCESS_LOG] if organisation_id is None else CONTROLLER_KINDS
+    terms = {
+        t.kind: t
+        for t in RetentionTerm.objects.filter(
+            organisation_id=organisation_id, kind__in=kinds
+        ).select_related("updated_by", "pending_by")
+    }
+    return {
+        kind: terms.get(kind)
+        or RetentionTerm(kind=kind, months=DEFAULT_MONTHS[kind], organisation_id=organisation_id)
+        for kind in kinds
+    }
+
+
+def retention_terms_by_organisation(*, at: datetime) -> dict[str, dict[int, int]]:
+    """Per kind of case data, the months in force for every organisation (its own term, or the
+    default): what the nightly run applies."""
+    organisations = list(Organisation.objects.values_list("pk", flat=True))
+    rows = {
+        (t.kind, t.organisation_id): t
+        for t in RetentionTerm.objects.filter(organisation__isnull=False)
+    }
+    return {
+        kind: {org: term_in_force(rows.get((kind, org)), kind=kind, at=at) for org in organisations}
+        for kind in CONTROLLER_KINDS
+    }
+
+
 @dataclass
 class RetentionLine:
     kind: str
@@ -198,26 +272,34 @@ class RetentionLine:
     updated_at: datetime | None
     due_now: int
     due_soon: int
+    pending_months: int | None = None
+    pending_from: datetime | None = None
+    pending_by: str = ""
+    # What the shorter term would take that the current one does not, were it in force now.
+    due_when_pending: int = 0
 
 
-def retention_terms() -> dict[str, RetentionTerm]:
-    """Every kind's term; a kind without a row shows its default (the job adds it)."""
-    terms = {t.kind: t for t in RetentionTerm.objects.select_related("updated_by")}
-    return {
-        kind: terms.get(kind) or RetentionTerm(kind=kind, months=DEFAULT_MONTHS[kind])
-        for kind in RetentionTerm.Kind.values
-    }
-
-
-def retention_preview(*, actor: Membership, days: int = 30) -> list[RetentionLine]:
-    """Per kind: how many of the organisation's records are past their term now (the next
-    nightly run takes them) and how many will be within `days`. Counts only: not logged."""
+def retention_preview(
+    *, organisation_id: int | None, days: int = 30, scope_organisation_id: int | None = None
+) -> list[RetentionLine]:
+    """Per kind: how many of the controller's records are past their term now (the next
+    nightly run takes them), how many will be within `days`, and what a shorter term waiting
+    for its date would take on top. Counts only: not logged. For the access log (organisation
+    None) the counts are the installation's, or one organisation's share with
+    scope_organisation_id."""
     now = timezone.now()
     lines = []
-    for kind, term in retention_terms().items():
+    for kind, term in retention_terms(organisation_id=organisation_id).items():
         covered = COVERED[kind]
         cutoff = months_before(now, term.months)
-        records = covered.candidates().filter(covered.scope(actor.organisation_id))
+        holders = [organisation_id if organisation_id is not None else scope_organisation_id]
+        records = covered.candidates()
+        if holders[0] is not None:
+            records = records.filter(covered.held_by(holders))
+        extra = 0
+        if term.pending_months is not None and term.pending_months < term.months:
+            sooner = months_before(now, term.pending_months)
+            extra = records.filter(covered.between(cutoff, sooner)).count()
         lines.append(
             RetentionLine(
                 kind=kind,
@@ -229,6 +311,10 @@ def retention_preview(*, actor: Membership, days: int = 30) -> list[RetentionLin
                 due_soon=records.filter(
                     covered.between(cutoff, cutoff + timedelta(days=days))
                 ).count(),
+                pending_months=term.pending_months,
+                pending_from=term.pending_from,
+                pending_by=term.pending_by.name if term.pending_by_id else "",
+                due_when_pending=extra,
             )
         )
     return lines

@@ -27,7 +27,7 @@ from cases.models import (
 )
 from cases.models.households import phone_validator
 from cases.models.imports import HouseholdImport
-from cases.selectors.retention import months_before
+from cases.selectors.retention import months_before, retention_months
 from cases.services.retention import (
     anonymise_consents,
     anonymise_emergency,
@@ -36,7 +36,6 @@ from cases.services.retention import (
     anonymise_referrals,
     anonymise_signals,
     anonymise_visits,
-    retention_terms_ensure,
     strip_event_text,
 )
 from cases.workflow import LegalBasis
@@ -188,10 +187,13 @@ def erasure_refusals(*, actor: Membership, household: Household) -> list[str]:
             )
             % {"organisation": case.coordinator_organisation.name}
         )
-    months = retention_terms_ensure()[RetentionTerm.Kind.REFERRALS]
     now = timezone.now()
     early = referrals.filter(legal_basis=LegalBasis.VROEGSIGNALERING, closed_at__isnull=False)
     for referral in early.order_by("closed_at"):
+        # The sender holds the referral: its term for referrals (ADR 0015).
+        months = retention_months(
+            organisation_id=referral.from_organisation_id, kind=RetentionTerm.Kind.REFERRALS
+        )
         until = months_before(timezone.localtime(referral.closed_at), -months)  # + the term
         if until > now:
             reasons.append(

@@ -1,17 +1,21 @@
-"""Retention (ADR 0010): the terms administrators set, the nightly job that anonymises what is
-past its term, and the anonymisation itself, which erasure on request uses too.
+"""Retention (ADR 0010, 0015): the terms each data controller sets for what it holds (and the
+installation for its access log), the nightly job that anonymises what is past its term, and
+the anonymisation itself, which erasure on request uses too.
 
 Anonymising empties names, contact data and free text and keeps every row, status, category,
 date and link, so the counts that dashboards need stay the same. The access log is the one
 table whose rows are removed: past its term, which its database trigger checks again."""
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, QuerySet, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,15 +34,18 @@ from cases.models import (
     SupportPackage,
 )
 from cases.models.history import FREE_TEXT_KEYS
-from cases.models.privacy import BOUNDS, DEFAULT_MONTHS
+from cases.models.privacy import BOUNDS, CONTROLLER_KINDS, DEFAULT_MONTHS
 from cases.selectors.retention import (
     ANONYMISED_SUMMARY,
     ANONYMISED_TEXT,
     COVERED,
     months_before,
+    retention_months,
+    retention_terms_by_organisation,
 )
+from cases.services.notices import privacy_officers_notify
 from cases.workflow import PackageItem, PackageStatus
-from partners.models import Membership
+from partners.models import Membership, Notification, Organisation, User
 
 logger = logging.getLogger(__name__)
 Kind = RetentionTerm.Kind
@@ -51,28 +58,21 @@ MARGIN = timedelta(days=1)
 # --- terms -----------------------------------------------------------------------------------
 
 
-def retention_terms_ensure() -> dict[str, int]:
-    """The months per kind, adding a default term for a kind that has none (a fresh or flushed
-    database). The access log's trigger deletes nothing without its row."""
-    terms = dict(RetentionTerm.objects.values_list("kind", "months"))
-    missing = [
-        RetentionTerm(kind=kind, months=DEFAULT_MONTHS[kind]) for kind in Kind if kind not in terms
-    ]
-    if missing:
-        RetentionTerm.objects.bulk_create(missing, ignore_conflicts=True)
-        terms = dict(RetentionTerm.objects.values_list("kind", "months"))
-    return terms
+def retention_terms_ensure() -> None:
+    """Add the installation's access-log term when it has none (a fresh or flushed database):
+    its trigger deletes nothing without that row. Case data needs no rows: an organisation
+    without its own term has the default."""
+    RetentionTerm.objects.get_or_create(
+        kind=Kind.ACCESS_LOG,
+        organisation=None,
+        defaults={"months": DEFAULT_MONTHS[Kind.ACCESS_LOG]},
+    )
 
 
-@transaction.atomic
-def retention_terms_save(*, actor: Membership, months: dict[str, int]) -> list[str]:
-    """Set the terms (administrators). Returns the kinds that changed; each keeps who changed
-    it and when."""
-    if actor.role != Membership.Role.BEHEERDER:
-        raise ValidationError(_("Only an administrator may set retention terms."))
+def _check_months(months: dict[str, int], kinds: list[str]) -> None:
     errors = {}
     for kind, value in months.items():
-        if kind not in Kind.values:
+        if kind not in kinds:
             raise ValidationError(_("Unknown kind of data."))
         low, high = BOUNDS[kind]
         if not isinstance(value, int) or not low <= value <= high:
@@ -82,17 +82,120 @@ def retention_terms_save(*, actor: Membership, months: dict[str, int]) -> list[s
             }
     if errors:
         raise ValidationError(errors)
-    current = {term.kind: term for term in RetentionTerm.objects.select_for_update()}
+
+
+def _terms_change(
+    *, organisation_id: int | None, months: dict[str, int], user_id: int, now: datetime
+) -> list[RetentionTerm]:
+    """Change one controller's terms: a longer term holds at once (it removes nothing); a
+    shorter one waits RETENTION_CHANGE_DELAY_DAYS; setting the term in force again withdraws a
+    waiting change. Returns the terms that changed."""
+    current = {
+        term.kind: term
+        for term in RetentionTerm.objects.select_for_update().filter(
+            organisation_id=organisation_id, kind__in=list(months)
+        )
+    }
+    effective = now + timedelta(days=settings.RETENTION_CHANGE_DELAY_DAYS)
     changed = []
-    now = timezone.now()
     for kind, value in months.items():
-        term = current.get(kind) or RetentionTerm(kind=kind, months=value)
-        if term.pk is not None and term.months == value:
+        term = current.get(kind) or RetentionTerm(
+            kind=kind, organisation_id=organisation_id, months=DEFAULT_MONTHS[kind]
+        )
+        waiting = term.pending_months
+        if value == term.months:
+            if waiting is None:
+                continue
+            # The term in force again: the waiting shorter one is withdrawn.
+            term.pending_months = term.pending_from = term.pending_by_id = None
+        elif value > term.months:
+            term.months, term.updated_by_id, term.updated_at = value, user_id, now
+            term.pending_months = term.pending_from = term.pending_by_id = None
+        elif value == waiting:
             continue
-        term.months, term.updated_by_id, term.updated_at = value, actor.user_id, now
+        else:
+            term.pending_months, term.pending_from, term.pending_by_id = value, effective, user_id
         term.save()
-        changed.append(kind)
+        changed.append(term)
     return changed
+
+
+def _announce(
+    *, organisation_ids: list[int], changed: list[RetentionTerm], now: datetime, holder: str = ""
+) -> None:
+    """Tell the privacy officers of these organisations, with the date the change holds; whose
+    terms they are is `holder`, or each organisation itself."""
+    from_dates = [t.pending_from for t in changed if t.pending_from] or [now]
+    effective = timezone.localdate(min(from_dates)).isoformat()
+    stamp = now.strftime("%Y%m%d%H%M%S%f")
+    for organisation_id in organisation_ids:
+        name = holder or Organisation.objects.values_list("name", flat=True).get(pk=organisation_id)
+        privacy_officers_notify(
+            organisation_id=organisation_id,
+            kind=Notification.Kind.RETENTION_CHANGED,
+            url=reverse("privacy:retention_terms"),
+            data={"organisation": name, "effective": effective},
+            dedupe_key=f"retention:{organisation_id}:{stamp}",
+        )
+
+
+KEEPERS = (Membership.Role.BEHEERDER, Membership.Role.PRIVACYFUNCTIONARIS)
+
+
+@transaction.atomic
+def retention_terms_save(
+    *, actor: Membership, organisation_id: int, months: dict[str, int]
+) -> list[RetentionTerm]:
+    """Set an organisation's terms for the records it holds (its administrators and privacy
+    officers; nobody else's). A shorter term waits RETENTION_CHANGE_DELAY_DAYS; every change
+    is announced to the organisation's privacy officers. Returns the terms that changed."""
+    if actor.organisation_id != organisation_id or actor.role not in KEEPERS:
+        raise PermissionDenied(
+            _("Only the organisation's own administrators and privacy officers set its terms.")
+        )
+    _check_months(months, CONTROLLER_KINDS)
+    now = timezone.now()
+    changed = _terms_change(
+        organisation_id=organisation_id, months=months, user_id=actor.user_id, now=now
+    )
+    if changed:
+        _announce(organisation_ids=[organisation_id], changed=changed, now=now)
+    return changed
+
+
+@transaction.atomic
+def access_log_term_save(*, user: User, months: int) -> list[RetentionTerm]:
+    """Set the installation's access-log term (installation administrators). A shorter term
+    waits RETENTION_CHANGE_DELAY_DAYS; every organisation's privacy officers are told."""
+    if not user.is_installation_admin:
+        raise PermissionDenied(_("Only an installation administrator sets this term."))
+    _check_months({Kind.ACCESS_LOG: months}, [Kind.ACCESS_LOG])
+    now = timezone.now()
+    changed = _terms_change(
+        organisation_id=None, months={Kind.ACCESS_LOG: months}, user_id=user.pk, now=now
+    )
+    if changed:
+        organisations = Organisation.objects.order_by("pk").values_list("pk", flat=True)
+        _announce(organisation_ids=list(organisations), changed=changed, now=now, holder="Inclusie")
+    return changed
+
+
+def retention_terms_promote(*, now: datetime) -> int:
+    """Put the shorter terms whose date has come in force (the nightly run, before applying
+    them). Returns how many."""
+    promoted = 0
+    due = RetentionTerm.objects.select_for_update().filter(pending_from__lte=now)
+    with transaction.atomic():
+        for term in due:
+            term.months, term.updated_by_id, term.updated_at = (
+                term.pending_months,
+                term.pending_by_id,
+                term.pending_from,
+            )
+            term.pending_months = term.pending_from = term.pending_by_id = None
+            term.save()
+            promoted += 1
+    return promoted
 
 
 # --- anonymising -------------------------------------------------------------------------------
@@ -147,14 +250,24 @@ def anonymise_visits(visits: QuerySet) -> set[int]:
     return households
 
 
-def anonymise_referrals(referrals: QuerySet) -> set[int]:
+def anonymise_referrals(referrals: QuerySet, organisation_ids: list[int] | None = None) -> set[int]:
     """Empty the message, reason for declining and note on the outcome; status, outcome, legal
-    basis and dates stay."""
+    basis and dates stay. With organisation_ids only what those organisations hold: the
+    sender's message, the receiver's reason and note (ADR 0015)."""
     ids = _ids(referrals)
     households = _households(Referral, ids)
     for chunk in _chunks(ids):
-        strip_event_text(HouseholdEvent.objects.filter(referral_id__in=chunk))
-        Referral.objects.filter(pk__in=chunk).update(message="", decline_reason="", outcome_note="")
+        rows = Referral.objects.filter(pk__in=chunk)
+        events = HouseholdEvent.objects.filter(referral_id__in=chunk)
+        if organisation_ids is None:
+            strip_event_text(events)
+            rows.update(message="", decline_reason="", outcome_note="")
+            continue
+        strip_event_text(events.filter(organisation_id__in=organisation_ids))
+        rows.filter(from_organisation_id__in=organisation_ids).update(message="")
+        rows.filter(to_organisation_id__in=organisation_ids).update(
+            decline_reason="", outcome_note=""
+        )
     return households
 
 
@@ -166,18 +279,27 @@ def anonymise_consents(consents: QuerySet) -> set[int]:
     return households
 
 
-def anonymise_joint_cases(cases: QuerySet) -> set[int]:
+def anonymise_joint_cases(cases: QuerySet, organisation_ids: list[int] | None = None) -> set[int]:
     """Empty the notes, the actions' descriptions and, of a closed case, the closing summary;
-    participants, the plan's dates and the statuses stay."""
+    participants, the plan's dates and the statuses stay. With organisation_ids only what those
+    organisations hold: their own notes and actions, and the summary of the cases they
+    coordinate (ADR 0015)."""
     ids = _ids(cases)
     households = _households(JointCase, ids)
     for chunk in _chunks(ids):
-        strip_event_text(HouseholdEvent.objects.filter(data__case__in=chunk))
-        CaseNote.objects.filter(case_id__in=chunk).exclude(text="").update(text="")
-        CaseAction.objects.filter(case_id__in=chunk).exclude(description="").update(description="")
-        JointCase.objects.filter(pk__in=chunk, status=JointCase.Status.CLOSED).update(
-            closing_summary=ANONYMISED_SUMMARY
-        )
+        events = HouseholdEvent.objects.filter(data__case__in=chunk)
+        notes = CaseNote.objects.filter(case_id__in=chunk).exclude(text="")
+        actions = CaseAction.objects.filter(case_id__in=chunk).exclude(description="")
+        closed = JointCase.objects.filter(pk__in=chunk, status=JointCase.Status.CLOSED)
+        if organisation_ids is not None:
+            events = events.filter(organisation_id__in=organisation_ids)
+            notes = notes.filter(organisation_id__in=organisation_ids)
+            actions = actions.filter(owner_organisation_id__in=organisation_ids)
+            closed = closed.filter(coordinator_organisation_id__in=organisation_ids)
+        strip_event_text(events)
+        notes.update(text="")
+        actions.update(description="")
+        closed.update(closing_summary=ANONYMISED_SUMMARY)
     return households
 
 
@@ -236,21 +358,33 @@ def retention_cutoff(*, months: int, now: datetime) -> datetime:
     return months_before(now, months) - MARGIN
 
 
+PER_PART = {Kind.REFERRALS, Kind.JOINT_CASES}
+
+
 @transaction.atomic
-def retention_apply(*, kind: str, months: int, now: datetime) -> int:
-    """Anonymise the records of one kind past their term (remove access-log rows past theirs);
-    each household touched gets one event saying so. Returns how many records changed."""
+def retention_apply(
+    *, kind: str, months: int, now: datetime, organisation_ids: list[int] | None = None
+) -> int:
+    """Anonymise the records of one kind past their term, of the organisations given (the
+    controllers whose term this is; the access log is the installation's: its rows past the
+    term are removed). Each household touched gets one event saying so. Returns how many
+    records changed."""
     covered = COVERED[kind]
     cutoff = retention_cutoff(months=months, now=now)
-    due = covered.candidates().filter(covered.past(cutoff))
     if kind == Kind.ACCESS_LOG:
         # One DELETE (nothing refers to the log); the trigger checks each row's age again.
         removed, _per_model = AccessLog.objects.filter(covered.past(cutoff)).delete()
         return removed
+    due = covered.candidates().filter(covered.past(cutoff))
+    if organisation_ids is not None:
+        due = due.filter(covered.held_by(organisation_ids))
     count = due.count()
     if not count:
         return 0
-    households = ANONYMISE[kind](due)
+    if kind in PER_PART:
+        households = ANONYMISE[kind](due, organisation_ids)
+    else:
+        households = ANONYMISE[kind](due)
     HouseholdEvent.objects.bulk_create(
         [
             HouseholdEvent(
@@ -267,12 +401,26 @@ def retention_apply(*, kind: str, months: int, now: datetime) -> int:
 
 
 def retention_run(*, now: datetime | None = None) -> dict[str, int]:
-    """Apply every term, kind by kind (each in its own transaction). Safe to run twice: what
-    was anonymised no longer matches, so a second run changes nothing."""
+    """Put the shorter terms whose date has come in force, then apply every controller's terms,
+    kind by kind and term by term (each in its own transaction): an organisation's records go
+    by its own terms, never by another's (ADR 0015). Safe to run twice: what was anonymised no
+    longer matches, so a second run changes nothing."""
     now = now or timezone.now()
-    terms = retention_terms_ensure()
+    retention_terms_ensure()
+    retention_terms_promote(now=now)
     done = {}
-    for kind in Kind.values:
-        done[kind] = retention_apply(kind=kind, months=terms[kind], now=now)
+    for kind, by_organisation in retention_terms_by_organisation(at=now).items():
+        groups = defaultdict(list)
+        for organisation_id, months in by_organisation.items():
+            groups[months].append(organisation_id)
+        done[kind] = sum(
+            retention_apply(kind=kind, months=months, now=now, organisation_ids=organisations)
+            for months, organisations in sorted(groups.items())
+        )
+    done[Kind.ACCESS_LOG] = retention_apply(
+        kind=Kind.ACCESS_LOG,
+        months=retention_months(organisation_id=None, kind=Kind.ACCESS_LOG, at=now),
+        now=now,
+    )
     logger.info("retention run: %s", done)
     return done

@@ -1,7 +1,7 @@
 """Writes about signals: a status change with its reason and history, and the administrators'
 signal categories."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,7 +20,7 @@ from cases.workflow import (
     SignalStatus,
     signal_can_move,
 )
-from partners.models import Membership
+from partners.models import Membership, User
 
 Kind = HouseholdEvent.Kind
 
@@ -70,7 +70,7 @@ def signal_change_status(
 @transaction.atomic
 def signal_category_save(
     *,
-    actor: Membership,
+    user: User,
     category: SignalCategory | None = None,
     name: str,
     life_area: str,
@@ -78,10 +78,13 @@ def signal_category_save(
     is_active: bool = True,
     position: int = 100,
 ) -> SignalCategory:
-    """Add or change a signal category (administrators). Categories are never deleted: one in
-    use by signals is switched off instead."""
-    if actor.role != Membership.Role.BEHEERDER:
-        raise ValidationError(_("Only an administrator may change signal categories."))
+    """Add or change a signal category (installation administrators: every organisation's
+    signals, agreements and dashboards use the list, ADR 0007). Categories are never deleted:
+    one in use by signals is switched off instead."""
+    if not user.is_installation_admin:
+        raise PermissionDenied(
+            _("Only an installation administrator may change signal categories.")
+        )
     category = category or SignalCategory(code=slugify(name)[:50])
     duplicate = SignalCategory.objects.filter(name__iexact=name.strip()).exclude(pk=category.pk)
     if duplicate.exists():

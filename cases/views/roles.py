@@ -6,7 +6,7 @@ choosing one, a wrong role or kind of organisation is a 403. Which household, re
 the actor may then see is decided by the access rules (cases.access), not here."""
 
 from cases.access.bases import DECIDERS
-from partners.actor import actor_required
+from partners.actor import actor_required, installation_admin_required
 from partners.mfa import mfa_session_required
 from partners.models import Membership, Organisation
 
@@ -26,6 +26,11 @@ manager_required = actor_required(Role.MANAGER)
 ledger_reader_required = actor_required(Role.MANAGER, Role.BEHEERDER)
 administrator_required = actor_required(Role.BEHEERDER)
 corporation_administrator_required = actor_required(Role.BEHEERDER, kinds=(Kind.CORPORATIE,))
+# What the whole installation shares (the signal categories, the access log's term) is kept by
+# the installation administrators, who act for no organisation.
+installation_required = installation_admin_required
+# An organisation's retention terms: its administrators and privacy officers.
+retention_keeper_required = actor_required(Role.BEHEERDER, Role.PRIVACYFUNCTIONARIS)
 
 
 def officer_required(view):

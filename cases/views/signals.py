@@ -1,4 +1,5 @@
-"""The signal lists, a signal's status change, and the administrators' signal categories."""
+"""The signal lists, a signal's status change, and the signal categories every organisation
+shares, kept by the installation administrators."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from cases.models import SignalCategory
 from cases.selectors.households import household_shown, neighbourhood_choices
 from cases.selectors.signals import SignalFilters, categories_all, signal_get, signal_search_page
 from cases.services.signals import signal_category_save, signal_change_status
-from cases.views.roles import administrator_required, corporation_worker_required
+from cases.views.roles import corporation_worker_required, installation_required
 
 PAGE_SIZE = 25  # as the household list
 
@@ -63,19 +64,19 @@ def signal_status(request, pk):
 
 
 @require_GET
-@administrator_required
+@installation_required
 def category_list(request):
     return render(request, "cases/category_list.html", {"categories": categories_all()})
 
 
 @require_http_methods(["GET", "POST"])
-@administrator_required
+@installation_required
 def category_edit(request, pk=None):
     category = get_object_or_404(SignalCategory, pk=pk) if pk else None
     form = SignalCategoryForm(request.POST or None, instance=category)
     if request.method == "POST" and form.is_valid():
         try:
-            signal_category_save(actor=request.actor, category=category, **form.cleaned_data)
+            signal_category_save(user=request.user, category=category, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -222,3 +222,17 @@ def user_deactivate(*, user: User) -> User:
     user.save(update_fields=["is_active"])
     sessions_end_for(user_id=user.pk)
     return user
+
+
+@transaction.atomic
+def installation_admin_set(*, user: User, granted: bool) -> User:
+    """Make a person an installation administrator, or no longer one (operators, from the
+    command line). Taking the role away ends their sessions, so it stops at once."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_installation_admin == granted:
+        return user
+    user.is_installation_admin = granted
+    user.save(update_fields=["is_installation_admin"])
+    if not granted:
+        sessions_end_for(user_id=user.pk)
+    return user

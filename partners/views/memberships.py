@@ -55,7 +55,7 @@ def actor_choose(request):
 def no_membership(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if request.actor is not None:
+    if request.actor is not None or request.user.is_installation_admin:
         return redirect("start")
     return render(request, "partners/no_membership.html")
 

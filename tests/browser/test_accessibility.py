@@ -282,7 +282,7 @@ def test_the_privacy_pages_meet_wcag_aa(
             page.wait_for_load_state()
             found["rectify with errors"] = violations(page)
         if member == admin:
-            page.get_by_label("Toegangslog").fill("3")
+            page.get_by_label("Gesloten signalen").fill("0")
             page.get_by_role("button", name="Bewaartermijnen opslaan").click()
             page.wait_for_load_state()
             found["retention terms with errors"] = violations(page)

@@ -155,6 +155,37 @@ def test_every_privacy_page_is_in_the_walk():
     }
 
 
+def _installer_client():
+    """An installation administrator (no membership), logged in with a session that passed
+    MFA."""
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    installer = UserFactory(email="installatie@test.example", is_installation_admin=True)
+    TOTP.activate(installer, generate_totp_secret())
+    client = Client()
+    client.force_login(installer, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+INSTALLATION = ["start", "cases:category_list", "cases:category_create", "cases:category_edit"]
+
+
+@override_settings(MFA_REQUIRED=True)
+def test_the_installation_pages_of_their_administrator_are_private_without_inline_code(
+    categories,
+):
+    client = _installer_client()
+    for name, pattern in ALL:
+        if name not in INSTALLATION:
+            continue
+        path = re.sub(r"<int:\w+>", str(categories[0].pk), "/" + pattern)
+        response = client.get(path)
+        assert response.status_code == 200, (name, path)
+        assert_private_without_inline_code(response, name)
+
+
 @pytest.fixture
 def privacy_world(privacy_officer, admin, care_worker, household):
     """Each privacy page's reader, logged in with a session that passed MFA, and the objects
@@ -179,6 +210,7 @@ def privacy_world(privacy_officer, admin, care_worker, household):
         session["account_authentication_methods_user"] = str(membership.user.pk)
         session.save()
         clients[name] = client
+    clients["installer"] = _installer_client()
     access = emergency_access_open(
         actor=care_worker, household=household, reason="Bewoner reageert niet, buren bezorgd."
     )
@@ -192,7 +224,9 @@ def privacy_world(privacy_officer, admin, care_worker, household):
 def test_every_privacy_page_of_its_reader_is_private_and_has_no_inline_code(privacy_world):
     clients, ids = privacy_world
     for name, pattern in PRIVACY:
-        reader = {"privacy:retention_terms": "admin"}.get(name, "officer")
+        reader = {"privacy:retention_terms": "admin", "privacy:access_log_term": "installer"}.get(
+            name, "officer"
+        )
         if name.startswith("privacy:emergency_") and name != "privacy:emergency_list":
             reader = "care"
         sample = ids["access"] if reader == "care" else ids["household"]

@@ -168,6 +168,16 @@ class Command(BaseCommand):
                 )
                 rows.append((user.email, organisations[org_key].name, role.label))
 
+        # The installation administrator keeps what every organisation shares (ADR 0015).
+        installer, _created = User.objects.get_or_create(
+            email=f"installatie@{DOMAIN}",
+            defaults={"name": "Iris Installatie", "is_installation_admin": True},
+        )
+        installer.set_password(password)
+        installer.save(update_fields=["password"])
+        role_name = User._meta.get_field("is_installation_admin").verbose_name
+        rows.append((installer.email, "Inclusie", role_name))
+
         # The partners' intake hears of every new referral (the others hear of their own).
         Membership.objects.active().filter(
             user__email__in=[f"{local}@{DOMAIN}" for local in INTAKE], role=Role.MEDEWERKER

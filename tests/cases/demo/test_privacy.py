@@ -16,9 +16,9 @@ def organisation(name):
 
 
 def test_the_privacy_demo_fills_the_officers_pages_once(capsys):
-    """Shorter terms for what visits leave behind (so the oldest signals are due now), a
-    correction, last night's emergency access and this morning's report about it; a second run
-    adds nothing."""
+    """Shorter terms for what visits leave behind, announced and waiting their delay (the
+    oldest signals are what they will take), a correction, last night's emergency access and
+    this morning's report about it; a second run adds nothing."""
     from cases.models import AccessReport, EmergencyAccess
     from cases.selectors.retention import retention_preview
 
@@ -35,10 +35,13 @@ def test_the_privacy_demo_fills_the_officers_pages_once(capsys):
     report = AccessReport.objects.get(organisation=corporation)
     assert [f["kind"] for f in report.findings] == ["emergency"]
     assert HouseholdEvent.objects.filter(kind="data_corrected", data__source="avg").count() == 1
-    preview = {line.kind: line for line in retention_preview(actor=officer)}
-    assert preview["signals"].months == 15 and preview["signals"].updated_by == "Joost Bakker"
+    preview = {
+        line.kind: line for line in retention_preview(organisation_id=officer.organisation_id)
+    }
+    assert (preview["signals"].months, preview["signals"].pending_months) == (24, 15)
+    assert preview["signals"].pending_by == "Joost Bakker"
     for kind in ("signals", "visits"):
-        assert preview[kind].due_now + preview[kind].due_soon >= 3, preview[kind]
+        assert preview[kind].due_when_pending >= 3, preview[kind]
     out = capsys.readouterr().out
     assert "Demo privacy added: 2 retention terms set, 1 correction, 1 emergency access" in out
     assert "Demo privacy added: 0 retention terms set, 0 correction, 0 emergency access" in out

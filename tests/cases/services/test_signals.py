@@ -1,12 +1,13 @@
 """A signal moves along its workflow, each change recorded; administrators keep the categories."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cases.models import HouseholdEvent
 from cases.services.signals import signal_category_save, signal_change_status
 from cases.services.visits import SignalInput, home_visit_log
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -59,16 +60,20 @@ def test_a_transition_outside_the_workflow_is_refused(corporation_worker, signal
         signal_change_status(actor=corporation_worker, signal=signal, status="in_behandeling")
 
 
-def test_only_administrators_change_categories(admin, corporation_worker):
-    with pytest.raises(ValidationError):
-        signal_category_save(
-            actor=corporation_worker, name="Nieuw", life_area="wonen", usual_partner_kind="zorg"
-        )
+def test_only_installation_administrators_change_the_shared_categories(admin, outsider_admin):
+    """Every organisation's signals, agreements and dashboards use the categories (ADR 0007):
+    no organisation's administrator renames them for the others."""
+    for membership in (admin, outsider_admin):
+        with pytest.raises(PermissionDenied):
+            signal_category_save(
+                user=membership.user, name="Nieuw", life_area="wonen", usual_partner_kind="zorg"
+            )
+    installer = UserFactory(email="installatie@test.example", is_installation_admin=True)
     category = signal_category_save(
-        actor=admin, name="Schimmel in huis", life_area="wonen", usual_partner_kind="corporatie"
+        user=installer, name="Schimmel in huis", life_area="wonen", usual_partner_kind="corporatie"
     )
     assert category.code == "schimmel-in-huis"
     with pytest.raises(ValidationError):
         signal_category_save(
-            actor=admin, name="schimmel in huis", life_area="wonen", usual_partner_kind="zorg"
+            user=installer, name="schimmel in huis", life_area="wonen", usual_partner_kind="zorg"
         )

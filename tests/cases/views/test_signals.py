@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Signal
-from tests.factories import HouseholdFactory, SignalFactory
+from tests.factories import HouseholdFactory, SignalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -48,12 +48,23 @@ def test_a_status_change_needs_a_reason_to_close(login, corporation_worker, hous
     assert signal.status == "gesloten"
 
 
-def test_categories_are_for_administrators(login, corporation_worker, admin):
+def test_categories_are_for_installation_administrators(login, client, corporation_worker, admin):
     assert login(corporation_worker).get(reverse("cases:category_list")).status_code == 403
-    assert login(admin).get(reverse("cases:category_list")).status_code == 200
+    assert login(admin).get(reverse("cases:category_list")).status_code == 403
+    response = client.post(
+        reverse("cases:category_create"),
+        {"name": "Nieuw", "life_area": "wonen", "usual_partner_kind": "zorg", "position": "1"},
+    )
+    assert response.status_code == 403
+    installer = UserFactory(email="installatie@test.example", is_installation_admin=True)
+    client.force_login(installer, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(reverse("cases:category_list")).status_code == 200
+    start = client.get(reverse("start")).content.decode()
+    assert reverse("cases:category_list") in start and "Installatiebeheerder" in start
 
 
-def test_wrong_methods_on_categories(login, admin):
-    client = login(admin)
+def test_wrong_methods_on_categories(client):
+    installer = UserFactory(email="installatie@test.example", is_installation_admin=True)
+    client.force_login(installer, backend="django.contrib.auth.backends.ModelBackend")
     assert client.post(reverse("cases:category_list")).status_code == 405
     assert client.delete(reverse("cases:category_create")).status_code == 405

@@ -45,3 +45,25 @@ def test_an_operator_deactivates_a_person_from_the_command_line(corporation_work
     corporation_worker.user.refresh_from_db()
     assert corporation_worker.user.is_active is False
     assert not Session.objects.filter(user_id=corporation_worker.user_id).exists()
+
+
+def test_the_installation_administrator_role_is_granted_and_taken_away_by_command(
+    client, admin
+):
+    """Operators grant the role to an existing account; taking it away ends the sessions, so
+    the shared categories are out of reach at once."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No person"):
+        call_command("installation_admin", "grant", "niemand@test.example")
+    call_command("installation_admin", "grant", "Beheerder@test.example")
+    admin.user.refresh_from_db()
+    assert admin.user.is_installation_admin is True
+    client.force_login(admin.user)
+    assert client.get(reverse("cases:category_list")).status_code == 200
+    call_command("installation_admin", "revoke", "beheerder@test.example")
+    admin.user.refresh_from_db()
+    assert admin.user.is_installation_admin is False
+    assert not Session.objects.filter(user_id=admin.user_id).exists()
+    assert client.get(reverse("cases:category_list")).status_code == 302, "logged out"
