@@ -3,7 +3,8 @@ past its term, and the anonymisation itself, which erasure on request uses too.
 
 Anonymising empties names, contact data and free text and keeps every row, status, category,
 date and link, so the counts that dashboards need stay the same. The access log is the one
-table whose rows are removed: past its term, which its database trigger checks again."""
+table whose rows are removed, past its term, by the owner role and not by this job, which runs
+as the application role (cases.services.access_log_prune, ADR 0017)."""
 
 import logging
 from collections.abc import Iterable
@@ -16,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import (
-    AccessLog,
     CaseAction,
     CaseNote,
     Consent,
@@ -238,15 +238,14 @@ def retention_cutoff(*, months: int, now: datetime) -> datetime:
 
 @transaction.atomic
 def retention_apply(*, kind: str, months: int, now: datetime) -> int:
-    """Anonymise the records of one kind past their term (remove access-log rows past theirs);
-    each household touched gets one event saying so. Returns how many records changed."""
+    """Anonymise the records of one kind past their term (not the access log: see
+    access_log_prune); each household touched gets one event saying so. Returns how many
+    records changed."""
     covered = COVERED[kind]
     cutoff = retention_cutoff(months=months, now=now)
     due = covered.candidates().filter(covered.past(cutoff))
     if kind == Kind.ACCESS_LOG:
-        # One DELETE (nothing refers to the log); the trigger checks each row's age again.
-        removed, _per_model = AccessLog.objects.filter(covered.past(cutoff)).delete()
-        return removed
+        raise ValueError("the access log is pruned by access_log_prune, as the owner role")
     count = due.count()
     if not count:
         return 0
@@ -273,6 +272,8 @@ def retention_run(*, now: datetime | None = None) -> dict[str, int]:
     terms = retention_terms_ensure()
     done = {}
     for kind in Kind.values:
+        if kind == Kind.ACCESS_LOG:
+            continue  # the application role may not delete from it: access_log_prune does
         done[kind] = retention_apply(kind=kind, months=terms[kind], now=now)
     logger.info("retention run: %s", done)
     return done
