@@ -41,6 +41,15 @@ EXPOSE 8000
 
 # No HEALTHCHECK here: the same image also runs the Celery worker and beat, which serve no HTTP.
 # docker-compose.yml checks the web service with docker/healthcheck.py.
+#
+# The default command serves the application, connected as the application's database role
+# (DATABASE_URL), which may only SELECT and INSERT the access log. Migrations and the removal
+# of access-log rows past their term run from the same image with the owner role's DATABASE_URL
+# instead (ADR 0017), e.g.:
+#   docker run --rm -e DATABASE_URL=<owner> -e DATABASE_APP_ROLE=<app role> ... inclusie \
+#     python manage.py migrate --noinput
+#   docker run --rm -e DATABASE_URL=<owner> ... inclusie python manage.py access_log_prune
+# docker-compose.yml sets this per service (migrate, access-log-prune).
 CMD ["gunicorn", "inclusie.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--worker-tmp-dir", "/dev/shm", \

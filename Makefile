@@ -10,7 +10,11 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 CHECKOUT_ID := $(shell pwd | cksum | cut -d' ' -f1)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/inclusie_$(CHECKOUT_ID)
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/$(shell echo $$(( $(CHECKOUT_ID) % 15 + 1 )))
+# The application's database role (ADR 0017), created by scripts/test-prerequisites: the suite
+# runs as the owner (postgres); migrate grants this role what the application may do.
+TEST_APP_ROLE ?= inclusie_$(CHECKOUT_ID)_app
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=false \
+	DATABASE_APP_ROLE=$(TEST_APP_ROLE) \
 	SECRET_KEY=test-only-secret-key-not-for-production-3f9a7c1e5b2d8046af19c3e7b5d2a8f0 ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 	SECURE_SSL_REDIRECT=false STATIC_PLAIN_STORAGE=true MFA_REQUIRED=false \
 	CACHE_KEY_PREFIX=test-$(CHECKOUT_ID) \
@@ -33,7 +37,8 @@ run: $(STAMP)
 
 ## make test: the whole suite on PostgreSQL and Redis, browser tests included
 test: $(STAMP)
-	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) scripts/test-prerequisites
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
+		TEST_APP_ROLE=$(TEST_APP_ROLE) scripts/test-prerequisites
 	$(PY) -m ruff check .
 	$(TEST_ENV) DATABASE_URL=sqlite:///:memory: $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)

@@ -27,8 +27,9 @@ def deadlines_check() -> int:
 
 @shared_task
 def retention_run() -> None:
-    """Anonymise what is past its retention term; remove access-log rows past theirs. A second
-    run the same night finds nothing left to do."""
+    """Anonymise what is past its retention term (the access log's rows past theirs are removed
+    by `manage.py access_log_prune`, as the owner role). A second run the same night finds
+    nothing left to do."""
     retention.retention_run()
 
 

@@ -2,6 +2,9 @@
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
+from django.db import connections
+
+from inclusie.database_roles import connected_role_findings
 
 
 @register(Tags.security, deploy=True)
@@ -60,4 +63,37 @@ def production_services(app_configs, **kwargs):
                 id="inclusie.W006",
             )
         )
+    return problems
+
+
+@register(Tags.database, deploy=True)
+def application_database_role(app_configs, databases=None, **kwargs):
+    """`check --deploy --database default`, run with the application's DATABASE_URL: the role
+    it connects as must not be able to remove or bypass the access log (ADR 0017)."""
+    problems = []
+    for alias in databases or []:
+        if connections[alias].vendor != "postgresql":
+            continue
+        findings = connected_role_findings(using=alias)
+        if "superuser" in findings:
+            problems.append(
+                Warning(
+                    "The database role Inclusie connects as is a superuser: it can truncate the "
+                    "access log and switch its triggers off.",
+                    hint="Connect as the application role (DATABASE_APP_ROLE), which is no "
+                    "superuser; run migrate and access_log_prune as the owner role.",
+                    id="inclusie.W007",
+                )
+            )
+        elif findings:
+            problems.append(
+                Warning(
+                    "The database role Inclusie connects as may change or remove the access "
+                    f"log ({', '.join(findings)}).",
+                    hint="Connect as the application role, which neither owns the tables nor "
+                    "holds more than SELECT and INSERT on cases_accesslog; run migrate as the "
+                    "owner role with DATABASE_APP_ROLE set, which grants exactly that.",
+                    id="inclusie.W008",
+                )
+            )
     return problems

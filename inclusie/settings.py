@@ -165,6 +165,15 @@ if not _database["ENGINE"].endswith(("postgresql", "sqlite3")):
 # Each request is one transaction: a page's reads and its access-log rows commit together.
 _database["ATOMIC_REQUESTS"] = True
 DATABASES = {"default": _database}
+# The application's own database role (ADR 0017). Read by `migrate` run as the owner role: after
+# every migrate the application role gets what it needs and no more, and only SELECT and INSERT
+# on the access log (inclusie.database_roles). Unset: no grants (SQLite, one-role setups).
+DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE")
+if DATABASE_APP_ROLE and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_APP_ROLE):
+    raise ImproperlyConfigured(
+        f"DATABASE_APP_ROLE: {DATABASE_APP_ROLE!r} must be a PostgreSQL role name of lower-case "
+        "letters, digits and underscores."
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache (login rate limits, shared across processes) and Celery's broker ---------------

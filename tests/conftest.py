@@ -9,8 +9,10 @@ import shutil
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+import psycopg  # noqa: E402
 import pytest  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
 
 from cases.services.referrals import referral_send  # noqa: E402
 from partners.actor import SESSION_KEY  # noqa: E402
@@ -58,6 +60,8 @@ def pytest_configure(config):
         problems.append(f"Chromium is missing at {CHROMIUM}")
     if not shutil.which("docker-compose"):
         problems.append("docker-compose is missing")
+    if not settings.DATABASE_APP_ROLE:
+        problems.append("DATABASE_APP_ROLE is not set")
     if problems:
         pytest.exit("CI=true but " + "; ".join(problems) + ".", returncode=3)
 
@@ -80,6 +84,36 @@ def requires_redis():
         if IN_CI:
             pytest.fail("Redis is required under CI=true.")
         pytest.skip("Redis is not available (set REDIS_URL; `make test` does).")
+
+
+@pytest.fixture
+def app_role_connect():
+    """Connect to the test database as the application's database role (ADR 0017), with
+    psycopg and autocommit: each call opens a connection, closed after the test. It sees only
+    what was committed, so the tests that use it are transactional."""
+    role = settings.DATABASE_APP_ROLE
+    if connection.vendor != "postgresql" or not role:
+        if IN_CI:
+            pytest.fail("PostgreSQL and DATABASE_APP_ROLE are required under CI=true.")
+        pytest.skip("Needs PostgreSQL and DATABASE_APP_ROLE (`make test` sets both).")
+    opened = []
+
+    def connect() -> psycopg.Connection:
+        params = connection.settings_dict
+        opened.append(
+            psycopg.connect(
+                host=params["HOST"] or "127.0.0.1",
+                port=params["PORT"] or 5432,
+                dbname=params["NAME"],
+                user=role,
+                autocommit=True,
+            )
+        )
+        return opened[-1]
+
+    yield connect
+    for each in opened:
+        each.close()
 
 
 # --- The cast ---------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ FUNCTION_LEVEL = {
     ("partners.sessions", "partners.models"),
     # Django's system checks are registered in AppConfig.ready(), after the apps load.
     ("inclusie.apps", "inclusie.checks"),
+    # The grants after migrate read the cases models, loaded only when the apps are ready.
+    ("inclusie.apps", "inclusie.database_roles"),
 }
 
 # What each layer of cases may import from cases (prefixes). Models import only models and the

@@ -1,13 +1,16 @@
 """Settings come from the environment; a bad value stops start-up and names the variable."""
 
 import os
+import re
 import secrets
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -76,6 +79,7 @@ def test_with_database_and_redis_it_runs_on_the_real_services():
         ("EMERGENCY_ACCESS_HOURS", "73"),
         ("EMERGENCY_ACCESS_HOURS", "0"),
         ("MFA_FRESH_HOURS", "13"),
+        ("DATABASE_APP_ROLE", "app; DROP TABLE cases_accesslog"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variable, value):
@@ -167,3 +171,92 @@ def test_the_compose_file_is_valid():
     for service in ("postgres:", "redis:", "web:", "worker:", "beat:", "mailpit:"):
         assert f"\n  {service}" in text, service
     assert (ROOT / "Dockerfile").exists()
+
+
+def _compose_database_settings() -> dict[str, dict[str, str]]:
+    """Per service, DATABASE_URL and DATABASE_APP_ROLE as `docker-compose config` resolves them
+    (its output is normalised: services at two spaces, environment entries at six)."""
+    if not shutil.which("docker-compose"):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("docker-compose is required under CI=true")
+        pytest.skip("docker-compose is not installed")
+    output = subprocess.run(
+        ["docker-compose", "-f", "docker-compose.yml", "config"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    found, service = {}, None
+    for line in output.splitlines():
+        if match := re.fullmatch(r"  ([a-z-]+):", line):
+            service = match.group(1)
+        elif match := re.fullmatch(r"      (DATABASE_URL|DATABASE_APP_ROLE): (.*)", line):
+            found.setdefault(service, {})[match.group(1)] = match.group(2)
+    return found
+
+
+def test_compose_runs_the_app_as_the_application_role_and_migrate_as_the_owner():
+    """ADR 0017: the owner migrates (granting the application role) and prunes the log."""
+    found = _compose_database_settings()
+    user = {service: urlsplit(env["DATABASE_URL"]).username for service, env in found.items()}
+    assert user == {
+        "web": "inclusie_app",
+        "worker": "inclusie_app",
+        "beat": "inclusie_app",
+        "migrate": "inclusie_owner",
+        "access-log-prune": "inclusie_owner",
+    }
+    granted = {service for service, env in found.items() if "DATABASE_APP_ROLE" in env}
+    assert granted == {"migrate", "access-log-prune"}
+    assert found["migrate"]["DATABASE_APP_ROLE"] == "inclusie_app"
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert "./docker/postgres-init:/docker-entrypoint-initdb.d:ro" in text
+    assert "access_log_prune" in text
+
+
+def test_the_init_script_makes_an_owner_and_an_application_role_without_superuser(db):
+    """docker/postgres-init/ as the postgres image runs it, here with names of its own."""
+    if connection.vendor != "postgresql" or not shutil.which("psql"):
+        pytest.skip("needs PostgreSQL and psql")
+    params = connection.settings_dict
+    suffix = secrets.token_hex(4)
+    names = {"owner": f"chk_owner_{suffix}", "app": f"chk_app_{suffix}", "db": f"chk_db_{suffix}"}
+    env = {
+        **os.environ,
+        "PGHOST": params["HOST"] or "127.0.0.1",
+        "PGPORT": str(params["PORT"] or 5432),
+        "POSTGRES_USER": params["USER"],
+        "INCLUSIE_DATABASE": names["db"],
+        "INCLUSIE_OWNER_ROLE": names["owner"],
+        "INCLUSIE_OWNER_PASSWORD": "owner-pw",
+        "INCLUSIE_APP_ROLE": names["app"],
+        "INCLUSIE_APP_PASSWORD": "app-pw",
+    }
+    script = ROOT / "docker" / "postgres-init" / "10-inclusie-roles.sh"
+    try:
+        result = subprocess.run(
+            ["sh", str(script)], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rolname, rolsuper, rolcreaterole, rolcanlogin FROM pg_roles"
+                " WHERE rolname IN (%s, %s) ORDER BY rolname",
+                [names["app"], names["owner"]],
+            )
+            assert cursor.fetchall() == [
+                (names["app"], False, False, True),
+                (names["owner"], False, False, True),
+            ]
+            cursor.execute(
+                "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", [names["db"]]
+            )
+            assert cursor.fetchone() == (names["owner"],)
+    finally:
+        for statement in (
+            f"DROP DATABASE IF EXISTS {names['db']}",
+            f"DROP ROLE IF EXISTS {names['owner']}, {names['app']}",
+        ):
+            subprocess.run(["psql", "-d", "postgres", "-qc", statement], env=env, check=False)

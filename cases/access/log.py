@@ -119,3 +119,20 @@ def log_shown(
         rows.append(row)
     AccessLog.objects.bulk_create(rows)
     return len(rows)
+
+
+def log_installation(*, action: str, detail: dict, origin: str) -> AccessLog:
+    """A row the installation writes about itself, run by the operator rather than on behalf
+    of an organisation (the removal of rows past the log's term, ADR 0017): no person, no
+    organisation, no household; `origin` names the command."""
+    row = AccessLog(
+        user=None,
+        role="",
+        organisation=None,
+        action=action,
+        legal_basis=LegalBasis.NONE,
+        origin=origin,
+        detail=detail,
+    )
+    row.save()
+    return row

@@ -14,7 +14,9 @@ class AccessLog(models.Model):
     behalf of which organisation, which household, what, on which legal basis, from where.
 
     Append-only: a database trigger refuses UPDATE, and DELETE of every row younger than the
-    access log's retention term (migrations 0002 and 0007, ADR 0010)."""
+    access log's retention term (migrations 0002 and 0008, ADR 0010); on PostgreSQL the
+    application's role may only SELECT and INSERT it (ADR 0017). A row the installation writes
+    itself (the removal of rows past their term) has no person and no organisation."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("viewed")
@@ -26,18 +28,30 @@ class AccessLog(models.Model):
         EMERGENCY = "emergency", _("opened in an emergency")
         ERASE = "erase", _("erased on request")
         AUDIT = "audit", _("read the access log")
+        PRUNE = "prune", _("removed past its retention term")
 
     LegalBasis = AccessBasis
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # The foreign keys have no index of their own: each leads one of the indexes below, which
     # serves their lookups as well; every index costs each row of every page's log (ADR 0012).
+    # Empty only in the rows the installation writes itself (Action.PRUNE), run by the operator.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
-    role = models.CharField(max_length=30, choices=Membership.Role.choices)
+    role = models.CharField(max_length=30, choices=Membership.Role.choices, blank=True)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     household = models.ForeignKey(
         "cases.Household",

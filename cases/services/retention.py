@@ -4,7 +4,8 @@ the anonymisation itself, which erasure on request uses too.
 
 Anonymising empties names, contact data and free text and keeps every row, status, category,
 date and link, so the counts that dashboards need stay the same. The access log is the one
-table whose rows are removed: past its term, which its database trigger checks again."""
+table whose rows are removed, past its term, by the owner role and not by this job, which runs
+as the application role (cases.services.access_log_prune, ADR 0017)."""
 
 import logging
 from collections import defaultdict
@@ -20,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import (
-    AccessLog,
     CaseAction,
     CaseNote,
     Consent,
@@ -40,7 +40,6 @@ from cases.selectors.retention import (
     ANONYMISED_TEXT,
     COVERED,
     months_before,
-    retention_months,
     retention_terms_by_organisation,
 )
 from cases.services.notices import privacy_officers_notify
@@ -366,15 +365,13 @@ def retention_apply(
     *, kind: str, months: int, now: datetime, organisation_ids: list[int] | None = None
 ) -> int:
     """Anonymise the records of one kind past their term, of the organisations given (the
-    controllers whose term this is; the access log is the installation's: its rows past the
-    term are removed). Each household touched gets one event saying so. Returns how many
+    controllers whose term this is; not the access log: see access_log_prune). Each household
+    touched gets one event saying so. Returns how many
     records changed."""
     covered = COVERED[kind]
     cutoff = retention_cutoff(months=months, now=now)
     if kind == Kind.ACCESS_LOG:
-        # One DELETE (nothing refers to the log); the trigger checks each row's age again.
-        removed, _per_model = AccessLog.objects.filter(covered.past(cutoff)).delete()
-        return removed
+        raise ValueError("the access log is pruned by access_log_prune, as the owner role")
     due = covered.candidates().filter(covered.past(cutoff))
     if organisation_ids is not None:
         due = due.filter(covered.held_by(organisation_ids))
@@ -417,10 +414,7 @@ def retention_run(*, now: datetime | None = None) -> dict[str, int]:
             retention_apply(kind=kind, months=months, now=now, organisation_ids=organisations)
             for months, organisations in sorted(groups.items())
         )
-    done[Kind.ACCESS_LOG] = retention_apply(
-        kind=Kind.ACCESS_LOG,
-        months=retention_months(organisation_id=None, kind=Kind.ACCESS_LOG, at=now),
-        now=now,
-    )
+    # The access log is not here: the application role may not delete from it, the owner
+    # role's access_log_prune does.
     logger.info("retention run: %s", done)
     return done
