@@ -275,6 +275,10 @@ class Notification(models.Model):
         CASE_ACTION = "case_action", _("action in a joint case")
         ACTION_OVERDUE = "action_overdue", _("action past its due date")
         EMERGENCY_ACCESS = "emergency_access", _("emergency access")
+        EMERGENCY_REQUEST = "emergency_request", _("request for emergency access")
+        EMERGENCY_APPROVED = "emergency_approved", _("emergency access approved")
+        EMERGENCY_REFUSED = "emergency_refused", _("emergency access refused")
+        EMERGENCY_WEEK = "emergency_week", _("weekly overview of emergency access")
         ACCESS_REPORT = "access_report", _("report of unusual access")
         DIGEST = "digest", _("daily digest")
 
