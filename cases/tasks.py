@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from cases.services import access_reports, dashboards, imports, notices, retention
+from cases.services import access_reports, dashboards, emergency, imports, notices, retention
 
 
 @shared_task(acks_late=True)
@@ -37,6 +37,13 @@ def retention_run() -> None:
 def access_reports_daily() -> None:
     """Yesterday's report of unusual access per organisation; a second run adds nothing."""
     access_reports.access_reports_daily()
+
+
+@shared_task
+def emergency_weeks_notify() -> int:
+    """Monday: each organisation's privacy officers hear of last week's emergency accesses and
+    requests by its people (ADR 0018); a second run tells nobody twice."""
+    return emergency.emergency_weeks_notify()
 
 
 @shared_task

@@ -159,6 +159,16 @@ def package_can_move(current: str, new: str) -> bool:
     return new in PACKAGE_TRANSITIONS.get(current, set())
 
 
+class EmergencyRequestStatus(models.TextChoices):
+    """A request for emergency access beyond the limit (ADR 0018): it waits for a privacy
+    officer of the worker's organisation, who approves or refuses it once. One still waiting
+    past its `expires_at` is expired (shown so; nobody can decide it any more)."""
+
+    WACHT = "wacht", _("waiting for approval")
+    GOEDGEKEURD = "goedgekeurd", _("approved")
+    GEWEIGERD = "geweigerd", _("refused")
+
+
 # A home visit is logged within a year of the day it took place: an older date is a typing
 # error (the year 1, 1926 for 2026), not a visit, and would sit outside every dashboard period.
 VISIT_DAYS_BACK = 366

@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.access_reports_daily",
         "schedule": crontab(hour=6, minute=0),
     },
+    "emergency-weeks": {
+        "task": "cases.tasks.emergency_weeks_notify",
+        "schedule": crontab(hour=6, minute=15, day_of_week="mon"),
+    },
     "dashboard-refresh": {
         "task": "cases.tasks.dashboard_refresh",
         "schedule": DASHBOARD_REFRESH_SECONDS,
@@ -326,6 +330,12 @@ REFERRAL_ACCESS_DAYS_AFTER_CLOSE = env_int("REFERRAL_ACCESS_DAYS_AFTER_CLOSE", 3
 # How long an emergency access (noodtoegang) lets its worker see the household (ADR 0010): an
 # emergency is short; longer than three days it is a referral's work.
 EMERGENCY_ACCESS_HOURS = env_int("EMERGENCY_ACCESS_HOURS", 24, minimum=1, maximum=72)
+# The emergency limit (ADR 0018): a person opens at most this many households in an emergency
+# per this many days, whichever organisation they act for; beyond it a privacy officer of their
+# organisation approves first. A request nobody decided within EMERGENCY_REQUEST_HOURS expires.
+EMERGENCY_ACCESS_LIMIT = env_int("EMERGENCY_ACCESS_LIMIT", 3, minimum=0, maximum=50)
+EMERGENCY_ACCESS_PERIOD_DAYS = env_int("EMERGENCY_ACCESS_PERIOD_DAYS", 7, minimum=1, maximum=90)
+EMERGENCY_REQUEST_HOURS = env_int("EMERGENCY_REQUEST_HOURS", 8, minimum=1, maximum=72)
 # A shorter retention term takes effect only this many days after it is set and announced to
 # the privacy officers (ADR 0015): time to see what the run will remove, and to object.
 RETENTION_CHANGE_DELAY_DAYS = env_int("RETENTION_CHANGE_DELAY_DAYS", 14, minimum=1, maximum=90)

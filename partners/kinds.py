@@ -53,6 +53,27 @@ KINDS: dict[str, KindSpec] = {
         Email.DIRECT,
         mandatory=True,
     ),
+    # Past the emergency limit (ADR 0018): the officers decide, the worker waits for the answer.
+    Kind.EMERGENCY_REQUEST: KindSpec(
+        _("Someone of %(organisation)s asks for emergency access: approve or refuse"),
+        Email.DIRECT,
+        mandatory=True,
+    ),
+    Kind.EMERGENCY_APPROVED: KindSpec(
+        _("Your request for emergency access was approved"), Email.DIRECT, mandatory=True
+    ),
+    Kind.EMERGENCY_REFUSED: KindSpec(
+        _("Your request for emergency access was refused"), Email.DIRECT, mandatory=True
+    ),
+    Kind.EMERGENCY_WEEK: KindSpec(
+        ngettext_lazy(
+            "Emergency access in week %(week)s: %(count)s access or request",
+            "Emergency access in week %(week)s: %(count)s accesses or requests",
+            "count",
+        ),
+        Email.DIRECT,
+        mandatory=True,
+    ),
     Kind.ACCESS_REPORT: KindSpec(
         ngettext_lazy(
             "Report of unusual access: %(count)s finding",

@@ -1,6 +1,6 @@
 """Factories for fictional test data, and the helpers that make it for the tests of several
-modules: an agreement, a consent, a support package, the ledger's worked example and the files
-of a household import."""
+modules: an agreement, a consent, a support package, emergency accesses up to the limit, the
+ledger's worked example and the files of a household import."""
 
 import datetime
 from datetime import date
@@ -23,6 +23,7 @@ from cases.models import (
     WorkedHours,
 )
 from cases.services.consents import consent_record
+from cases.services.emergency import emergency_access_open
 from cases.services.imports import household_import_create, household_import_start
 from cases.services.imports.parsing import parse
 from cases.services.support import support_package_request
@@ -184,6 +185,20 @@ def request_package(actor, household, payer, amount="850.00", item="inrichting",
         paying_organisation=payer,
         **extra,
     )
+
+
+EMERGENCY_REASON = "Buren horen al twee dagen niets; de deur is dicht."
+
+
+def in_emergency(actor, corporation, count=1, reason=EMERGENCY_REASON):
+    """The actor opens `count` new households of the corporation in an emergency; what each
+    open gave (an access, or a request past the limit)."""
+    return [
+        emergency_access_open(
+            actor=actor, household=HouseholdFactory(corporation=corporation), reason=reason
+        )
+        for _ in range(count)
+    ]
 
 
 def received(user, kind=None):

@@ -15,7 +15,12 @@ from cases.models.ledger import (
     HoursSplitShare,
     WorkedHours,
 )
-from cases.models.privacy import AccessReport, EmergencyAccess, RetentionTerm
+from cases.models.privacy import (
+    AccessReport,
+    EmergencyAccess,
+    EmergencyAccessRequest,
+    RetentionTerm,
+)
 from cases.models.referrals import Referral
 from cases.models.signals import Signal, SignalCategory
 from cases.models.support import SupportPackage
@@ -28,6 +33,7 @@ __all__ = [
     "AccessLog",
     "AccessReport",
     "EmergencyAccess",
+    "EmergencyAccessRequest",
     "RetentionTerm",
     "AvoidedCost",
     "HourlyRate",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.access import rules
 from cases.models.households import Household
+from cases.workflow import EmergencyRequestStatus
 from partners.models import Membership, Organisation
 
 
@@ -135,6 +136,11 @@ class EmergencyAccessQuerySet(models.QuerySet):
             )
         )
 
+    def counted_for(self, user_id: int, *, since):
+        """What the emergency limit counts: the person's emergency accesses started since this
+        moment, for whichever organisation they acted, approved ones included (ADR 0018)."""
+        return self.filter(user_id=user_id, started_at__gte=since)
+
 
 class EmergencyAccess(models.Model):
     """Noodtoegang: a worker opened a household outside their view, with a reason, for a limited
@@ -173,6 +179,86 @@ class EmergencyAccess(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ends_at > timezone.now()
+
+
+class EmergencyAccessRequest(models.Model):
+    """A worker past the emergency limit (EMERGENCY_ACCESS_LIMIT per EMERGENCY_ACCESS_PERIOD_DAYS)
+    asks a privacy officer of their organisation first (ADR 0018). It gives no access: only its
+    approval opens an `EmergencyAccess`, from that moment; refused or expired it opens nothing."""
+
+    Status = EmergencyRequestStatus
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="emergency_requests"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=30, choices=Membership.Role.choices)
+    reason = models.TextField(_("reason"))
+    requested_at = models.DateTimeField(default=timezone.now)
+    # Not decided by then, it is expired (EMERGENCY_REQUEST_HOURS).
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.WACHT)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = models.TextField(_("reason for refusing"), blank=True, default="")
+    access = models.OneToOneField(
+        EmergencyAccess, null=True, blank=True, on_delete=models.PROTECT, related_name="request"
+    )
+
+    class Meta:
+        verbose_name = _("request for emergency access")
+        verbose_name_plural = _("requests for emergency access")
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["organisation", "status", "-requested_at"], name="emergency_request_org"
+            ),
+            models.Index(fields=["user", "household", "status"], name="emergency_request_user"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("requested_at")),
+                name="emergency_request_expires_after",
+            ),
+            # Waiting: nobody decided. Decided: by whom and when; approved with its access.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        status=EmergencyRequestStatus.WACHT,
+                        decided_at__isnull=True,
+                        decided_by__isnull=True,
+                        access__isnull=True,
+                    )
+                    | Q(
+                        status=EmergencyRequestStatus.GOEDGEKEURD,
+                        decided_at__isnull=False,
+                        decided_by__isnull=False,
+                        access__isnull=False,
+                    )
+                    | Q(
+                        status=EmergencyRequestStatus.GEWEIGERD,
+                        decided_at__isnull=False,
+                        decided_by__isnull=False,
+                        access__isnull=True,
+                    )
+                ),
+                name="emergency_request_decided_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household_id} {self.requested_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == self.Status.WACHT and self.expires_at > timezone.now()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.WACHT and self.expires_at <= timezone.now()
 
 
 class AccessReport(models.Model):

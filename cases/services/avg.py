@@ -16,6 +16,7 @@ from cases.models import (
     AccessLog,
     Consent,
     EmergencyAccess,
+    EmergencyAccessRequest,
     HomeVisit,
     Household,
     HouseholdEvent,
@@ -238,6 +239,8 @@ def household_erase(*, actor: Membership, household: Household, received_on: dat
     anonymise_joint_cases(JointCase.objects.filter(household=household))
     anonymise_packages(SupportPackage.objects.filter(household=household))
     anonymise_emergency(EmergencyAccess.objects.filter(household=household))
+    # Requests past the emergency limit (ADR 0018): the worker's reason and the refusal's.
+    EmergencyAccessRequest.objects.filter(household=household).update(reason="", refusal_reason="")
     strip_event_text(HouseholdEvent.objects.filter(household=household))
     # An import's error list quotes the cells it rejected (addresses, names, phone numbers) for
     # KEEP_FILES_FOR; a rejected row cannot be tied to a household, so every error list of the

@@ -25,6 +25,7 @@ from cases.models import (
     CaseNote,
     Consent,
     EmergencyAccess,
+    EmergencyAccessRequest,
     HomeVisit,
     HouseholdEvent,
     JointCase,
@@ -338,6 +339,24 @@ def anonymise_emergency(accesses: QuerySet) -> set[int]:
     return households
 
 
+def anonymise_emergency_requests(
+    *, cutoff: datetime, organisation_ids: list[int] | None
+) -> tuple[int, set[int]]:
+    """The requests for emergency access past the limit (ADR 0018) go with the emergency term
+    of the worker's organisation, counted from the request: its reason and the reason for
+    refusing are emptied. Returns how many, and the households touched."""
+    requests = EmergencyAccessRequest.objects.filter(requested_at__lt=cutoff).exclude(
+        reason="", refusal_reason=""
+    )
+    if organisation_ids is not None:
+        requests = requests.filter(organisation_id__in=organisation_ids)
+    ids = _ids(requests)
+    households = _households(EmergencyAccessRequest, ids)
+    for chunk in _chunks(ids):
+        EmergencyAccessRequest.objects.filter(pk__in=chunk).update(reason="", refusal_reason="")
+    return len(ids), households
+
+
 ANONYMISE = {
     Kind.SIGNALS: anonymise_signals,
     Kind.VISITS: anonymise_visits,
@@ -375,13 +394,18 @@ def retention_apply(
     due = covered.candidates().filter(covered.past(cutoff))
     if organisation_ids is not None:
         due = due.filter(covered.held_by(organisation_ids))
-    count = due.count()
+    count, households = due.count(), set()
+    if kind == Kind.EMERGENCY:
+        count, households = anonymise_emergency_requests(
+            cutoff=cutoff, organisation_ids=organisation_ids
+        )
+        count += due.count()
     if not count:
         return 0
     if kind in PER_PART:
-        households = ANONYMISE[kind](due, organisation_ids)
+        households |= ANONYMISE[kind](due, organisation_ids)
     else:
-        households = ANONYMISE[kind](due)
+        households |= ANONYMISE[kind](due)
     HouseholdEvent.objects.bulk_create(
         [
             HouseholdEvent(

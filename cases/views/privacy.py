@@ -52,8 +52,9 @@ def access_log(request):
 @require_GET
 @officer_required
 def emergency_list(request):
-    entries = selectors_emergency.emergency_accesses(actor=request.actor)
-    return render(request, "cases/emergency_list.html", {"entries": entries})
+    listing = selectors_emergency.emergency_accesses(actor=request.actor)
+    context = {"entries": listing.entries, "waiting": listing.waiting}
+    return render(request, "cases/emergency_list.html", context)
 
 
 @require_GET

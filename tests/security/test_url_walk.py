@@ -187,7 +187,7 @@ def test_the_installation_pages_of_their_administrator_are_private_without_inlin
 
 
 @pytest.fixture
-def privacy_world(privacy_officer, admin, care_worker, household):
+def privacy_world(privacy_officer, admin, care_worker, household, settings):
     """Each privacy page's reader, logged in with a session that passed MFA, and the objects
     its URL names."""
     from django.test import Client
@@ -195,9 +195,19 @@ def privacy_world(privacy_officer, admin, care_worker, household):
 
     from cases.models import AccessReport
     from partners.actor import SESSION_KEY
+    from tests.factories import HouseholdFactory, MembershipFactory
 
+    care_officer = MembershipFactory(
+        organisation=care_worker.organisation, role="privacyfunctionaris"
+    )
+    readers = [
+        ("officer", privacy_officer),
+        ("admin", admin),
+        ("care", care_worker),
+        ("care_officer", care_officer),
+    ]
     clients = {}
-    for name, membership in [("officer", privacy_officer), ("admin", admin), ("care", care_worker)]:
+    for name, membership in readers:
         TOTP.activate(membership.user, generate_totp_secret())
         client = Client()
         client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
@@ -214,27 +224,45 @@ def privacy_world(privacy_officer, admin, care_worker, household):
     access = emergency_access_open(
         actor=care_worker, household=household, reason="Bewoner reageert niet, buren bezorgd."
     )
+    settings.EMERGENCY_ACCESS_LIMIT = 1  # the second is a request for the care officer
+    request = emergency_access_open(
+        actor=care_worker,
+        household=HouseholdFactory(corporation=household.corporation),
+        reason="Bewoner reageert niet, buren bezorgd.",
+    )
     report = AccessReport.objects.create(
         organisation=privacy_officer.organisation, day=timezone.localdate()
     )
-    return clients, {"household": household.pk, "access": access.pk, "report": report.pk}
+    ids = {"household": household.pk, "access": access.pk, "report": report.pk}
+    return clients, ids | {"request": request.pk}
+
+
+# The privacy pages read by someone else than the corporation's privacy officer, or naming
+# another object than the household: (reader, object).
+PRIVACY_READERS = {
+    "privacy:retention_terms": ("admin", None),
+    "privacy:access_log_term": ("installer", None),
+    "privacy:report_detail": ("officer", "report"),
+    "privacy:emergency_open": ("care", None),
+    "privacy:emergency_detail": ("care", "access"),
+    "privacy:emergency_request": ("care", "request"),
+    "privacy:emergency_request_decide": ("care_officer", "request"),
+    "privacy:emergency_request_approve": ("care_officer", "request"),
+    "privacy:emergency_request_refuse": ("care_officer", "request"),
+}
+# Forms that only take a POST: a GET is refused.
+PRIVACY_POST_ONLY = {"privacy:emergency_request_approve", "privacy:emergency_request_refuse"}
 
 
 @override_settings(MFA_REQUIRED=True)
 def test_every_privacy_page_of_its_reader_is_private_and_has_no_inline_code(privacy_world):
     clients, ids = privacy_world
     for name, pattern in PRIVACY:
-        reader = {"privacy:retention_terms": "admin", "privacy:access_log_term": "installer"}.get(
-            name, "officer"
-        )
-        if name.startswith("privacy:emergency_") and name != "privacy:emergency_list":
-            reader = "care"
-        sample = ids["access"] if reader == "care" else ids["household"]
-        if name == "privacy:report_detail":
-            sample = ids["report"]
-        path = re.sub(r"<int:\w+>", str(sample), "/" + pattern)
+        reader, sample = PRIVACY_READERS.get(name, ("officer", "household"))
+        path = re.sub(r"<int:\w+>", str(ids.get(sample)), "/" + pattern)
         response = clients[reader].get(path)
-        assert response.status_code == 200, (name, path, response.status_code)
+        expected = 405 if name in PRIVACY_POST_ONLY else 200
+        assert response.status_code == expected, (name, path, response.status_code)
         cache_control = response.get("Cache-Control", "")
         assert "no-store" in cache_control and "private" in cache_control, name
         if response["Content-Type"].startswith("text/html"):

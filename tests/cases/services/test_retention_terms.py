@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from cases.models import RetentionTerm
+from cases.models import HouseholdEvent, RetentionTerm
 from cases.models.privacy import CONTROLLER_KINDS
 from cases.selectors.retention import retention_months, retention_preview
 from cases.services.retention import access_log_term_save, retention_run, retention_terms_save
@@ -162,3 +162,47 @@ def test_a_run_anonymises_only_what_each_controllers_terms_say(
     for key in ("visit_notes", "signal_description", "signal_reason", "referral_message"):
         assert texts[key] in remaining, key
     assert RetentionTerm.objects.get(organisation=welfare, kind="referrals").months == 1
+
+
+def test_reasons_of_emergency_requests_go_by_the_workers_organisations_term(
+    terms, household, care_worker, welfare_worker, settings
+):
+    """A refused request past the limit (ADR 0018) keeps its reasons as long as its
+    organisation's emergency term says, and no longer; another organisation's stay."""
+    from cases.models import EmergencyAccessRequest
+
+    settings.RETENTION_CHANGE_DELAY_DAYS = 14
+    now = timezone.now()
+    asked = now - datetime.timedelta(days=40)
+
+    def refused_request(worker):
+        return EmergencyAccessRequest.objects.create(
+            household=household,
+            user=worker.user,
+            organisation=worker.organisation,
+            role=worker.role,
+            reason="Buren horen al dagen niets, deur blijft dicht",
+            requested_at=asked,
+            expires_at=asked + datetime.timedelta(hours=8),
+            status="geweigerd",
+            decided_by=worker.user,
+            decided_at=asked + datetime.timedelta(hours=1),
+            refusal_reason="Eerst de wijkagent laten kijken",
+        )
+
+    care_request, welfare_request = refused_request(care_worker), refused_request(welfare_worker)
+    care_officer = MembershipFactory(
+        organisation=care_worker.organisation, role="privacyfunctionaris"
+    )
+    retention_terms_save(
+        actor=care_officer, organisation_id=care_worker.organisation_id, months={"emergency": 1}
+    )
+    assert retention_run(now=now)["emergency"] == 0, "the shorter term waits"
+    assert retention_run(now=now + datetime.timedelta(days=15))["emergency"] == 1
+    care_request.refresh_from_db()
+    welfare_request.refresh_from_db()
+    assert (care_request.reason, care_request.refusal_reason) == ("", "")
+    assert welfare_request.refusal_reason == "Eerst de wijkagent laten kijken"
+    assert HouseholdEvent.objects.filter(
+        household=household, kind="data_anonymised", data__retention="emergency"
+    ).exists()

@@ -47,9 +47,7 @@ def test_an_operator_deactivates_a_person_from_the_command_line(corporation_work
     assert not Session.objects.filter(user_id=corporation_worker.user_id).exists()
 
 
-def test_the_installation_administrator_role_is_granted_and_taken_away_by_command(
-    client, admin
-):
+def test_the_installation_administrator_role_is_granted_and_taken_away_by_command(client, admin):
     """Operators grant the role to an existing account; taking it away ends the sessions, so
     the shared categories are out of reach at once."""
     from django.core.management import call_command
