@@ -10,6 +10,7 @@ from cases.forms.emergency import EmergencyForm
 from cases.selectors import emergency as selectors_emergency
 from cases.services.emergency import emergency_access_open
 from cases.views.roles import worker_required
+from partners.views.submissions import submitted_once
 
 # --- emergency access (noodtoegang) ----------------------------------------------------------
 
@@ -23,6 +24,7 @@ NO_EMERGENCY_ACCESS = gettext_lazy(
 
 @require_http_methods(["GET", "POST"])
 @worker_required
+@submitted_once
 def emergency_open(request):
     form = EmergencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
