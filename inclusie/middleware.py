@@ -1,15 +1,15 @@
 """Request-wide rules: session time-outs, the actor, required MFA, and headers for privacy."""
 
 import time
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -55,13 +55,12 @@ def _to_login(request, page: str):
     """To the login page, coming back to page. A request the page made itself (htmx, the
     timer) gets a 401 that htmx follows with HX-Redirect, never a login page swapped into a
     corner of the page."""
+    to_login = redirect_to_login(page)
     if _is_htmx(request) or is_background(request):
         response = HttpResponse(status=401)
-        response["HX-Redirect"] = (
-            f"{resolve_url(settings.LOGIN_URL)}?{urlencode({REDIRECT_FIELD_NAME: page})}"
-        )
+        response["HX-Redirect"] = to_login["Location"]
         return response
-    return redirect_to_login(page)
+    return to_login
 
 
 class SessionTimeoutMiddleware:
