@@ -150,6 +150,9 @@ function keepDrafts(user) {
       restore(draft.values);
       const notice = document.getElementById("draft-restored");
       if (notice) form.prepend(notice.content.firstElementChild.cloneNode(true));
+      // A form folded away (declining, in a <details>) is opened so the text is seen.
+      const folded = form.closest("details");
+      if (folded) folded.open = true;
     }
     form.addEventListener("input", save);
     form.addEventListener("change", save);

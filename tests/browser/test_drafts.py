@@ -1,15 +1,21 @@
 """What is typed survives a time-out (ADR 0016): a home visit typed before the idle limit and
 sent after it goes to the login page; after logging in the form shows the text again, and
-saving it saves exactly one visit, also when the same send arrives a second time."""
+saving it saves exactly one visit, also when the same send arrives a second time. A form whose
+target answers only POST brings the person back to the page that showed it."""
 
 import json
 import re
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from cases.models import HomeVisit
-from tests.browser.conftest import PHONE, launch_context, log_in, pass_server_time
+from cases.services.consents import consent_record
+from cases.services.referrals import referral_send
+from cases.workflow import ReferralStatus
+from tests.browser.conftest import DESKTOP, PHONE, launch_context, log_in, pass_server_time
+from tests.factories import SignalFactory, agree
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOTES = "Kraan in de keuken lekt; de verhuurder belt maandag terug."
@@ -84,4 +90,58 @@ def test_a_visit_typed_before_a_time_out_is_saved_once_after_logging_in_again(
     assert again.headers["location"] == f"/huishoudens/{household.pk}/"
     assert HomeVisit.objects.count() == 1
     assert problems == []
+    context.close()
+
+
+def test_a_decline_typed_before_a_time_out_comes_back_on_the_referral_page(
+    browser,
+    live_server,
+    welfare,
+    corporation_worker,
+    welfare_worker,
+    household,
+    categories,
+    password,
+):
+    lonely = categories[0]
+    agree(corporation_worker.organisation, welfare, lonely)
+    consent_record(
+        actor=corporation_worker,
+        household=household,
+        receiving_organisation=welfare,
+        purpose="Contact in de buurt",
+        categories=[lonely],
+        given_how="mondeling",
+        given_on=timezone.localdate(),
+    )
+    signal = SignalFactory(household=household, category=lonely)
+    referral = referral_send(
+        actor=corporation_worker, household=household, to_organisation=welfare, signals=[signal]
+    )
+    reason = "Past beter bij de schuldhulp van de gemeente."
+    context = launch_context(browser, DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, live_server.url, welfare_worker.user.email, password)
+    detail = f"{live_server.url}/verwijzingen/{referral.pk}/"
+    page.goto(detail)
+    page.get_by_text("Afwijzen", exact=True).click()
+    page.locator("input[name=category]").first.check()
+    page.get_by_label("Reden van afwijzing").fill(reason)
+
+    pass_server_time(context, settings.SESSION_IDLE_TIMEOUT + 60)
+    page.get_by_role("button", name="Verwijzing afwijzen").click()
+    page.wait_for_url(re.compile(rf"/account/login/\?next=/verwijzingen/{referral.pk}/$"))
+    page.get_by_label("E-mailadres").fill(welfare_worker.user.email)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_url(detail)
+    field = page.get_by_label("Reden van afwijzing")
+    assert field.is_visible(), "the folded form is opened to show the text put back"
+    assert field.input_value() == reason
+    page.get_by_role("button", name="Verwijzing afwijzen").click()
+    page.get_by_text("Je hebt de verwijzing afgewezen.").wait_for()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.AFGEWEZEN
+    assert referral.decline_reason == reason
     context.close()
