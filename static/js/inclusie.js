@@ -188,7 +188,17 @@ function watchSession() {
   let ticker = null;
   let returnFocus = null;
 
-  const ended = () => window.location.assign(window.location.href);
+  // Past the limit a poll and the timer may both learn it; one trip to the login page is
+  // enough (a second would take away its "session ended" message).
+  let leaving = false;
+  window.addEventListener("beforeunload", () => { leaving = true; });
+  window.addEventListener("pageshow", () => { leaving = false; });
+  body.addEventListener("htmx:beforeOnLoad", (event) => {
+    if (leaving) event.preventDefault();
+  });
+  const ended = () => {
+    if (!leaving) window.location.assign(window.location.href);
+  };
   const hide = () => {
     warning.hidden = true;
     window.clearInterval(ticker);
