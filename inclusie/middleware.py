@@ -1,52 +1,101 @@
 """Request-wide rules: session time-outs, the actor, required MFA, and headers for privacy."""
 
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from partners.actor import actor_resolve
+from partners.sessions import LAST_SEEN_KEY, STARTED_KEY
 
-STARTED_KEY = "session_started_at"
-LAST_SEEN_KEY = "session_last_seen_at"
 # Writing the session on every request would cost a database write per page; a minute's
 # precision on a thirty-minute idle limit is plenty.
 LAST_SEEN_PRECISION = 60
+# Sent by requests the page makes on its own (the bell's poll, an import's progress, the
+# session timer): they are not the person being active (ADR 0016).
+BACKGROUND_HEADER = "X-Inclusie-Background"
+
+
+def is_background(request) -> bool:
+    return request.headers.get(BACKGROUND_HEADER) == "1"
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _page_of(request) -> str:
+    """The page the person was on, to return to after logging in again: for htmx the page that
+    asked, for a form the page that showed it (a form's target may answer only POST)."""
+    if _is_htmx(request):
+        candidate = request.headers.get("HX-Current-URL", "")
+    elif request.method == "POST":
+        candidate = request.headers.get("Referer", "")
+    else:
+        return request.get_full_path()
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(candidate)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.get_full_path()
+
+
+def _to_login(request, page: str):
+    """To the login page, coming back to page. A request the page made itself (htmx, the
+    timer) gets a 401 that htmx follows with HX-Redirect, never a login page swapped into a
+    corner of the page."""
+    to_login = redirect_to_login(page)
+    if _is_htmx(request) or is_background(request):
+        response = HttpResponse(status=401)
+        response["HX-Redirect"] = to_login["Location"]
+        return response
+    return to_login
 
 
 class SessionTimeoutMiddleware:
-    """End a session after SESSION_IDLE_TIMEOUT without requests, and SESSION_ABSOLUTE_TIMEOUT
-    after it began, whatever happens in between."""
+    """End a session after SESSION_IDLE_TIMEOUT without the person doing anything, and
+    SESSION_ABSOLUTE_TIMEOUT after it began, whatever happens in between. Background requests
+    are ended like any other, but do not count as activity."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
-            now = int(time.time())
-            started = request.session.get(STARTED_KEY)
-            last_seen = request.session.get(LAST_SEEN_KEY)
-            if started is None:
-                request.session[STARTED_KEY] = started = now
-            if last_seen is None:
-                last_seen = now
-            idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT
-            too_old = now - started > settings.SESSION_ABSOLUTE_TIMEOUT
-            if idle or too_old:
-                logout(request)
-                messages.info(request, _("Your session has ended. Please log in again."))
-                return redirect_to_login(request.get_full_path())
-            if now - last_seen >= LAST_SEEN_PRECISION or LAST_SEEN_KEY not in request.session:
-                # The cookie itself stays a browser-session cookie (gone when the browser
-                # closes); the idle limit is enforced here, from the session's own clock.
-                request.session[LAST_SEEN_KEY] = now
+        if not request.user.is_authenticated:
+            if is_background(request):
+                return _to_login(request, _page_of(request))
+            return self.get_response(request)
+        now = int(time.time())
+        started = request.session.get(STARTED_KEY)
+        last_seen = request.session.get(LAST_SEEN_KEY)
+        if started is None:
+            request.session[STARTED_KEY] = started = now
+        if last_seen is None:
+            last_seen = now
+        idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT
+        too_old = now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+        if idle or too_old:
+            page = _page_of(request)
+            logout(request)
+            messages.info(request, _("Your session has ended. Please log in again."))
+            return _to_login(request, page)
+        if LAST_SEEN_KEY not in request.session or (
+            now - last_seen >= LAST_SEEN_PRECISION and not is_background(request)
+        ):
+            # The cookie itself stays a browser-session cookie (gone when the browser
+            # closes); the idle limit is enforced here, from the session's own clock.
+            request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
 
@@ -76,6 +125,7 @@ class MfaRequiredMiddleware:
         "set_language",
         "health",
         "alive",
+        "sessions:status",
     }
 
     def __init__(self, get_response):

@@ -144,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "inclusie.context_processors.actor",
+                "inclusie.context_processors.session_clock",
             ],
         },
     },
@@ -214,6 +215,10 @@ DASHBOARD_REFRESH_SECONDS = 10 * 60
 CELERY_BEAT_SCHEDULE = {
     "sessions-clear-expired": {
         "task": "partners.tasks.sessions_clear_expired",
+        "schedule": 60 * 60,
+    },
+    "submissions-purge": {
+        "task": "partners.tasks.submissions_purge",
         "schedule": 60 * 60,
     },
     "household-imports-sweep": {
@@ -352,6 +357,13 @@ if SESSION_IDLE_TIMEOUT > SESSION_ABSOLUTE_TIMEOUT:
     raise ImproperlyConfigured(
         "SESSION_IDLE_TIMEOUT: must not be longer than SESSION_ABSOLUTE_TIMEOUT."
     )
+# The page warns this long before the idle limit, with a button to stay signed in (ADR 0016).
+SESSION_WARNING_SECONDS = env_int(
+    "SESSION_WARNING_SECONDS",
+    min(5 * 60, SESSION_IDLE_TIMEOUT // 2),
+    minimum=10,
+    maximum=SESSION_IDLE_TIMEOUT // 2,
+)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -93,6 +93,27 @@ class Session(AbstractBaseSession):
         return SessionStore
 
 
+class Submission(models.Model):
+    """A form sent with a key made on the device (ADR 0016), with where its first send led, so
+    a second send with the same key gets that answer instead of saving again. Kept a day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField()
+    # Empty while the first send is being handled; the claim's row lock makes a second wait.
+    result = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("sent form")
+        verbose_name_plural = _("sent forms")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="submission_once_per_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.key}"
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         CORPORATIE = "corporatie", _("housing corporation")

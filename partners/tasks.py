@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from partners.services import memberships, notifications
+from partners.services import memberships, notifications, submissions
 from partners.sessions import SessionStore
 
 
@@ -24,6 +24,12 @@ def invitation_send(invitation_id: int, link: str) -> None:
 def sessions_clear_expired() -> None:
     """Remove sessions past their expiry date (the database keeps them otherwise)."""
     SessionStore.clear_expired()
+
+
+@shared_task
+def submissions_purge() -> int:
+    """Forget the keys of forms sent more than a day ago (ADR 0016)."""
+    return submissions.submissions_purge()
 
 
 @shared_task(acks_late=True)

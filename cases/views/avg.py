@@ -17,6 +17,7 @@ from cases.selectors import avg as selectors_avg
 from cases.services.avg import erasure_refusals, household_erase, household_rectify
 from cases.views.privacy import PAGE_ROWS
 from cases.views.roles import officer_required
+from partners.views.submissions import submitted_once
 
 # --- the household's AVG overview ------------------------------------------------------------
 
@@ -64,6 +65,7 @@ def avg_export(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @officer_required
+@submitted_once
 def rectify(request, pk):
     household = selectors_avg.avg_household_get(actor=request.actor, pk=pk)
     residents = household.residents.order_by("-is_main_tenant", "name", "pk")

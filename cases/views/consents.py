@@ -11,6 +11,7 @@ from cases.selectors.households import household_for_change, household_shown
 from cases.selectors.signals import categories_in_use
 from cases.services import consents as consent_services
 from cases.views.roles import corporation_worker_required
+from partners.views.submissions import submitted_once
 
 
 def _own_household(request, pk):
@@ -24,6 +25,7 @@ def _own_household(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @corporation_worker_required
+@submitted_once
 def consent_create(request, household_pk):
     household = _own_household(request, household_pk)
     form = ConsentForm(request.POST or None, actor=request.actor, categories=categories_in_use())

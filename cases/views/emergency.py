@@ -20,6 +20,7 @@ from cases.services.emergency import (
     emergency_request_refuse,
 )
 from cases.views.roles import officer_required, worker_required
+from partners.views.submissions import submitted_once
 
 # --- emergency access (noodtoegang) ----------------------------------------------------------
 
@@ -33,6 +34,7 @@ NO_EMERGENCY_ACCESS = gettext_lazy(
 
 @require_http_methods(["GET", "POST"])
 @worker_required
+@submitted_once
 def emergency_open(request):
     form = EmergencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -13,6 +13,7 @@ from cases.selectors import joint_cases as selectors_joint_cases
 from cases.selectors.households import household_for_change, household_shown
 from cases.services import joint_cases as services
 from cases.views.roles import worker_required
+from partners.views.submissions import submitted_once
 
 
 @require_GET
@@ -128,18 +129,21 @@ def case_coordinator(request, pk):
 
 @require_POST
 @worker_required
+@submitted_once
 def case_action(request, pk):
     return _act(request, pk, "action")
 
 
 @require_POST
 @worker_required
+@submitted_once
 def case_note(request, pk):
     return _act(request, pk, "note")
 
 
 @require_POST
 @worker_required
+@submitted_once
 def case_close(request, pk):
     return _act(request, pk, "close")
 

@@ -18,10 +18,12 @@ from cases.selectors import referrals as selectors_referrals
 from cases.selectors.households import household_for_change, household_shown
 from cases.services import referrals as referral_services
 from cases.views.roles import corporation_worker_required, worker_required
+from partners.views.submissions import submitted_once
 
 
 @require_http_methods(["GET", "POST"])
 @corporation_worker_required
+@submitted_once
 def referral_send(request, household_pk):
     household = household_for_change(actor=request.actor, pk=household_pk)
     form = ReferralSendForm(
@@ -118,6 +120,7 @@ ACTIONS = {
 
 @require_POST
 @worker_required
+@submitted_once
 def referral_act(request, pk, action):
     if action not in ACTIONS:
         raise Http404

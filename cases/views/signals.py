@@ -13,6 +13,7 @@ from cases.selectors.households import household_shown, neighbourhood_choices
 from cases.selectors.signals import SignalFilters, categories_all, signal_get, signal_search_page
 from cases.services.signals import signal_category_save, signal_change_status
 from cases.views.roles import corporation_worker_required, installation_required
+from partners.views.submissions import submitted_once
 
 PAGE_SIZE = 25  # as the household list
 
@@ -47,6 +48,7 @@ def signal_list(request):
 
 @require_http_methods(["GET", "POST"])
 @corporation_worker_required
+@submitted_once
 def signal_status(request, pk):
     signal = signal_get(actor=request.actor, pk=pk, log=request.method == "GET")
     form = SignalStatusForm(request.POST or None, signal=signal)

@@ -22,6 +22,7 @@ from cases.services.support import (
 )
 from cases.views.roles import decider_required, worker_required
 from partners.models import Membership, Organisation
+from partners.views.submissions import submitted_once
 
 Role = Membership.Role
 
@@ -50,6 +51,7 @@ def _household_page(request, household) -> str:
 
 @require_http_methods(["GET", "POST"])
 @worker_required
+@submitted_once
 def household_packages(request, household_pk):
     household = household_for_change(actor=request.actor, pk=household_pk)
     payers = selectors_support.payer_organisations(actor=request.actor, household=household)
@@ -97,6 +99,7 @@ ACTIONS = {
 
 @require_POST
 @decider_required
+@submitted_once
 def package_act(request, pk, action):
     if action not in ACTIONS:
         raise Http404

@@ -11,10 +11,12 @@ from cases.selectors.households import household_for_change, household_shown
 from cases.selectors.signals import categories_in_use
 from cases.services.visits import home_visit_log
 from cases.views.roles import corporation_worker_required
+from partners.views.submissions import submitted_once
 
 
 @require_http_methods(["GET", "POST"])
 @corporation_worker_required
+@submitted_once
 def visit_create(request, pk):
     household = household_for_change(actor=request.actor, pk=pk)
     form = HomeVisitForm(request.POST or None, categories=categories_in_use())

@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("partners.urls.memberships")),
     path("meldingen/", include("partners.urls.notifications")),
+    path("sessie/", include("partners.urls.sessions")),
 ]

@@ -81,3 +81,25 @@ def log_in(page, base_url, email, password):
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Aanmelden").click()
     page.wait_for_load_state()
+
+
+def server_session(context):
+    """The server's session of a browser context (its cookie), to read or move its clock."""
+    from django.conf import settings
+
+    from partners.sessions import SessionStore
+
+    key = next(c["value"] for c in context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+    return SessionStore(session_key=key)
+
+
+def pass_server_time(context, seconds):
+    """As if this many seconds passed on the server with nothing done: the session's clock moves
+    back. Returns the session's last-seen time after the move."""
+    from partners.sessions import LAST_SEEN_KEY, STARTED_KEY
+
+    session = server_session(context)
+    session[STARTED_KEY] -= seconds
+    session[LAST_SEEN_KEY] -= seconds
+    session.save()
+    return session[LAST_SEEN_KEY]
