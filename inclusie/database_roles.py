@@ -44,7 +44,12 @@ def app_role_grant(*, role: str, using: str = "default") -> None:
                 "which owns the tables. Run migrate as the owner role."
             )
         role_q, schema_q = quote(role), quote(schema)
+        database_q = quote(connection.settings_dict["NAME"])
         for statement in (
+            # No temporary objects: a temporary table named like the log would take its rows
+            # for that connection, a temporary function and trigger could drop them.
+            f"REVOKE TEMPORARY ON DATABASE {database_q} FROM PUBLIC",
+            f"REVOKE TEMPORARY, CREATE ON DATABASE {database_q} FROM {role_q}",
             f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema_q} FROM {role_q}",
             f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema_q} FROM {role_q}",
             f"REVOKE CREATE ON SCHEMA {schema_q} FROM {role_q}",
@@ -70,9 +75,10 @@ def app_role_grant_after_migrate(sender, *, using: str = "default", **kwargs) ->
 
 def connected_role_findings(*, using: str = "default") -> list[str]:
     """What the role connected now may do that the application role must not: "superuser",
-    "owner" (owns the access log, or is a member of its owner) and the statements it may run on
-    the log out of UPDATE, DELETE and TRUNCATE, and "session_replication_role" when it may set
-    it. Empty when the log does not exist yet."""
+    "owner" (owns the access log, or is a member of its owner), the statements it may run on
+    the log out of UPDATE, DELETE, TRUNCATE and TRIGGER, "TEMPORARY" when it may make
+    temporary objects, and "session_replication_role" when it may set it. Empty when the log
+    does not exist yet."""
     connection = connections[using]
     with connection.cursor() as cursor:
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
@@ -82,7 +88,9 @@ def connected_role_findings(*, using: str = "default") -> list[str]:
             "SELECT pg_has_role(current_user, relowner, 'MEMBER'),"
             " has_table_privilege(current_user, oid, 'UPDATE'),"
             " has_table_privilege(current_user, oid, 'DELETE'),"
-            " has_table_privilege(current_user, oid, 'TRUNCATE')"
+            " has_table_privilege(current_user, oid, 'TRUNCATE'),"
+            " has_table_privilege(current_user, oid, 'TRIGGER'),"
+            " has_database_privilege(current_user, current_database(), 'TEMPORARY')"
             " FROM pg_class WHERE oid = to_regclass(%s)",
             [ACCESS_LOG],
         )
@@ -91,7 +99,7 @@ def connected_role_findings(*, using: str = "default") -> list[str]:
         return []
     owner, *may = row
     findings = ["owner"] if owner else []
-    statements = ("UPDATE", "DELETE", "TRUNCATE")
+    statements = ("UPDATE", "DELETE", "TRUNCATE", "TRIGGER", "TEMPORARY")
     findings += [name for name, yes in zip(statements, may, strict=True) if yes]
     if connection.pg_version >= 150000:
         # PostgreSQL 15 can grant SET of a superuser-only setting to another role.

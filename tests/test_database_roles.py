@@ -83,6 +83,8 @@ def test_the_application_role_reads_and_adds_to_the_log(app, logged, corporation
         "ALTER TABLE cases_accesslog DISABLE TRIGGER cases_accesslog_append_only",
         "SET session_replication_role = replica",
         "DROP TABLE cases_accesslog",
+        # A temporary table of the same name would take the connection's log rows.
+        "CREATE TEMP TABLE cases_accesslog (id integer)",
     ],
 )
 def test_the_application_role_cannot_remove_change_or_bypass_the_log(app, logged, statement):
@@ -218,10 +220,11 @@ def test_the_deploy_check_is_quiet_as_the_application_role(db, app_role_connect)
 def test_the_deploy_check_warns_when_the_role_may_delete_from_the_log(app_role_connect):
     role = connection.ops.quote_name(settings.DATABASE_APP_ROLE)
     with connection.cursor() as cursor:
-        cursor.execute(f"GRANT DELETE, TRUNCATE ON cases_accesslog TO {role}")
+        cursor.execute(f"GRANT DELETE, TRUNCATE, TRIGGER ON cases_accesslog TO {role}")
+        cursor.execute(f"GRANT TEMPORARY ON DATABASE {connection.settings_dict['NAME']} TO {role}")
     try:
         output = _deploy_check_as_app_role()
     finally:
         app_role_grant(role=settings.DATABASE_APP_ROLE)
-    assert "inclusie.W008" in output and "(DELETE, TRUNCATE)" in output
+    assert "inclusie.W008" in output and "(DELETE, TRUNCATE, TRIGGER, TEMPORARY)" in output
     assert "inclusie.W007" not in output

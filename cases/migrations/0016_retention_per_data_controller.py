@@ -33,13 +33,24 @@ def per_organisation(apps, schema_editor):
         RetentionTerm.objects.using(db).filter(organisation__isnull=True).exclude(kind="access_log")
     )
     organisations = list(Organisation.objects.using(db).values_list("pk", flat=True))
+    Membership = apps.get_model("partners", "Membership")
+    # Who changed a shared term stays named only on their own organisation's copy: another
+    # organisation's page shows no name from elsewhere, nor does the installation's.
+    homes = {
+        (m.user_id, m.organisation_id)
+        for m in Membership.objects.using(db).filter(
+            user_id__in={t.updated_by_id for t in shared if t.updated_by_id}
+        )
+    }
     RetentionTerm.objects.using(db).bulk_create(
         [
             RetentionTerm(
                 organisation_id=organisation_id,
                 kind=term.kind,
                 months=term.months,
-                updated_by_id=term.updated_by_id,
+                updated_by_id=term.updated_by_id
+                if (term.updated_by_id, organisation_id) in homes
+                else None,
                 updated_at=term.updated_at,
             )
             for term in shared
@@ -47,6 +58,16 @@ def per_organisation(apps, schema_editor):
         ]
     )
     RetentionTerm.objects.using(db).filter(pk__in=[term.pk for term in shared]).delete()
+    RetentionTerm.objects.using(db).filter(kind="access_log").update(updated_by=None)
+    _checks_now(schema_editor)
+
+
+def _checks_now(schema_editor):
+    """The constraints that follow alter the table: PostgreSQL refuses that while the rows
+    written here still have their deferred foreign-key checks pending (as in 0008)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE;", params=None)
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED;", params=None)
 
 
 def installation_wide(apps, schema_editor):
@@ -60,6 +81,7 @@ def installation_wide(apps, schema_editor):
     own.delete()
     for kind, months in longest.items():
         RetentionTerm.objects.using(db).create(kind=kind, months=months)
+    _checks_now(schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -8,7 +8,9 @@ row: lengthen the term; announce a shorter one only from a day ahead (the pages 
 RETENTION_CHANGE_DELAY_DAYS, at least a day); put the announced one in force once its date has
 come; never delete the row or move it to another kind or organisation. The owner role (the one
 that owns the table: migrate, access_log_prune) is not held, as it is not by the log's own
-triggers' purpose. SQLite has no roles: nothing to add there."""
+triggers' purpose. And what the application role writes into the access log is written now
+(a row cannot be backdated) and is never a removal ("prune", the owner's). SQLite has no
+roles: nothing to add there."""
 
 from django.db import migrations
 
@@ -63,7 +65,36 @@ POSTGRESQL = [
     FOR EACH ROW EXECUTE FUNCTION cases_retentionterm_access_log_waits();
     """,
 ]
+# What the application role writes into the log happens now, and the log's own rows about
+# removing rows (action "prune") are the owner's (ADR 0017).
+POSTGRESQL += [
+    """
+    CREATE OR REPLACE FUNCTION cases_accesslog_written_now() RETURNS trigger AS $$
+    DECLARE
+        owner oid;
+    BEGIN
+        SELECT relowner INTO owner FROM pg_class WHERE oid = TG_RELID;
+        IF pg_has_role(current_user, owner, 'MEMBER') THEN
+            RETURN NEW;
+        END IF;
+        IF NEW.action = 'prune' THEN
+            RAISE EXCEPTION 'the access log: only its owner writes a removal'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        NEW.at := now();
+        RETURN NEW;
+    END;
+    $$ LANGUAGE plpgsql;
+    """,
+    """
+    CREATE TRIGGER cases_accesslog_written_now
+    BEFORE INSERT ON cases_accesslog
+    FOR EACH ROW EXECUTE FUNCTION cases_accesslog_written_now();
+    """,
+]
 POSTGRESQL_REVERSE = [
+    "DROP TRIGGER IF EXISTS cases_accesslog_written_now ON cases_accesslog;",
+    "DROP FUNCTION IF EXISTS cases_accesslog_written_now();",
     "DROP TRIGGER IF EXISTS cases_retentionterm_access_log_waits ON cases_retentionterm;",
     "DROP FUNCTION IF EXISTS cases_retentionterm_access_log_waits();",
 ]

@@ -116,19 +116,50 @@ def emergency_access_open(
             )
             % {"time": _when(waiting.expires_at)}
         )
+    refused = _refused_lately(actor, household)
+    if refused is not None:
+        raise ValidationError(
+            _(
+                "A privacy officer refused your emergency access to this household on "
+                "%(date)s. Talk to them first: you cannot ask for it again until %(until)s."
+            )
+            % {
+                "date": _when(refused.decided_at),
+                "until": _when(
+                    refused.decided_at + timedelta(days=settings.EMERGENCY_ACCESS_PERIOD_DAYS)
+                ),
+            }
+        )
     if emergency_allowance(user_id=actor.user_id).left <= 0:
         return _request(actor=actor, household=household, reason=reason)
     return _open(worker=actor, household=household, reason=reason)
 
 
 def _waiting(actor: Membership, household: Household) -> EmergencyAccessRequest | None:
+    """The person's request for this household still waiting, through whichever of their
+    organisations they asked: asking again through another is not a second chance."""
     return EmergencyAccessRequest.objects.filter(
         user_id=actor.user_id,
-        organisation_id=actor.organisation_id,
         household=household,
         status=Status.WACHT,
         expires_at__gt=timezone.now(),
     ).first()
+
+
+def _refused_lately(actor: Membership, household: Household) -> EmergencyAccessRequest | None:
+    """The person's request for this household refused within the limit's period, through
+    whichever organisation: after a refusal they talk to the officer, they do not ask again."""
+    since = timezone.now() - timedelta(days=settings.EMERGENCY_ACCESS_PERIOD_DAYS)
+    return (
+        EmergencyAccessRequest.objects.filter(
+            user_id=actor.user_id,
+            household=household,
+            status=Status.GEWEIGERD,
+            decided_at__gte=since,
+        )
+        .order_by("-decided_at")
+        .first()
+    )
 
 
 def _open(

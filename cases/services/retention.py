@@ -154,6 +154,9 @@ def retention_terms_save(
             _("Only the organisation's own administrators and privacy officers set its terms.")
         )
     _check_months(months, CONTROLLER_KINDS)
+    # The organisation's row is the lock: two first saves (no term rows yet to lock) take
+    # turns instead of both inserting.
+    Organisation.objects.select_for_update().filter(pk=organisation_id).exists()
     now = timezone.now()
     changed = _terms_change(
         organisation_id=organisation_id, months=months, user_id=actor.user_id, now=now
@@ -170,6 +173,7 @@ def access_log_term_save(*, user: User, months: int) -> list[RetentionTerm]:
     if not user.is_installation_admin:
         raise PermissionDenied(_("Only an installation administrator sets this term."))
     _check_months({Kind.ACCESS_LOG: months}, [Kind.ACCESS_LOG])
+    retention_terms_ensure()  # the row exists, so select_for_update below takes turns
     now = timezone.now()
     changed = _terms_change(
         organisation_id=None, months={Kind.ACCESS_LOG: months}, user_id=user.pk, now=now

@@ -104,6 +104,7 @@ def emergency_request_approve_view(request, pk):
 
 @require_POST
 @officer_required
+@submitted_once
 def emergency_request_refuse_view(request, pk):
     form = EmergencyRefuseForm(request.POST)
     page = selectors_emergency.emergency_request_for_officer(actor=request.actor, pk=pk)

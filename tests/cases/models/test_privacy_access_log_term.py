@@ -75,3 +75,25 @@ def test_the_application_role_lengthens_announces_and_later_puts_in_force(app_ro
         "INSERT INTO cases_retentionterm (kind, months, organisation_id, updated_at)"
         " SELECT 'visits', 1, id, now() FROM partners_organisation LIMIT 1",
     )
+
+
+def test_the_application_role_writes_log_rows_now_and_no_removals(
+    app_role_connect, corporation_worker
+):
+    """A row the application role adds is dated now whatever it says, and a row claiming a
+    removal ("prune") is the owner's only (migration 0019)."""
+    from cases.models import AccessLog
+
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    insert = (
+        "INSERT INTO cases_accesslog (at, user_id, role, organisation_id, action, object_type,"
+        " object_id, legal_basis, origin, detail) VALUES"
+        " (%s, %s, 'medewerker', %s, %s, '', '', 'geen', '', '{}')"
+    )
+    params = [long_ago, corporation_worker.user_id, corporation_worker.organisation_id]
+    as_app(app_role_connect, insert, [*params, "view"])
+    row = AccessLog.objects.get()
+    assert timezone.now() - row.at < datetime.timedelta(minutes=5), "not backdated"
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="owner"):
+        as_app(app_role_connect, insert, [*params, "prune"])
+    assert AccessLog.objects.count() == 1

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone, translation
 
-from cases.models import AccessLog
+from cases.models import AccessLog, RetentionTerm
 from cases.services.access_log_prune import ORIGIN, access_log_prune
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -46,6 +46,22 @@ def test_it_removes_only_the_rows_past_the_term_and_logs_itself(rows):
         < cutoff
         < timezone.now() - datetime.timedelta(days=60 * 30)
     )
+
+
+def test_a_shorter_term_whose_date_has_come_is_put_in_force_before_removing(rows):
+    """Announced at 59 months and due: the young row (59 months and a bit) goes too. The
+    trigger reads the term in force, so without putting it in force first the one DELETE
+    would be refused whole."""
+    RetentionTerm.objects.filter(kind="access_log").update(
+        pending_months=58, pending_from=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    pruned = access_log_prune()
+    assert (pruned.removed, pruned.months) == (2, 58)
+    term = RetentionTerm.objects.get(kind="access_log")
+    assert (term.months, term.pending_months) == (58, None)
+    assert set(AccessLog.objects.exclude(action="prune").values_list("pk", flat=True)) == {
+        rows["new"]
+    }
 
 
 def test_a_second_run_removes_nothing_and_says_so(rows):

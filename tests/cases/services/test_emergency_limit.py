@@ -121,6 +121,47 @@ def test_asking_twice_for_the_same_household_is_refused_while_the_first_waits(
     assert isinstance(again, EmergencyAccessRequest), "an expired request may be asked again"
 
 
+def test_asking_again_through_another_organisation_is_no_second_chance(
+    shared_worker, third_corporation
+):
+    """A samenlevingsondersteuner past the limit asks through one organisation: through
+    another the same household waits on that request, not on a more lenient officer."""
+    first, second = shared_worker.user.memberships.exclude(pk=shared_worker.pk)
+    in_emergency(shared_worker, third_corporation, 3)
+    target = HouseholdFactory(corporation=third_corporation)
+    emergency_access_open(actor=first, household=target, reason=EMERGENCY_REASON)
+    with pytest.raises(ValidationError, match="asked for emergency access to this household"):
+        emergency_access_open(actor=second, household=target, reason=EMERGENCY_REASON)
+    assert EmergencyAccessRequest.objects.count() == 1
+
+
+def test_after_a_refusal_the_worker_does_not_ask_again_within_the_period(
+    shared_worker, third_corporation, settings
+):
+    from cases.services.emergency import emergency_request_refuse
+
+    first, second = shared_worker.user.memberships.exclude(pk=shared_worker.pk)
+    in_emergency(shared_worker, third_corporation, 3)
+    target = HouseholdFactory(corporation=third_corporation)
+    asked = emergency_access_open(actor=first, household=target, reason=EMERGENCY_REASON)
+    officer = MembershipFactory(organisation=first.organisation, role="privacyfunctionaris")
+    emergency_request_refuse(actor=officer, request=asked, reason="Eerst de wijkagent bellen")
+    for membership in (first, second):
+        with pytest.raises(ValidationError, match="refused your emergency access"):
+            emergency_access_open(actor=membership, household=target, reason=EMERGENCY_REASON)
+    # Even once the period has rolled for the limit, the refusal holds for its own period; after
+    # it, the worker may ask again.
+    EmergencyAccess.objects.update(started_at=timezone.now() - datetime.timedelta(days=8))
+    with pytest.raises(ValidationError, match="refused your emergency access"):
+        emergency_access_open(actor=second, household=target, reason=EMERGENCY_REASON)
+    EmergencyAccessRequest.objects.update(
+        decided_at=timezone.now() - datetime.timedelta(days=8),
+        requested_at=timezone.now() - datetime.timedelta(days=8, hours=1),
+        expires_at=timezone.now() - datetime.timedelta(days=7),
+    )
+    assert emergency_access_open(actor=second, household=target, reason=EMERGENCY_REASON)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_emergency_accesses_at_once_do_not_both_pass_the_limit(care, third_corporation):
     for _round in range(5):

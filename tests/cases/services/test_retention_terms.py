@@ -206,3 +206,46 @@ def test_reasons_of_emergency_requests_go_by_the_workers_organisations_term(
     assert HouseholdEvent.objects.filter(
         household=household, kind="data_anonymised", data__retention="emergency"
     ).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_saves_at_once_take_turns(corporation, monkeypatch):
+    """A double send of an organisation's very first terms: no term row to lock yet, so the
+    organisation's row is; both saves succeed one after the other (issue 15, review). The
+    hook holds the first insert until the second save has had its chance to race."""
+    import contextlib
+    import threading
+
+    from django.db import connections
+
+    admin = MembershipFactory(organisation=corporation, role="beheerder")
+    officer = MembershipFactory(organisation=corporation, role="privacyfunctionaris")
+    barrier = threading.Barrier(2, timeout=3)
+    original = RetentionTerm.save
+
+    def save_after_the_other_arrived(self, *args, **kwargs):
+        if self.pk is None:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait()
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(RetentionTerm, "save", save_after_the_other_arrived)
+    errors = []
+
+    def save(actor):
+        try:
+            retention_terms_save(
+                actor=actor, organisation_id=corporation.pk, months={"signals": 36}
+            )
+        except Exception as exc:  # noqa: BLE001 - any error is the failure shown
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(m,)) for m in (admin, officer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert RetentionTerm.objects.get(organisation=corporation, kind="signals").months == 36

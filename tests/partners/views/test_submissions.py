@@ -101,6 +101,12 @@ FREE_TEXT = [
     ("packages:household", [1], "cases/_support_packages.html", "package:"),
     ("packages:act", [1, "afwijzen"], "cases/_support_package.html", "package-decline:"),
     ("privacy:emergency_open", [], "cases/emergency_form.html", "emergency:"),
+    (
+        "privacy:emergency_request_refuse",
+        [1],
+        "cases/emergency_request_decide.html",
+        "emergency-refuse:",
+    ),
     ("privacy:rectify", [1], "cases/avg_rectify.html", "rectify:"),
     ("consents:create", [1], "cases/consent_form.html", "consent:"),
 ]
