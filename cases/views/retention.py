@@ -24,8 +24,9 @@ def _saved_message(changed) -> str:
     return _("The retention terms are saved; the privacy officers are told.")
 
 
-def _organisation_page(request, form):
-    organisation_id = request.actor.organisation_id
+def _page(request, form, *, organisation_id: int | None, holder: str, action: str):
+    """One controller's terms, with what the next runs take: counts only, no names (for the
+    access log, the whole installation's counts: what an installation administrator may see)."""
     preview = retention_selectors.retention_preview(organisation_id=organisation_id)
     return render(
         request,
@@ -33,16 +34,41 @@ def _organisation_page(request, form):
         {
             "form": form,
             "preview": preview,
-            "holder": request.actor.organisation.name,
+            "holder": holder,
+            "installation": organisation_id is None,
             "delay_days": settings.RETENTION_CHANGE_DELAY_DAYS,
-            "form_action": reverse("privacy:retention_terms"),
+            "form_action": reverse(action),
         },
     )
 
 
-def _terms_form(request, organisation_id):
+def _terms_form(request, organisation_id: int | None):
     terms = retention_selectors.retention_terms(organisation_id=organisation_id)
     return RetentionTermsForm(request.POST or None, terms=terms)
+
+
+def _saved(request, form, save, action: str):
+    """A valid POST saved: say what changed and go back to the page. None when there is
+    nothing to save or the service refused it (the form then carries why)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        changed = save(form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    messages.success(request, _saved_message(changed) if changed else _("Nothing changed."))
+    return redirect(action)
+
+
+def _organisation_page(request, form):
+    return _page(
+        request,
+        form,
+        organisation_id=request.actor.organisation_id,
+        holder=request.actor.organisation.name,
+        action="privacy:retention_terms",
+    )
 
 
 @require_GET
@@ -57,46 +83,29 @@ def retention(request):
 def retention_terms(request):
     organisation_id = request.actor.organisation_id
     form = _terms_form(request, organisation_id)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = retention_terms_save(
-                actor=request.actor, organisation_id=organisation_id, months=form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _saved_message(changed) if changed else _("Nothing changed."))
-            return redirect("privacy:retention_terms")
-    return _organisation_page(request, form)
+    saved = _saved(
+        request,
+        form,
+        lambda months: retention_terms_save(
+            actor=request.actor, organisation_id=organisation_id, months=months
+        ),
+        "privacy:retention_terms",
+    )
+    return saved or _organisation_page(request, form)
 
 
 @require_http_methods(["GET", "POST"])
 @installation_required
 def access_log_term(request):
-    terms = retention_selectors.retention_terms(organisation_id=None)
-    form = RetentionTermsForm(request.POST or None, terms=terms)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = access_log_term_save(
-                user=request.user, months=form.cleaned_data[retention_selectors.Kind.ACCESS_LOG]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _saved_message(changed) if changed else _("Nothing changed."))
-            return redirect("privacy:access_log_term")
-    # Counts of the whole installation's log, no names: what an installation administrator may
-    # see.
-    preview = retention_selectors.retention_preview(organisation_id=None)
-    return render(
+    form = _terms_form(request, None)
+    saved = _saved(
         request,
-        "cases/retention.html",
-        {
-            "form": form,
-            "preview": preview,
-            "holder": "Inclusie",
-            "installation": True,
-            "form_action": reverse("privacy:access_log_term"),
-            "delay_days": settings.RETENTION_CHANGE_DELAY_DAYS,
-        },
+        form,
+        lambda months: access_log_term_save(
+            user=request.user, months=months[retention_selectors.Kind.ACCESS_LOG]
+        ),
+        "privacy:access_log_term",
+    )
+    return saved or _page(
+        request, form, organisation_id=None, holder="Inclusie", action="privacy:access_log_term"
     )
