@@ -28,6 +28,15 @@ def test_the_language_switch_gives_english(client, db):
     assert "Skip to main content" in html
 
 
+def test_each_language_is_named_in_its_own_language(client, db):
+    """Who reads no Dutch finds "English", not "Engels" (issue 16, item 5)."""
+    dutch = client.get(reverse("account_login")).content.decode()
+    assert '<option value="en" lang="en">English</option>' in dutch
+    client.post(reverse("set_language"), {"language": "en", "next": "/account/login/"})
+    english = client.get(reverse("account_login")).content.decode()
+    assert '<option value="nl" lang="nl">Nederlands</option>' in english
+
+
 def parse_po(text):
     """(context, msgid, plural, {index: msgstr}) for each entry of a .po file, header left out."""
     entries, current, key = [], None, None
