@@ -136,6 +136,10 @@ class SignalFactory(factory.django.DjangoModelFactory):
     organisation = factory.SelfAttribute("household.corporation")
 
 
+# The message of the referral tests/cases/conftest.py's `shared` sends.
+REFERRAL_MESSAGE = "Mevrouw is vaak alleen; bel eerst haar dochter"
+
+
 # --- helpers the tests of several modules share ---------------------------------------------
 
 # Every precondition of a referral without consent (vroegsignalering) fulfilled.

@@ -279,23 +279,19 @@ class RetentionLine:
     due_when_pending: int = 0
 
 
-def retention_preview(
-    *, organisation_id: int | None, days: int = 30, scope_organisation_id: int | None = None
-) -> list[RetentionLine]:
+def retention_preview(*, organisation_id: int | None, days: int = 30) -> list[RetentionLine]:
     """Per kind: how many of the controller's records are past their term now (the next
     nightly run takes them), how many will be within `days`, and what a shorter term waiting
     for its date would take on top. Counts only: not logged. For the access log (organisation
-    None) the counts are the installation's, or one organisation's share with
-    scope_organisation_id."""
+    None) the counts are the whole installation's."""
     now = timezone.now()
     lines = []
     for kind, term in retention_terms(organisation_id=organisation_id).items():
         covered = COVERED[kind]
         cutoff = months_before(now, term.months)
-        holders = [organisation_id if organisation_id is not None else scope_organisation_id]
         records = covered.candidates()
-        if holders[0] is not None:
-            records = records.filter(covered.held_by(holders))
+        if organisation_id is not None:
+            records = records.filter(covered.held_by([organisation_id]))
         extra = 0
         if term.pending_months is not None and term.pending_months < term.months:
             sooner = months_before(now, term.pending_months)

@@ -19,6 +19,7 @@ from cases.services.referrals import referral_accept, referral_send
 from cases.services.retention import retention_terms_ensure
 from partners.models import Membership, Neighbourhood
 from tests.factories import (
+    REFERRAL_MESSAGE,
     NeighbourhoodFactory,
     SignalCategoryFactory,
     SignalFactory,
@@ -81,6 +82,23 @@ def sent(corporation, welfare, corporation_worker, household, categories):
         actor=corporation_worker, household=household, to_organisation=welfare, signals=[signal]
     )
     return {"referral": referral, "consent": consent, "other": other}
+
+
+@pytest.fixture
+def shared(corporation, welfare, corporation_worker, household, categories):
+    """A referral to welfare on consent, with a message (REFERRAL_MESSAGE): the one route that
+    shares the household with welfare. Returns (referral, consent)."""
+    lonely = categories[0]
+    agree(corporation, welfare, lonely)
+    consent = consent_given(corporation_worker, household, welfare, [lonely])
+    referral = referral_send(
+        actor=corporation_worker,
+        household=household,
+        to_organisation=welfare,
+        signals=[SignalFactory(household=household, category=lonely)],
+        message=REFERRAL_MESSAGE,
+    )
+    return referral, consent
 
 
 # --- joint cases -------------------------------------------------------------------------------

@@ -7,29 +7,11 @@ from django.utils import timezone
 from cases.models import Referral
 from cases.selectors.referrals import referral_get
 from cases.services.consents import consent_withdraw
-from cases.services.referrals import referral_send
-from tests.factories import SignalFactory, agree, consent_given
+from tests.factories import REFERRAL_MESSAGE
 
 pytestmark = pytest.mark.django_db
 
-MESSAGE = "Mevrouw is vaak alleen; bel eerst haar dochter"
-
-
-@pytest.fixture
-def shared(corporation, welfare, corporation_worker, household, categories):
-    """A referral to welfare on consent, with a message: the one route that shares the
-    household with welfare."""
-    lonely = categories[0]
-    agree(corporation, welfare, lonely)
-    consent = consent_given(corporation_worker, household, welfare, [lonely])
-    referral = referral_send(
-        actor=corporation_worker,
-        household=household,
-        to_organisation=welfare,
-        signals=[SignalFactory(household=household, category=lonely)],
-        message=MESSAGE,
-    )
-    return referral, consent
+MESSAGE = REFERRAL_MESSAGE  # what the `shared` referral (tests/cases/conftest.py) says
 
 
 def test_the_selector_gives_no_free_text_once_sharing_ended(

@@ -15,32 +15,14 @@ from cases.services.referrals import (
     referral_accept,
     referral_complete,
     referral_decline,
-    referral_send,
 )
-from tests.factories import SignalFactory, agree, consent_given
+from tests.factories import REFERRAL_MESSAGE
 
 pytestmark = pytest.mark.django_db
 
-MESSAGE = "Mevrouw is vaak alleen; bel eerst haar dochter"
+MESSAGE = REFERRAL_MESSAGE  # what the `shared` referral (tests/cases/conftest.py) says
 NOTE = "Gaat nu elke dinsdag naar de soos"
 REASON = "Wachtlijst tot maart"
-
-
-@pytest.fixture
-def shared(corporation, welfare, corporation_worker, household, categories):
-    """A referral to welfare on consent, with a message: the one route that shares the
-    household with welfare."""
-    lonely = categories[0]
-    agree(corporation, welfare, lonely)
-    consent = consent_given(corporation_worker, household, welfare, [lonely])
-    referral = referral_send(
-        actor=corporation_worker,
-        household=household,
-        to_organisation=welfare,
-        signals=[SignalFactory(household=household, category=lonely)],
-        message=MESSAGE,
-    )
-    return referral, consent
 
 
 def _page(login, membership, referral) -> str:
