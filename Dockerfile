@@ -14,11 +14,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first (from pyproject.toml), so a code change does not reinstall them all.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
-    && pip install --no-cache-dir -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Dependencies first, so a code change does not reinstall them all: exactly the versions and files
+# pinned in the runtime lock (`make lock` writes it from pyproject.toml; ADR 0019). Hash-checking
+# mode refuses anything unpinned or any file whose hash differs. The project itself comes after,
+# without dependencies, so nothing outside the lock is installed.
+COPY requirements/runtime.txt requirements/runtime.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements/runtime.txt
 
 COPY . .
 RUN pip install --no-cache-dir --no-deps . \

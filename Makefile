@@ -3,7 +3,16 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+# The pinned dependencies (ADR 0019): runtime for the image, runtime + dev for .venv; `make lock`
+# writes both from pyproject.toml. The stamp names their checksum, so a new lock reinstalls .venv.
+RUNTIME_LOCK := requirements/runtime.txt
+DEV_LOCK := requirements/dev.txt
+STAMP := $(VENV)/.installed-$(shell cat $(DEV_LOCK) pyproject.toml | cksum | cut -d' ' -f1)
+UV_VERSION := 0.13.9
+# One lock for every platform and Python from 3.11 (the image's) on; LOCK_ARGS='--upgrade' or
+# LOCK_ARGS='--upgrade-package django' moves pins, which `make lock` otherwise keeps.
+LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet \
+	--custom-compile-command 'make lock' $(LOCK_ARGS)
 
 # The test suite runs on PostgreSQL and Redis (override to point elsewhere). Each checkout gets its
 # own database name and Redis database, so two checkouts on one machine can test at the same time.
@@ -20,12 +29,13 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=
 	CACHE_KEY_PREFIX=test-$(CHECKOUT_ID) \
 	CELERY_TASK_ALWAYS_EAGER=true DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: run test lint messages clean worker beat bench bench-data bench-dashboard
+.PHONY: run test lint lock messages clean worker beat bench bench-data bench-dashboard
 
-$(STAMP): pyproject.toml
+$(STAMP): $(DEV_LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -55,6 +65,23 @@ beat: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+## make lock: pin pyproject.toml's dependencies anew in requirements/ (after changing them)
+# Not built on $(STAMP): it must work while the lock files are stale or in a merge conflict. uv
+# keeps the pins it finds in the files; of a conflict it keeps this side's (the first) and
+# resolves the rest again.
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet 'uv==$(UV_VERSION)'
+	for lock in $(RUNTIME_LOCK) $(DEV_LOCK); do \
+		if grep -q '^<<<<<<< ' $$lock 2>/dev/null; then \
+			awk '/^<<<<<<< /{next} /^=======$$/{skip=1; next} /^>>>>>>> /{skip=0; next} !skip' \
+				$$lock > $$lock.tmp && mv $$lock.tmp $$lock; \
+		fi; \
+	done
+	$(VENV)/bin/uv pip compile pyproject.toml $(LOCK_FLAGS) -o $(RUNTIME_LOCK)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -c $(RUNTIME_LOCK) $(LOCK_FLAGS) \
+		-o $(DEV_LOCK)
 
 ## make messages: extract texts into locale/nl and compile (needs GNU gettext)
 messages: $(STAMP)
