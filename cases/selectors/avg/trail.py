@@ -14,15 +14,52 @@ from cases.models import (
 )
 from cases.models.history import FREE_TEXT_KEYS
 from cases.selectors.avg.base import Context, Section, _f, _labels, _section
+from cases.workflow import (
+    DeclineReason,
+    PackageItem,
+    ReferralOutcome,
+    Severity,
+    SignalStatus,
+    VisitKind,
+    VisitOutcome,
+)
 from partners.models import Membership
+
+Kind = HouseholdEvent.Kind
+# Keys of an event's data that hold a code, per kind of event, with the choices that name it: the
+# history reads "in behandeling", never "in_behandeling" (a status change is "from → to").
+CODED = {
+    Kind.SIGNAL_OPENED: {"severity": Severity},
+    Kind.VISIT_LOGGED: {"kind": VisitKind, "outcome": VisitOutcome},
+    Kind.REFERRAL_DECLINED: {"category": DeclineReason},
+    Kind.REFERRAL_COMPLETED: {"outcome": ReferralOutcome},
+    **{
+        kind: {"item": PackageItem}
+        for kind in (
+            Kind.PACKAGE_REQUESTED,
+            Kind.PACKAGE_APPROVED,
+            Kind.PACKAGE_DECLINED,
+            Kind.PACKAGE_DELIVERED,
+        )
+    },
+}
+NAMES = ("category", "to", "participant", "coordinator")  # of categories and organisations
+
+
+def _label(choices, value) -> str:
+    return str(choices(value).label) if value in choices.values else str(value)
 
 
 def _event_text(event: HouseholdEvent) -> str:
-    """The readable part of an event: what it names, and any free text kept with it."""
+    """The readable part of an event: what it names, its codes in words, and any free text kept
+    with it."""
     data = event.data or {}
-    parts = [
-        str(data[key]) for key in ("category", "to", "participant", "coordinator") if data.get(key)
-    ]
+    coded = CODED.get(event.kind, {})
+    if event.kind == Kind.SIGNAL_STATUS_CHANGED:
+        parts = [" → ".join(_label(SignalStatus, data.get(key) or "—") for key in ("from", "to"))]
+    else:
+        parts = [str(data[key]) for key in NAMES if data.get(key) and key not in coded]
+        parts += [_label(choices, data[key]) for key, choices in coded.items() if data.get(key)]
     for key in FREE_TEXT_KEYS:
         value = data.get(key)
         if key == "changes" and value:

@@ -3,6 +3,7 @@ sees its own records, an organisation holding nothing finds nothing, and the que
 grow with the rows."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,15 @@ from django.utils import timezone, translation
 from cases.models import AccessLog, Referral
 from cases.selectors import avg as selectors_avg
 from cases.services.avg import household_rectify
+from cases.workflow import (
+    DeclineReason,
+    PackageItem,
+    ReferralOutcome,
+    Severity,
+    SignalStatus,
+    VisitKind,
+    VisitOutcome,
+)
 from tests.factories import MembershipFactory, SignalFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +91,35 @@ def test_the_overview_holds_every_kind_of_data_the_household_has(world, privacy_
     for worker in ("Sanne Test", "Fatma Test", "Daan Test"):
         assert worker not in str(sections["accesses"].as_data())
     assert AccessLog.objects.filter(action="export", household=world.household).count() == 1
+
+
+def test_the_history_names_statuses_and_other_codes_in_words(world, privacy_officer):
+    """Issue 16: the history showed "in_behandeling" where the household page says "in
+    progress"; declined referrals, outcomes, visits, severities and packages kept codes too."""
+    overview = selectors_avg.avg_overview(
+        actor=privacy_officer, pk=world.household.pk, export="json"
+    )
+    (history,) = [section for section in overview.sections if section.key == "history"]
+    details = {(row["event"], row["details"]) for row in history.rows}
+    assert ("signal status changed", "open → referred") in details
+    assert ("signal status changed", "referred → in progress") in details
+    assert ("home visit logged", "regular · signals") in details
+    codes = {
+        value
+        for choices in (
+            SignalStatus,
+            Severity,
+            VisitKind,
+            VisitOutcome,
+            DeclineReason,
+            ReferralOutcome,
+            PackageItem,
+        )
+        for value, label in choices.choices
+        if value != str(label)
+    }
+    for event, text in details:
+        assert not set(re.split(r" · | → ", text)) & codes, (event, text)
 
 
 def test_a_partner_sees_its_own_records_but_not_the_household_after_the_sharing_ended(

@@ -187,3 +187,11 @@ def test_erasing_through_the_form_and_its_refusal(
     assert response.status_code == 302
     household.refresh_from_db()
     assert household.anonymised_at and household.residents.get().name == ""
+
+
+def test_the_history_reads_statuses_in_dutch_words_not_codes(login, privacy_officer, privacy_world):
+    client = login(privacy_officer)
+    for page in ("avg_overview", "avg_document"):
+        html = client.get(url(page, privacy_world.household.pk)).content.decode()
+        assert "doorverwezen → in behandeling" in html, page
+        assert "in_behandeling" not in html, page
