@@ -126,6 +126,7 @@ class MfaRequiredMiddleware:
         "health",
         "alive",
         "sessions:status",
+        "accessibility",  # public: the statement is for everyone, before MFA too
     }
 
     def __init__(self, get_response):

@@ -15,6 +15,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from inclusie.static_files import root_file_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -88,6 +90,14 @@ for _origin in CSRF_TRUSTED_ORIGINS:
         raise ImproperlyConfigured(
             f"CSRF_TRUSTED_ORIGINS: {_origin!r} must start with http:// or https://."
         )
+
+# Where people report a problem with the accessibility of Inclusie (the accessibility statement,
+# /toegankelijkheid/, names it).
+ACCESSIBILITY_CONTACT = env_str("ACCESSIBILITY_CONTACT", "toegankelijkheid@inclusie.localhost")
+if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", ACCESSIBILITY_CONTACT):
+    raise ImproperlyConfigured(
+        f"ACCESSIBILITY_CONTACT: {ACCESSIBILITY_CONTACT!r} is not an e-mail address."
+    )
 
 # The address people reach Inclusie on; used for links in e-mails sent outside a request.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -381,6 +391,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
+# A refused form (the page was open across a new login, or cookies are blocked) gets a Dutch page
+# in the site's layout that says what to do, not Django's English one.
+CSRF_FAILURE_VIEW = "inclusie.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -427,6 +440,11 @@ STORAGES = {
     },
 }
 
+# Files browsers ask for at the root of the site (/favicon.ico, /apple-touch-icon.png), served
+# by WhiteNoise from here, cached for a month (they carry no hash in their name).
+WHITENOISE_ROOT = BASE_DIR / "static" / "icons"
+WHITENOISE_ADD_HEADERS_FUNCTION = root_file_headers
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -458,7 +476,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # The reference the 500 page shows goes on the log line of that error (inclusie/errors.py).
+    "filters": {"error_reference": {"()": "inclusie.errors.ErrorReferenceFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["error_reference"]},
+    },
 }

@@ -1,10 +1,14 @@
+import datetime
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -13,6 +17,8 @@ from partners.models import Membership, Organisation
 
 Role = Membership.Role
 Kind = Organisation.Kind
+# When the accessibility statement was drawn up, or last reviewed (what it says is checked).
+ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 12, 3)
 
 
 @dataclass(frozen=True)
@@ -221,3 +227,32 @@ def alive(request):
     database outage must not make every web process be restarted). The benchmark's ceiling:
     the full middleware stack and no query (bench/RESULTS.md)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form refused because its token did not match (the page was open
+    across a new login or a long time) or no cookie came with it. Dutch, in the site's layout,
+    saying what to do. Django has logged the reason already (django.security.csrf)."""
+    back = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    elif back:
+        parts = urlsplit(back)
+        back = parts.path + (f"?{parts.query}" if parts.query else "")
+    return render(request, "403_csrf.html", {"back": back}, status=403)
+
+
+@require_GET
+def accessibility(request):
+    """The accessibility statement (toegankelijkheidsverklaring): public, like the law wants."""
+    return render(
+        request,
+        "accessibility.html",
+        {
+            "contact": settings.ACCESSIBILITY_CONTACT,
+            "site_url": settings.SITE_URL,
+            "statement_date": ACCESSIBILITY_STATEMENT_DATE,
+        },
+    )

@@ -1,7 +1,10 @@
-"""Django's password texts in the tone of our Dutch catalogue.
+"""Django's and allauth's password texts in the tone of our Dutch catalogue.
 
-Django's own Dutch says "uw"; allauth and Inclusie say "je" (docs/adr/0004). Listing the msgids
-here keeps them in locale/nl, whose translations win over Django's."""
+Django's own Dutch says "uw", and allauth's says "a.u.b." on the password reset pages; Inclusie
+says "je" (docs/adr/0004). Listing the msgids here keeps them in locale/nl, whose translations
+win over Django's and allauth's. The msgids must be exactly the libraries' own (Django 5.2 names
+the minimum length `%(min_length)d` in the help text and `%d` in the error);
+tests/test_i18n.py reads the password pages."""
 
 from django.utils.translation import gettext_noop, ngettext_lazy
 
@@ -17,7 +20,15 @@ DJANGO_PASSWORD_TEXTS = [
         "This password is too short. It must contain at least %d characters.",
     ),
     ngettext_lazy(
-        "Your password must contain at least %d character.",
-        "Your password must contain at least %d characters.",
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+    ),
+]
+
+ALLAUTH_PASSWORD_TEXTS = [
+    gettext_noop("Please contact us if you have any trouble resetting your password."),
+    gettext_noop(
+        "We have sent you an email. If you have not received it please check your spam folder. "
+        "Otherwise contact us if you do not receive it in a few minutes."
     ),
 ]

@@ -1,13 +1,16 @@
 import ast
 import gettext
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "nl" / "LC_MESSAGES" / "django.po"
@@ -125,3 +128,37 @@ def test_every_text_in_the_code_is_in_the_catalogue(tmp_path):
     fresh = {e["msgid"] for e in parse_po((copy / PO.relative_to(ROOT)).read_text())}
     committed = {e["msgid"] for e in parse_po(PO.read_text(encoding="utf-8"))}
     assert fresh - committed == set(), "run make messages and translate the new texts"
+
+
+FORMAL = re.compile(r"\b(u|uw|a\.u\.b\.|alstublieft)\b", re.IGNORECASE)
+
+
+def visible_text(html: str) -> str:
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    return re.sub(r"\s+", " ", strip_tags(main))
+
+
+@pytest.mark.django_db
+def test_the_password_pages_say_je_never_u(client, login, corporation_worker):
+    """Issue 16: Django's Dutch rule for the minimum length said "Uw wachtwoord" between three
+    rules with "Je" (Django 5.2 renamed its msgid), and allauth's reset pages say "a.u.b."."""
+    pages = {
+        "reset": client.get(reverse("account_reset_password")),
+        "reset sent": client.get(reverse("account_reset_password_done")),
+    }
+    client.post(reverse("account_reset_password"), {"email": corporation_worker.user.email})
+    key = re.search(r"/account/password/reset/key/\S+/", mail.outbox[-1].body).group(0)
+    pages["new password"] = client.get(key, follow=True)
+    pages["change"] = login(corporation_worker).get(reverse("account_change_password"))
+    pages["change, refused"] = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": "fout", "password1": "kort", "password2": "anders"},
+    )
+    for name, response in pages.items():
+        text = visible_text(response.content.decode())
+        assert not FORMAL.findall(text), (name, FORMAL.findall(text))
+    help_text = visible_text(pages["change"].content.decode())
+    assert "Je wachtwoord moet minstens 12 tekens bevatten." in help_text
+    assert "vraag dan de beheerder van je organisatie om hulp" in visible_text(
+        pages["reset sent"].content.decode()
+    )

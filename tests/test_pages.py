@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -117,3 +119,58 @@ def test_the_installation_administrator_starts_on_what_the_installation_shares(c
     assert available == {"/beheer/signaalcategorieen/", "/installatie/bewaartermijn-toegangslog/"}
     assert client.get(reverse("partners:no_membership"))["Location"] == reverse("start")
     assert client.get(reverse("cases:household_list")).status_code in (302, 403)
+
+
+def test_the_start_page_says_in_natural_dutch_where_and_as_what_you_work(login, corporation_worker):
+    """Issue 16: "Je werk als medewerker bij ..." was no sentence."""
+    html = login(corporation_worker).get(reverse("start")).content.decode()
+    name = corporation_worker.organisation.name
+    assert f"Je werkt bij {name} als medewerker." in html
+    assert "Je werk als" not in html
+
+
+def footer(html: str) -> str:
+    return html.split("<footer", 1)[1]
+
+
+STATEMENT = "/toegankelijkheid/"
+
+
+def test_every_page_links_the_accessibility_statement_in_its_footer(
+    client, login, corporation_worker
+):
+    link = f'<a href="{STATEMENT}" data-testid="accessibility-link">Toegankelijkheid</a>'
+    assert reverse("accessibility") == STATEMENT
+    for page in (reverse("account_login"), "/bestaat-niet/", STATEMENT):
+        assert link in footer(client.get(page).content.decode()), f"anonymous, {page}"
+    signed_in = login(corporation_worker)
+    for page in (reverse("start"), reverse("cases:household_list")):
+        assert link in footer(signed_in.get(page).content.decode()), f"signed in, {page}"
+
+
+def test_the_accessibility_statement_is_public_and_follows_the_model_statement(client, settings):
+    settings.ACCESSIBILITY_CONTACT = "digitoegankelijk@woonstichting.example"
+    response = client.get(STATEMENT)
+    assert response.status_code == 200, "no login needed"
+    html = response.content.decode()
+    assert 'class="site-footer' in html and "Naar de inhoud" in html, "the site's layout"
+    headings = re.findall(r"<h[12][^>]*>([^<]+)</h[12]>", html)
+    assert headings == [
+        "Toegankelijkheidsverklaring",
+        "Nalevingsstatus",
+        "Hoe dit is onderzocht",
+        "Bekende beperkingen",
+        "Wat we eraan doen",
+        "Een probleem melden",
+        "Over deze verklaring",
+    ]
+    assert "voldoet gedeeltelijk" in html and "WCAG" in html and "2.1" in html
+    assert "EN 301 549" in html
+    for tested in ("360 pixels", "toetsenbord", "contrast"):
+        assert tested in html, tested
+    assert (
+        '<a href="mailto:digitoegankelijk@woonstichting.example" '
+        'data-testid="accessibility-contact">digitoegankelijk@woonstichting.example</a>'
+    ) in html
+    assert "opgesteld op 3 december 2026" in html
+    assert client.post(STATEMENT).status_code == 405

@@ -80,6 +80,7 @@ def test_with_database_and_redis_it_runs_on_the_real_services():
         ("EMERGENCY_ACCESS_HOURS", "0"),
         ("MFA_FRESH_HOURS", "13"),
         ("DATABASE_APP_ROLE", "app; DROP TABLE cases_accesslog"),
+        ("ACCESSIBILITY_CONTACT", "de beheerder"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variable, value):

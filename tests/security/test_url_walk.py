@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "health": {200},
     "alive": {200},
+    "accessibility": {200},  # the accessibility statement, for everyone
     "set_language": {302},  # a GET without a language just goes back
     "account_login": {200},
     "account_signup": {200},  # says that sign-up is closed

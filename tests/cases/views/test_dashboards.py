@@ -109,6 +109,13 @@ def test_a_managers_organisation_is_the_only_one_it_sees(login, world, corporati
     assert "Zorg Testdorp" not in html  # the corporation's partner, not the other's
 
 
+def test_the_section_across_organisations_reads_as_natural_dutch(login, world):
+    """Issue 16: "Over organisaties heen" is no Dutch heading."""
+    html = login(world.corporation_manager).get(URL).content.decode()
+    assert '">Samen met je partners</h2>' in html
+    assert "Over organisaties heen" not in html
+
+
 def test_exports_hold_the_numbers_of_the_screen(login, world):
     client = login(world.corporation_manager)
     page = client.get(URL)
