@@ -41,6 +41,19 @@ def test_pages_meet_wcag_aa(
     found["login"] = violations(page)
     page.goto(live_server.url + "/account/password/reset/")
     found["password reset"] = violations(page)
+    page.goto(live_server.url + "/toegankelijkheid/")
+    found["accessibility statement"] = violations(page)
+    # A form sent without its cookie (as when cookies are blocked) gets the Dutch refusal page.
+    page.goto(live_server.url + "/account/login/")
+    page.get_by_label("E-mailadres").fill(admin.user.email)
+    page.get_by_label("Wachtwoord").fill(password)
+    context.clear_cookies()
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Je formulier kon niet worden verstuurd"
+    )
+    found["form refused"] = violations(page)
     log_in(page, live_server.url, admin.user.email, password)
     for name, path in [
         ("start", "/"),
