@@ -125,13 +125,18 @@ class _Run:
         self.changes: list[str] = []
         self.problems: list[Problem] = []
 
-    def attempt(self, line: int, write):
-        """The service's result, or None with its refusal noted at `line` (its savepoint is
-        rolled back; the whole run is, at the end)."""
+    def attempt(self, line: int, write, *, at: dict | None = None):
+        """The service's result, or None with its refusal noted at `line`, or at the line of
+        the key it names (`at`); its savepoint is rolled back, the whole run at the end."""
         try:
             return write()
         except ValidationError as exc:
-            self.problems.append(Problem(line, " ".join(exc.messages)))
+            if hasattr(exc, "error_dict"):
+                for key, errors in exc.message_dict.items():
+                    where = (at or {}).get(key, line)
+                    self.problems.append(Problem(where, " ".join(errors)))
+            else:
+                self.problems.append(Problem(line, " ".join(exc.messages)))
             return None
 
     def apply(self, setup: SetupFile, acting: User | None) -> None:
@@ -273,6 +278,7 @@ class _Run:
                     valid_from=item.valid_from,
                     valid_until=item.valid_until,
                 ),
+                at=item.at,
             )
             if done is None:
                 continue
