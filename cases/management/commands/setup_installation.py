@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.services.installation import installation_setup
-from cases.services.installation.parsing import SetupFileError, setup_file_read
+from cases.services.installation.nodes import SetupFileError
+from cases.services.installation.parsing import setup_file_read
 
 
 class Command(BaseCommand):

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from cases.models import SignalCategory
 from cases.services.agreements import agreement_setup
-from cases.services.installation.parsing import Problem, SetupFile, SetupFileError
+from cases.services.installation.nodes import Problem, SetupFileError
+from cases.services.installation.parsing import SetupFile
 from cases.services.signals import signal_category_setup
 from partners.models import Organisation, User
 from partners.services.installation import (

@@ -6,7 +6,8 @@ import datetime
 import pytest
 from django.utils import translation
 
-from cases.services.installation.parsing import SetupFileError, setup_file_read
+from cases.services.installation.nodes import SetupFileError
+from cases.services.installation.parsing import setup_file_read
 
 
 @pytest.fixture(autouse=True)
