@@ -19,22 +19,28 @@ from cases.services.installation.parsing import setup_file_read
 
 
 class Command(BaseCommand):
-    help = (
-        "Create or update organisations, neighbourhoods, signal categories and agreements from "
-        "a YAML file, and invite each organisation's first administrator."
-    )
+    @property
+    def help(self):  # read when the parser is made, in the installation's language
+        return _(
+            "Create or update organisations, neighbourhoods, signal categories and agreements "
+            "from a YAML file, and invite each organisation's first administrator."
+        )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="The set-up file, e.g. inclusie.yaml.")
+        parser.add_argument("file", help=_("The set-up file, e.g. inclusie.yaml."))
         parser.add_argument(
             "--as",
             dest="acting",
             metavar="E-MAIL",
-            help="E-mail address of the installation administrator who sets this up (default: "
-            "the one the file names under installation_admin).",
+            help=_(
+                "E-mail address of the installation administrator who sets this up (default: "
+                "the one the file names under installation_admin)."
+            ),
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help="Show what would change; save and send nothing."
+            "--dry-run",
+            action="store_true",
+            help=_("Show what would change; save and send nothing."),
         )
 
     def handle(self, *args, file, acting, dry_run, **options):
