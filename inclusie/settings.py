@@ -338,6 +338,11 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Inclusie"
 # Every account must set up an authenticator app before it reaches any page (README.md).
 MFA_REQUIRED = env_bool("MFA_REQUIRED", not DEBUG)
+# allauth refuses an authenticator app to an account whose address it holds as unverified, and
+# making a password-reset link records the address so (its token generator). Nobody signs up
+# here: an address is proven by the invitation or password link mailed to it, so a person who
+# chose their password through such a link must still be able to set up the app (ADR 0020).
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
 # How long a receiving organisation still sees a household after its referral closed.

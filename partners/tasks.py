@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from partners.services import memberships, notifications, submissions
+from partners.services import installation, memberships, notifications, submissions
 from partners.sessions import SessionStore
 
 
@@ -18,6 +18,19 @@ from partners.sessions import SessionStore
 def invitation_send(invitation_id: int, link: str) -> None:
     """Mail an invitation; retried with backoff while the mail server cannot be reached."""
     memberships.invitation_send(invitation_id=invitation_id, link=link)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    max_retries=12,
+    acks_late=True,
+)
+def installation_admin_welcome(user_id: int) -> None:
+    """Mail a new installation administrator the link to choose a password; retried like an
+    invitation while the mail server cannot be reached."""
+    installation.installation_admin_welcome_send(user_id=user_id)
 
 
 @shared_task

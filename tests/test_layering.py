@@ -23,6 +23,7 @@ FUNCTION_LEVEL = {
     ("cases.services.imports", "cases.tasks"),
     ("partners.services.notifications", "partners.tasks"),
     ("partners.services.memberships", "partners.tasks"),
+    ("partners.services.installation", "partners.tasks"),
     # The session engine is loaded by Django before the app registry may be ready, so it reads
     # its model when asked (as django.contrib.sessions does); the model names the engine.
     ("partners.models", "partners.sessions"),

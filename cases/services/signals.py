@@ -21,6 +21,7 @@ from cases.workflow import (
     signal_can_move,
 )
 from partners.models import Membership, User
+from partners.services.installation import Outcome, installation_admin_check
 
 Kind = HouseholdEvent.Kind
 
@@ -101,3 +102,45 @@ def signal_category_save(
             category.code = f"{base[:45]}-{number}"
     category.save()
     return category
+
+
+@transaction.atomic
+def signal_category_setup(
+    *,
+    user: User,
+    code: str,
+    name: str,
+    life_area: str,
+    usual_partner_kind: str,
+    is_active: bool | None = None,
+    position: int | None = None,
+) -> tuple[SignalCategory, Outcome]:
+    """Make or update the category with this code, from the set-up file (ADR 0020). What is
+    not given (None) stays as it is, or takes the default for a new one; nothing is written
+    when the category is as given."""
+    installation_admin_check(user)
+    category = SignalCategory.objects.select_for_update().filter(code=code).first()
+    if category is not None:
+        is_active = category.is_active if is_active is None else is_active
+        position = category.position if position is None else position
+        wanted = (name.strip(), life_area, usual_partner_kind, is_active, position)
+        there = (
+            category.name,
+            category.life_area,
+            category.usual_partner_kind,
+            category.is_active,
+            category.position,
+        )
+        if wanted == there:
+            return category, Outcome.UNCHANGED
+    outcome = Outcome.CREATED if category is None else Outcome.UPDATED
+    category = signal_category_save(
+        user=user,
+        category=category or SignalCategory(code=code),
+        name=name,
+        life_area=life_area,
+        usual_partner_kind=usual_partner_kind,
+        is_active=True if is_active is None else is_active,
+        position=100 if position is None else position,
+    )
+    return category, outcome

@@ -60,21 +60,31 @@ def invitation_create(*, actor: Membership, email: str, name: str, role: str) ->
                 % {"organisation": actor.organisation.name}
             }
         )
+    return _invitation_issue(
+        organisation=actor.organisation, email=email, name=name, role=role, invited_by=actor.user
+    )
+
+
+def _invitation_issue(
+    *, organisation: Organisation, email: str, name: str, role: str, invited_by: User
+) -> Invitation:
+    """Replace any open invitation of this address to the organisation by a new one, and mail
+    its link after the commit."""
     now = timezone.now()
     Invitation.objects.filter(
-        organisation_id=actor.organisation_id,
+        organisation=organisation,
         email__iexact=email,
         accepted_at__isnull=True,
         revoked_at__isnull=True,
     ).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
-        organisation=actor.organisation,
+        organisation=organisation,
         email=email,
         name=name.strip(),
         role=role,
         token_hash=token_hash(token),
-        invited_by=actor.user,
+        invited_by=invited_by,
         created_at=now,
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
@@ -83,6 +93,52 @@ def invitation_create(*, actor: Membership, email: str, name: str, role: str) ->
 
     transaction.on_commit(lambda: task.delay(invitation.pk, link))
     return invitation
+
+
+@transaction.atomic
+def invitation_create_first_administrator(
+    *, inviter: User, organisation: Organisation, email: str, name: str
+) -> tuple[Invitation | None, list[str]]:
+    """Invite an organisation's first administrator, from an installation administrator (the
+    set-up file, ADR 0020). Nothing is sent while the organisation has an administrator, the
+    person is a member of it or an invitation to them is still open; an open invitation to
+    another address as its first administrator is revoked (a corrected address replaces it).
+    Returns the new invitation, if any, and the addresses whose invitation was revoked."""
+    if not inviter.is_installation_admin or not inviter.is_active:
+        raise ValidationError(
+            _(
+                "Only an installation administrator may invite an organisation's first "
+                "administrator."
+            )
+        )
+    _lock_organisation(organisation.pk)
+    email = User.objects.normalize_email(email).strip().lower()
+    members = Membership.objects.active().filter(organisation=organisation)
+    if members.filter(role=Membership.Role.BEHEERDER).exists():
+        return None, []
+    if members.filter(user__email__iexact=email).exists():
+        return None, []
+    open_ones = Invitation.objects.filter(
+        organisation=organisation,
+        role=Membership.Role.BEHEERDER,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    if open_ones.filter(email__iexact=email).exists():
+        return None, []
+    others = open_ones.filter(invited_by__is_installation_admin=True).exclude(email__iexact=email)
+    revoked = sorted(others.values_list("email", flat=True))
+    if revoked:
+        others.update(revoked_at=timezone.now())
+    invitation = _invitation_issue(
+        organisation=organisation,
+        email=email,
+        name=name,
+        role=Membership.Role.BEHEERDER,
+        invited_by=inviter,
+    )
+    return invitation, revoked
 
 
 def invitation_send(*, invitation_id: int, link: str) -> None:
