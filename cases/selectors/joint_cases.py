@@ -114,7 +114,7 @@ def open_actions(*, actor: Membership, scope: str = "open") -> QuerySet:
         done_at__isnull=True,
         owner_organisation_id=actor.organisation_id,
         case__status=JointCase.Status.OPEN,
-        case__in=JointCase.objects.visible_to(actor).values("pk"),
+        case__in=JointCase.objects.visible_to(actor, ids_first=True).values("pk"),
     ).filter(Q(owner_person_id=actor.user_id) | Q(owner_person__isnull=True))
     if scope == "te-laat":
         actions = actions.filter(due_on__lt=timezone.localdate())
