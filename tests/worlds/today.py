@@ -111,6 +111,7 @@ def today_world(
 
     elsewhere = HouseholdFactory(
         corporation=corporation,
+        tenancy_reference="HC-ELDERS-1",  # not a number of the factory's sequence
         neighbourhood=NeighbourhoodFactory(
             cbs_code="WK990199", name="Elders", kind=Neighbourhood.Kind.WIJK
         ),

@@ -4,6 +4,8 @@ access rules, equal to the list it links to, capped, and never a read of househo
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.models import AccessLog, EmergencyAccessRequest, Household, RetentionTerm
@@ -14,7 +16,7 @@ from cases.selectors.signals import SignalFilters, signal_search_page
 from cases.selectors.support import package_inbox
 from cases.selectors.today import today_counts, today_sections
 from cases.services import joint_cases
-from inclusie.pagination import capped_count
+from inclusie.pagination import COUNT_CAP, capped_count
 from partners.models import Invitation, Membership
 from tests.factories import HouseholdFactory, MembershipFactory, request_package
 
@@ -101,6 +103,17 @@ def test_an_action_of_a_colleague_or_done_or_in_a_closed_case_is_not_counted(
     assert counts(corporation_worker)["actions_open"] == 1
     joint_cases.case_close(actor=corporation_worker, case=today_world.case, summary="Klaar.")
     assert counts(corporation_worker)["actions_open"] == 0
+
+
+@pytest.mark.parametrize("cast", ["welfare_worker", "corporation_worker"])
+def test_a_count_reads_keys_up_to_the_cap_never_rows(request, today_world, cast):
+    """ADR 0012/0022: each count is one COUNT over at most cap + 1 keys."""
+    actor = request.getfixturevalue(cast)
+    with CaptureQueriesContext(connection) as queries:
+        shown = today_counts(actor=actor)
+    counted = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert len(counted) == len(shown)
+    assert all(f"LIMIT {COUNT_CAP + 1}" in sql for sql in counted)
 
 
 def test_a_count_writes_nothing_to_the_access_log(today_world, welfare_worker, corporation_worker):
