@@ -5,9 +5,12 @@ link followed gives the page, never a 403."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import AccessLog
+from cases.services import joint_cases
 from cases.services.consents import consent_withdraw
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +109,24 @@ def test_the_list_of_actions_shows_the_persons_own(login, today_world, welfare_w
 def test_the_list_of_actions_is_a_workers_page(login, today_world, welfare_worker, manager):
     assert login(manager).get(reverse("joint_cases:actions")).status_code == 403
     assert login(welfare_worker).post(reverse("joint_cases:actions")).status_code == 405
+
+
+def test_the_list_of_actions_asks_the_same_queries_for_1_and_for_10_actions(
+    login, today_world, welfare_worker, corporation_worker, welfare
+):
+    client = login(welfare_worker)
+    client.get(reverse("joint_cases:actions"))  # the first request stamps the session
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("joint_cases:actions"))
+    for n in range(9):
+        joint_cases.action_add(
+            actor=corporation_worker,
+            case=today_world.case,
+            description=f"Actie {n}",
+            owner_organisation=welfare,
+            due_on=today_world.today,
+        )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("joint_cases:actions"))
+    assert len(response.context["actions"]) == 10
+    assert len(many) == len(few)
