@@ -11,6 +11,12 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 COUNT_CAP = 1000
 
 
+def capped_count(queryset, cap: int = COUNT_CAP) -> int:
+    """The exact number of rows up to the cap; cap + 1 when there are more. Only the keys are
+    read (a start page's counts and the lists' pages count alike, ADR 0012)."""
+    return queryset.order_by().values("pk")[: cap + 1].count()
+
+
 class CappedPaginator(Paginator):
     cap = COUNT_CAP
 
@@ -18,7 +24,7 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         """The exact number of rows up to the cap; cap + 1 when there are more. Only the keys
         are read: annotations (a count of open signals per row) are left out of the count."""
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        return capped_count(self.object_list, self.cap)
 
     @property
     def capped(self) -> bool:

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from cases.selectors.today import today_sections
 from partners.actor import actor_required
 from partners.models import Membership, Organisation
 
@@ -54,6 +55,11 @@ CORPORATION_WORK = [
         _("Sent referrals"),
         _("What happened to the households you referred to a partner."),
         "referrals:outbox",
+    ),
+    Task(
+        _("Joint cases"),
+        _("Households you work for together with other organisations."),
+        "joint_cases:list",
     ),
     Task(
         _("Support packages"),
@@ -199,17 +205,28 @@ MY_HOURS = Task(
 def start(request):
     if request.user.is_authenticated and request.user.is_installation_admin:
         # Acting for an organisation or not, the installation's own tasks come first.
-        tasks = tasks_for(request.actor) if request.actor else []
-        return render(request, "start.html", {"tasks": [*INSTALLATION_TASKS, *tasks]})
+        if request.actor is None:
+            return render(request, "start.html", {"tasks": INSTALLATION_TASKS})
+        context = _organisation_context(request)
+        return render(
+            request, "start.html", {**context, "tasks": [*INSTALLATION_TASKS, *context["tasks"]]}
+        )
     return _organisation_start(request)
+
+
+def _organisation_context(request) -> dict:
+    """The actor's tasks and the counts of what needs them today (per organisation, for a
+    person who acts for several)."""
+    tasks = tasks_for(request.actor)
+    if len({m.organisation_id for m in request.memberships}) > 1:
+        tasks = [*tasks, MY_HOURS]
+    sections = today_sections(actor=request.actor, memberships=request.memberships)
+    return {"tasks": tasks, "sections": sections}
 
 
 @actor_required()
 def _organisation_start(request):
-    tasks = tasks_for(request.actor)
-    if len({m.organisation_id for m in request.memberships}) > 1:
-        tasks = [*tasks, MY_HOURS]
-    return render(request, "start.html", {"tasks": tasks})
+    return render(request, "start.html", _organisation_context(request))
 
 
 @require_GET

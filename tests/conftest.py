@@ -30,7 +30,7 @@ from tests.factories import (  # noqa: E402
 )
 
 # The worlds: fixtures that build a whole situation for the tests of several directories.
-pytest_plugins = ["tests.worlds.dashboards", "tests.worlds.privacy"]
+pytest_plugins = ["tests.worlds.dashboards", "tests.worlds.privacy", "tests.worlds.today"]
 CHROMIUM = "/usr/bin/chromium"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 Role = Membership.Role

@@ -16,9 +16,10 @@ from partners.models import Membership, Organisation
 
 
 class JointCaseQuerySet(models.QuerySet):
-    def visible_to(self, actor: Membership):
+    def visible_to(self, actor: Membership, *, ids_first: bool = False):
         """Cases the actor's organisation takes part in (the corporation always does for its own
-        households), and only while it may see the household itself."""
+        households), and only while it may see the household itself. `ids_first` reads the
+        households shared with the actor first, as lists do (HouseholdQuerySet.visible_to)."""
         if actor is None:
             return self.none()
         participating = CaseParticipant.objects.filter(
@@ -28,7 +29,7 @@ class JointCaseQuerySet(models.QuerySet):
             actor.organisation_id, participating, own="household__corporation_id"
         )
         return self.filter(own_or_taking_part).filter(
-            household__in=Household.objects.visible_to(actor)
+            household__in=Household.objects.visible_to(actor, ids_first=ids_first)
         )
 
     def open(self):

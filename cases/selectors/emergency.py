@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -53,6 +53,17 @@ def _approver(access: EmergencyAccess) -> str:
     return request.decided_by.name if request is not None else ""
 
 
+def waiting_requests(*, actor: Membership) -> QuerySet:
+    """Requests of the actor's organisation's people for emergency access that wait for a
+    privacy officer's decision (not yet expired). The officer's list and the start page's
+    count both read this."""
+    return EmergencyAccessRequest.objects.filter(
+        organisation_id=actor.organisation_id,
+        status=EmergencyAccessRequest.Status.WACHT,
+        expires_at__gt=timezone.now(),
+    )
+
+
 def emergency_accesses(*, actor: Membership, limit: int = 100) -> EmergencyListing:
     """The latest emergency accesses by the organisation's people or to its households, and
     its people's requests waiting for a decision; one audit row names their households."""
@@ -63,12 +74,7 @@ def emergency_accesses(*, actor: Membership, limit: int = 100) -> EmergencyListi
         .order_by("-started_at", "-pk")[:limit]
     )
     waiting = list(
-        EmergencyAccessRequest.objects.filter(
-            organisation_id=org, status=EmergencyAccessRequest.Status.WACHT
-        )
-        .filter(expires_at__gt=timezone.now())
-        .select_related("user")
-        .order_by("requested_at", "pk")
+        waiting_requests(actor=actor).select_related("user").order_by("requested_at", "pk")
     )
     ids = [a.household_id for a in accesses] + [r.household_id for r in waiting]
     shown = visible_households(actor, ids)

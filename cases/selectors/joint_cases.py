@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from cases.access.bases import legal_basis_for, participation_basis
 from cases.access.log import log_access, log_shown
@@ -73,6 +74,67 @@ def case_get(*, actor: Membership, pk: int, log: bool = True) -> JointCase:
 def case_for_household(*, actor: Membership, household) -> JointCase | None:
     """The household's open case, if the actor's organisation takes part in it. Not logged."""
     return _base(actor).filter(household=household, status=JointCase.Status.OPEN).first()
+
+
+@dataclass
+class CaseLink:
+    """What a page about a household offers of its joint case: the open case the actor's
+    organisation takes part in, or opening one where the actor may (no open case yet, a
+    worker whose organisation has a basis to take part). Neither: nothing is offered."""
+
+    case: JointCase | None = None
+    may_open: bool = False
+
+
+def case_link(*, actor: Membership, household) -> CaseLink:
+    """For a household the actor sees (the caller read and logged it): its open case if the
+    actor's organisation takes part, else whether the actor may open one. At most three small
+    queries; not logged (no household data beyond what the page shows)."""
+    case = case_for_household(actor=actor, household=household)
+    if case is not None:
+        return CaseLink(case=case)
+    if actor.role != Membership.Role.MEDEWERKER:
+        return CaseLink()
+    if JointCase.objects.open().filter(household=household).exists():
+        return CaseLink()  # someone else's case: joining it is up to its participants
+    basis = participation_basis(household=household, organisation_id=actor.organisation_id)
+    return CaseLink(may_open=basis is not None)
+
+
+# --- the actions that need someone -------------------------------------------------------------
+
+ACTION_LISTS = ("open", "te-laat")
+
+
+def open_actions(*, actor: Membership, scope: str = "open") -> QuerySet:
+    """Open actions of the open cases the actor's organisation takes part in that are the
+    actor's: theirs, or their organisation's without a person; "te-laat", those past their
+    due date. The list of actions and the start page's counts both read this."""
+    actions = CaseAction.objects.filter(
+        done_at__isnull=True,
+        owner_organisation_id=actor.organisation_id,
+        case__status=JointCase.Status.OPEN,
+        case__in=JointCase.objects.visible_to(actor, ids_first=True).values("pk"),
+    ).filter(Q(owner_person_id=actor.user_id) | Q(owner_person__isnull=True))
+    if scope == "te-laat":
+        actions = actions.filter(due_on__lt=timezone.localdate())
+    return actions
+
+
+def action_list(*, actor: Membership, scope: str = "open", limit: int = 200) -> list[CaseAction]:
+    """The actor's open actions (open_actions), the first due first, each with its case and
+    household; one access-log row per household shown (ADR 0006)."""
+    actions = list(
+        open_actions(actor=actor, scope=scope)
+        .select_related("case__household", "owner_organisation", "owner_person")
+        .order_by("due_on", "pk")[:limit]
+    )
+    log_shown(
+        actor=actor,
+        households=[action.case.household for action in actions],
+        detail={"case_actions": scope},
+    )
+    return actions
 
 
 def case_participants(*, case: JointCase) -> list[CaseParticipant]:

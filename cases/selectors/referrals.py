@@ -1,17 +1,17 @@
 """Reads of referrals: inbox, outbox and one referral, through visible_to and the access log."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cases.access.bases import visible_bases
 from cases.access.log import log_access, log_shown
 from cases.models import AccessLog, Agreement, Referral, Signal
-from cases.workflow import OPEN_STATUSES, ReferralStatus
+from cases.workflow import OPEN_STATUSES, REFERRAL_OPEN, ReferralStatus
 from inclusie.pagination import CappedPaginator
 from partners.models import Membership, Organisation, User
 
-INBOXES = ("nieuw", "mijn", "te-laat", "alle")
+INBOXES = ("nieuw", "mijn", "vandaag", "te-laat", "alle")
 
 
 # The referral's free text: what the sender wrote and what the receiver answered. It speaks of
@@ -59,21 +59,29 @@ def _base(actor: Membership) -> QuerySet:
     )
 
 
-def referral_inbox(*, actor: Membership, box: str, page: str | None = None, per_page: int = 25):
-    """One page of the referrals to the actor's organisation: new, assigned to the actor,
-    overdue, or all, the nearest deadline first."""
-    referrals = _base(actor).filter(to_organisation_id=actor.organisation_id)
+def inbox_referrals(*, actor: Membership, box: str) -> QuerySet:
+    """The referrals to the actor's organisation in one list of the inbox: new (not answered),
+    assigned to the actor, answer due today, overdue (not answered past the deadline), or all.
+    The inbox pages and the start page's counts both read this, so a count is its list."""
+    referrals = Referral.objects.visible_to(actor).filter(to_organisation_id=actor.organisation_id)
     if box == "nieuw":
-        referrals = referrals.filter(status=ReferralStatus.VERZONDEN)
-    elif box == "mijn":
-        referrals = referrals.open().filter(
+        return referrals.filter(status=ReferralStatus.VERZONDEN)
+    if box == "mijn":
+        return referrals.open().filter(
             Q(assigned_to_id=actor.user_id)
             | Q(to_person_id=actor.user_id, assigned_to__isnull=True)
         )
-    elif box == "te-laat":
-        referrals = referrals.filter(
-            status=ReferralStatus.VERZONDEN, deadline__lt=timezone.localdate()
-        )
+    if box == "vandaag":
+        return referrals.filter(status=ReferralStatus.VERZONDEN, deadline=timezone.localdate())
+    if box == "te-laat":
+        return referrals.filter(status=ReferralStatus.VERZONDEN, deadline__lt=timezone.localdate())
+    return referrals
+
+
+def referral_inbox(*, actor: Membership, box: str, page: str | None = None, per_page: int = 25):
+    """One page of the referrals to the actor's organisation in one of the inbox's lists
+    (inbox_referrals), the nearest deadline first."""
+    referrals = inbox_referrals(actor=actor, box=box)
     return _listed(actor, referrals.order_by("deadline", "pk"), page, per_page, box)
 
 
@@ -100,6 +108,24 @@ def _listed(actor, referrals: QuerySet, page, per_page: int, box: str):
         bases=bases,
     )
     return result
+
+
+def household_referrals(*, actor: Membership, household, limit: int = 20) -> list[Referral]:
+    """The referrals of a household the actor's organisation sent or received, the open ones
+    first, for the household page (which logs its read of the household)."""
+    referrals = list(
+        Referral.objects.visible_to(actor)
+        .filter(household=household)
+        .select_related("household", "from_organisation", "to_organisation", "assigned_to")
+        .only(*LISTED)
+        .order_by(Case(When(status__in=REFERRAL_OPEN, then=0), default=1), "-sent_at", "-pk")[
+            :limit
+        ]
+    )
+    for referral in referrals:
+        referral.household_visible = True
+        referral.outgoing = referral.from_organisation_id == actor.organisation_id
+    return referrals
 
 
 def referral_get(*, actor: Membership, pk: int, log: bool = True) -> Referral:

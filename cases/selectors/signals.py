@@ -19,7 +19,7 @@ from partners.models import Membership, Neighbourhood
 
 @dataclass
 class SignalFilters:
-    scope: str = "open"  # mine | open | overdue | all
+    scope: str = "open"  # mine | due | open | overdue | all
     neighbourhood: Neighbourhood | None = None
     category: SignalCategory | None = None
     severity: str = ""
@@ -38,17 +38,20 @@ class SignalFilters:
 
 
 def signal_search(*, actor: Membership, filters: SignalFilters) -> QuerySet:
-    """Signals the actor may see, for the lists 'my neighbourhoods', 'all open' and 'follow-up
-    date passed'; one access-log row for the search."""
+    """Signals the actor may see, for the lists 'my neighbourhoods', 'to follow up today' (in
+    my neighbourhoods, follow-up date today or before), 'all open' and 'follow-up date passed'.
+    The lists and the start page's counts both read this, so a count is its list."""
     signals = Signal.objects.visible_to(actor, ids_first=True).select_related(
         "category", "household", "household__neighbourhood"
     )
     today = timezone.localdate()
-    if filters.scope == "mine":
+    if filters.scope in ("mine", "due"):
         mine = list(actor.neighbourhoods.values_list("pk", flat=True))
         signals = signals.open().filter(
             Q(household__neighbourhood__in=mine) | Q(household__neighbourhood__parent__in=mine)
         )
+        if filters.scope == "due":
+            signals = signals.filter(follow_up_on__lte=today)
     elif filters.scope == "overdue":
         signals = signals.open().filter(follow_up_on__lt=today)
     elif filters.scope == "open":
@@ -66,7 +69,7 @@ def signal_search(*, actor: Membership, filters: SignalFilters) -> QuerySet:
         signals = signals.filter(status=filters.status)
     if filters.older_than_days:
         signals = signals.filter(created_at__lt=timezone.now() - timedelta(filters.older_than_days))
-    if filters.scope == "overdue":
+    if filters.scope in ("overdue", "due"):
         return signals.order_by("follow_up_on", "pk")
     return signals.order_by("-created_at", "-pk")
 

@@ -56,17 +56,24 @@ def household_packages(*, actor: Membership, household: Household) -> list[Suppo
     return _mark(actor, packages, visible={household.pk})
 
 
-def package_inbox(*, actor: Membership, box: str) -> list[SupportPackage]:
-    """Packages for the actor's organisation to decide (it pays), to deliver, or all it may see;
-    one access-log row naming the households shown."""
+def inbox_packages(*, actor: Membership, box: str) -> QuerySet:
+    """Packages for the actor's organisation to decide (it pays), to deliver, or all it may
+    see. The inbox and the start page's count both read this, so a count is its list."""
     packages = _base(actor)
     org = actor.organisation_id
     if box == "te-beslissen":
-        packages = packages.filter(paying_organisation_id=org, status=PackageStatus.AANGEVRAAGD)
-    elif box == "te-leveren":
-        packages = packages.filter(status=PackageStatus.GOEDGEKEURD).filter(
+        return packages.filter(paying_organisation_id=org, status=PackageStatus.AANGEVRAAGD)
+    if box == "te-leveren":
+        return packages.filter(status=PackageStatus.GOEDGEKEURD).filter(
             Q(paying_organisation_id=org) | Q(requested_for_id=org)
         )
+    return packages
+
+
+def package_inbox(*, actor: Membership, box: str) -> list[SupportPackage]:
+    """One of the inbox's lists (inbox_packages); one access-log row naming the households
+    shown."""
+    packages = inbox_packages(actor=actor, box=box)
     result = _mark(actor, list(packages.order_by("-requested_at", "-pk")[:200]))
     log_shown(
         actor=actor,

@@ -1,10 +1,13 @@
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.utils import timezone
 from django.utils.formats import number_format
 
 from cases.labels import FIELD_LABELS
-from cases.workflow import PackageItem, SignalStatus
+from cases.workdays import working_days_between
+from cases.workflow import PackageItem, ReferralStatus, SignalStatus
 
 register = template.Library()
 
@@ -53,3 +56,19 @@ def package_item(value: str) -> str:
     """The word for a stored package item, with a capital."""
     label = str(PackageItem(value).label) if value in PackageItem.values else value
     return label[:1].upper() + label[1:]
+
+
+@register.inclusion_tag("cases/_referral_deadline.html")
+def referral_deadline(referral, today: date | None = None) -> dict:
+    """A referral's answer deadline in words and colour while it runs (the referral is sent and
+    not answered): passed, with the working days since (cases.workdays, as the deadline was
+    set), or today. Every list of referrals and the referral's page show it through this one
+    tag. Nothing once the referral is answered or the deadline is further away."""
+    if referral.status != ReferralStatus.VERZONDEN:
+        return {"state": ""}
+    today = today or timezone.localdate()
+    if referral.deadline < today:
+        return {"state": "passed", "days": working_days_between(referral.deadline, today)}
+    if referral.deadline == today:
+        return {"state": "today"}
+    return {"state": ""}

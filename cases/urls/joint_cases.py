@@ -8,6 +8,7 @@ app_name = "joint_cases"
 
 urlpatterns = [
     path("casussen/", views.case_list, name="list"),
+    path("casussen/acties/", views.action_list, name="actions"),
     path("casussen/<int:pk>/", views.case_detail, name="detail"),
     path("casussen/<int:pk>/deelnemer/", views.case_participant, name="participant"),
     path("casussen/<int:pk>/regisseur/", views.case_coordinator, name="coordinator"),

@@ -11,6 +11,8 @@ from cases.selectors.households import (
     household_search_page,
     neighbourhood_choices,
 )
+from cases.selectors.joint_cases import case_link
+from cases.selectors.referrals import household_referrals
 from cases.views.roles import corporation_worker_required
 from cases.views.support import package_panel
 
@@ -44,5 +46,10 @@ def household_list(request):
 def household_detail(request, pk):
     whole = request.GET.get("tijdlijn") == "alles"
     page = household_page(actor=request.actor, pk=pk, events_limit=None if whole else 100)
-    panel = package_panel(actor=request.actor, household=page.household)
-    return render(request, "cases/household_detail.html", {"view": page, "panel": panel})
+    context = {
+        "view": page,
+        "panel": package_panel(actor=request.actor, household=page.household),
+        "referrals": household_referrals(actor=request.actor, household=page.household),
+        "case_link": case_link(actor=request.actor, household=page.household),
+    }
+    return render(request, "cases/household_detail.html", context)

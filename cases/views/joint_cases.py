@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,6 +25,16 @@ def case_list(request):
     cases = selectors_joint_cases.case_list(actor=request.actor, status=status)
     context = {"cases": cases, "status": status, "statuses": JointCase.Status.choices}
     return render(request, "cases/joint_case_list.html", context)
+
+
+@require_GET
+@worker_required
+def action_list(request):
+    scope = request.GET.get("lijst", "open")
+    scope = scope if scope in selectors_joint_cases.ACTION_LISTS else "open"
+    actions = selectors_joint_cases.action_list(actor=request.actor, scope=scope)
+    context = {"actions": actions, "scope": scope, "today": timezone.localdate()}
+    return render(request, "cases/joint_case_actions.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,6 +16,7 @@ from cases.forms.referrals import (
 )
 from cases.selectors import referrals as selectors_referrals
 from cases.selectors.households import household_for_change, household_shown
+from cases.selectors.joint_cases import CaseLink, case_link
 from cases.services import referrals as referral_services
 from cases.views.roles import corporation_worker_required, worker_required
 from partners.views.submissions import submitted_once
@@ -78,6 +79,9 @@ def _detail(request, referral, *, forms=None, status=200):
         if referral.household_visible
         else [],
         "receiving": referral.to_organisation_id == request.actor.organisation_id,
+        "case_link": case_link(actor=request.actor, household=referral.household)
+        if referral.household_visible
+        else CaseLink(),
         "decline_form": forms.get("decline")
         or ReferralDeclineForm(initial={"version": referral.version}),
         "complete_form": forms.get("complete")

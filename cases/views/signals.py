@@ -17,7 +17,7 @@ from partners.views.submissions import submitted_once
 
 PAGE_SIZE = 25  # as the household list
 
-SCOPES = {"mijn": "mine", "open": "open", "verlopen": "overdue", "alle": "all"}
+SCOPES = {"mijn": "mine", "opvolgen": "due", "open": "open", "verlopen": "overdue", "alle": "all"}
 
 
 @require_GET

@@ -25,16 +25,18 @@ def today():
 def test_visible_to_participants_only_while_they_see_the_household(
     full_case, corporation_worker, welfare_worker, care_worker, outsider, welfare_referral
 ):
-    for actor in (corporation_worker, welfare_worker, care_worker):
-        assert list(JointCase.objects.visible_to(actor)) == [full_case]
-    assert not JointCase.objects.visible_to(outsider).exists()
-    assert not JointCase.objects.visible_to(None).exists()
+    for ids_first in (False, True):  # the shared households read first, as lists do
+        for actor in (corporation_worker, welfare_worker, care_worker):
+            assert list(JointCase.objects.visible_to(actor, ids_first=ids_first)) == [full_case]
+        assert not JointCase.objects.visible_to(outsider, ids_first=ids_first).exists()
+        assert not JointCase.objects.visible_to(None, ids_first=ids_first).exists()
     # Welfare's consent withdrawn: its referral no longer shares the household, nor the case.
     consent_withdraw(
         actor=corporation_worker, consent=welfare_referral.consent, withdrawn_on=today()
     )
-    assert not JointCase.objects.visible_to(welfare_worker).exists()
-    assert JointCase.objects.visible_to(care_worker).exists()
+    for ids_first in (False, True):
+        assert not JointCase.objects.visible_to(welfare_worker, ids_first=ids_first).exists()
+        assert JointCase.objects.visible_to(care_worker, ids_first=ids_first).exists()
 
 
 def test_a_participant_on_consent_sees_the_case_until_the_consent_is_withdrawn(
