@@ -1,5 +1,7 @@
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import record_authentication
+from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.stages import AuthenticateStage
@@ -25,6 +27,21 @@ class AccountAdapter(DefaultAccountAdapter):
             "partners.adapters.MfaStage" if path == _ALLAUTH_MFA_STAGE else path
             for path in super().get_login_stages()
         ]
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        """A session that signed in at an identity provider moments ago has just shown there who
+        it is: as good as typing the password again, and the only way for someone who joined
+        through the provider and has no password (setting up the authenticator app asks it)."""
+        request = context.request
+        if (
+            request is not None
+            and request.user.is_authenticated
+            and identity.session_signed_in_at_provider_since(
+                request, account_settings.REAUTHENTICATION_TIMEOUT
+            )
+        ):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def post_login(self, request, user, **kwargs):
         """A sign-in that passed MFA at a trusted identity provider counts, for this session, as

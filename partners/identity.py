@@ -7,9 +7,11 @@ SocialLogin: the ID token's claims (signature and issuer checked by allauth) und
 `account.extra_data["id_token"]`, and the e-mail addresses with whether the provider verified
 them."""
 
+import time
 from functools import wraps
 from urllib.parse import urlsplit
 
+from allauth.account.authentication import get_authentication_records
 from django.conf import settings
 
 # The ID token's `amr` (RFC 8176) values that show a second factor was used at the provider:
@@ -72,6 +74,15 @@ def given_email(sociallogin) -> str | None:
         if address.email:
             return address.email.strip().lower()
     return None
+
+
+def session_signed_in_at_provider_since(request, seconds: float) -> bool:
+    """This session signed in through an identity provider at most `seconds` ago."""
+    oldest = time.time() - seconds
+    return any(
+        record.get("method") == "socialaccount" and float(record.get("at") or 0) >= oldest
+        for record in get_authentication_records(request, request.user)
+    )
 
 
 def form_action_origins() -> list[str]:

@@ -219,6 +219,20 @@ def test_without_trusted_mfa_a_person_without_the_app_sets_it_up_first(
 
 
 @override_settings(MFA_REQUIRED=True)
+def test_someone_who_joined_through_the_provider_can_set_up_the_app(
+    client, identity_provider, admin
+):
+    """They have no password to confirm: a sign-in at the provider moments ago stands for it."""
+    invitation_create(actor=admin, email="nieuw@testdorp.example", name="Nina", role="medewerker")
+    sub = identity_provider.add_person("nieuw@testdorp.example")
+    sign_in(client, identity_provider, sub)
+    assert client.get(reverse("start"))["Location"] == reverse("mfa_activate_totp")
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    assert "Authenticator-app activeren" in page.content.decode()
+
+
+@override_settings(MFA_REQUIRED=True)
 def test_a_password_login_after_a_trusted_sign_in_still_wants_the_code(
     client, identity_provider, corporation_worker, password
 ):
@@ -248,6 +262,29 @@ def test_the_login_page_has_a_button_per_provider_and_its_form_may_go_there(
         d for d in response["Content-Security-Policy"].split(";") if "form-action" in d
     )
     assert form_action.split() == ["form-action", "'self'", identity_provider.url]
+
+
+def test_a_provider_only_in_the_database_is_not_offered(client, identity_provider):
+    from allauth.socialaccount.models import SocialApp
+
+    SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="elders",
+        name="Elders ID",
+        client_id="x",
+        secret="y",
+        settings={"server_url": "https://elders.example"},
+    )
+    html = client.get(reverse("account_login")).content.decode()
+    assert f"Aanmelden met {PROVIDER_NAME}" in html
+    assert "Elders ID" not in html
+    url = reverse("openid_connect_login", kwargs={"provider_id": "elders"})
+    assert client.post(url).status_code == 404
+
+
+def test_the_login_page_passes_on_where_to_go_after(client, identity_provider):
+    html = client.get(reverse("account_login") + "?next=/signalen/").content.decode()
+    assert f'action="{LOGIN_URL}?next=%2Fsignalen%2F"' in html
 
 
 def test_without_providers_the_login_page_is_as_before(client, db, settings):
