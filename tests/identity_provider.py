@@ -22,6 +22,20 @@ class IdentityProvider:
     url: str
     client_id: str
     secret: str
+    provider_id: str = PROVIDER_ID
+    name: str = PROVIDER_NAME
+
+    @property
+    def login_url(self) -> str:
+        """Inclusie's page that sends the browser to the provider (the button posts here)."""
+        from django.urls import reverse
+
+        return reverse("openid_connect_login", kwargs={"provider_id": self.provider_id})
+
+    @staticmethod
+    def path_of(url: str) -> str:
+        parts = urlsplit(url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
 
     def add_person(self, email, *, email_verified=True, amr=None, name="Test Persoon") -> str:
         """Put a person on the provider; returns the subject to log in with."""
@@ -97,8 +111,3 @@ def identity_provider(request, identity_provider_server, settings):
     provider.trust_mfa = trust_mfa
     trust_mfa(False)
     return provider
-
-
-def path_of(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")

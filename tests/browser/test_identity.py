@@ -9,7 +9,6 @@ import pytest
 
 from cases.models import AccessLog
 from tests.browser.conftest import DESKTOP, NARROW_PHONE, launch_context, violations
-from tests.identity_provider import PROVIDER_NAME
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +41,7 @@ def open_login_page(browser, base_url, viewport, **options):
 
 
 def sign_in_at_the_provider(page, provider, sub):
-    page.get_by_role("button", name=f"Aanmelden met {PROVIDER_NAME}").click()
+    page.get_by_role("button", name=f"Aanmelden met {provider.name}").click()
     page.wait_for_url(provider.url + "/**")
     page.locator("input[name=sub]").fill(sub)
     page.get_by_role("button", name="Authorize").click()

@@ -7,7 +7,6 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.socialaccount.models import SocialAccount, SocialToken
-from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from django.urls import reverse
 
@@ -16,20 +15,17 @@ from partners.actor import SESSION_KEY
 from partners.models import Invitation, Membership, Session, User
 from partners.services.memberships import invitation_create
 from partners.sessions import LAST_SEEN_KEY, STARTED_KEY
-from tests.identity_provider import PROVIDER_ID, PROVIDER_NAME, path_of
 
 pytestmark = pytest.mark.django_db
-
-LOGIN_URL = reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID})
 
 
 def sign_in(client, provider, sub, *, next_page=None):
     """Press "Aanmelden met ...", log in at the provider as `sub`, come back to Inclusie."""
     data = {"next": next_page} if next_page else {}
-    to_provider = client.post(LOGIN_URL, data)
+    to_provider = client.post(provider.login_url, data)
     assert to_provider.status_code == 302
     assert to_provider["Location"].startswith(provider.url)
-    return client.get(path_of(provider.authorise(to_provider["Location"], sub)))
+    return client.get(provider.path_of(provider.authorise(to_provider["Location"], sub)))
 
 
 def nothing_of_the_provider_is_stored():
@@ -114,7 +110,9 @@ def test_an_unverified_address_is_refused(client, identity_provider, corporation
     sub = identity_provider.add_person(corporation_worker.user.email, email_verified=False)
     response = sign_in(client, identity_provider, sub)
     assert response.status_code == 403
-    assert f"{PROVIDER_NAME} heeft je e-mailadres niet bevestigd" in response.content.decode()
+    assert (
+        f"{identity_provider.name} heeft je e-mailadres niet bevestigd" in response.content.decode()
+    )
     assert client.get(reverse("start"))["Location"].startswith(reverse("account_login"))
     assert nothing_of_the_provider_is_stored()
 
@@ -157,8 +155,8 @@ def test_the_pages_of_a_failed_attempt_are_dutch(client, db):
 def test_an_answer_that_is_not_the_providers_is_refused(client, identity_provider):
     """A callback with a code but a state Inclusie did not make (a forged or replayed answer)
     logs nobody in."""
-    client.post(LOGIN_URL)
-    response = client.get(LOGIN_URL + "callback/?code=abc&state=forged")
+    client.post(identity_provider.login_url)
+    response = client.get(identity_provider.login_url + "callback/?code=abc&state=forged")
     assert response.status_code == 401
     assert "Aanmelden via je organisatie is mislukt" in response.content.decode()
     assert client.get(reverse("start"))["Location"].startswith(reverse("account_login"))
@@ -256,8 +254,8 @@ def test_the_login_page_has_a_button_per_provider_and_its_form_may_go_there(
 ):
     response = client.get(reverse("account_login"))
     html = response.content.decode()
-    assert f"Aanmelden met {PROVIDER_NAME}" in html
-    assert f'action="{LOGIN_URL}"' in html
+    assert f"Aanmelden met {identity_provider.name}" in html
+    assert f'action="{identity_provider.login_url}"' in html
     form_action = next(
         d for d in response["Content-Security-Policy"].split(";") if "form-action" in d
     )
@@ -276,7 +274,7 @@ def test_a_provider_only_in_the_database_is_not_offered(client, identity_provide
         settings={"server_url": "https://elders.example"},
     )
     html = client.get(reverse("account_login")).content.decode()
-    assert f"Aanmelden met {PROVIDER_NAME}" in html
+    assert f"Aanmelden met {identity_provider.name}" in html
     assert "Elders ID" not in html
     url = reverse("openid_connect_login", kwargs={"provider_id": "elders"})
     assert client.post(url).status_code == 404
@@ -284,7 +282,7 @@ def test_a_provider_only_in_the_database_is_not_offered(client, identity_provide
 
 def test_the_login_page_passes_on_where_to_go_after(client, identity_provider):
     html = client.get(reverse("account_login") + "?next=/signalen/").content.decode()
-    assert f'action="{LOGIN_URL}?next=%2Fsignalen%2F"' in html
+    assert f'action="{identity_provider.login_url}?next=%2Fsignalen%2F"' in html
 
 
 def test_without_providers_the_login_page_is_as_before(client, db, settings):
@@ -292,118 +290,3 @@ def test_without_providers_the_login_page_is_as_before(client, db, settings):
     response = client.get(reverse("account_login"))
     assert "Aanmelden met" not in response.content.decode()
     assert "form-action 'self';" in response["Content-Security-Policy"] + ";"
-
-
-# --- Configured from the environment --------------------------------------------------------
-
-
-def providers_from(monkeypatch, **env):
-    from inclusie.settings import oidc_providers_from_env
-
-    for name in (
-        "OIDC_PROVIDERS",
-        "OIDC_SERVER_URL",
-        "OIDC_NAME",
-        "OIDC_CLIENT_ID",
-        "OIDC_CLIENT_SECRET",
-        "OIDC_PROVIDER_ID",
-        "OIDC_TRUST_MFA",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    return oidc_providers_from_env()
-
-
-def test_no_provider_unless_configured(monkeypatch):
-    assert providers_from(monkeypatch) == []
-
-
-def test_one_provider_from_its_variables(monkeypatch):
-    (app,) = providers_from(
-        monkeypatch,
-        OIDC_SERVER_URL="https://login.example.nl/realms/corporatie/",
-        OIDC_NAME="Corporatie-account",
-        OIDC_CLIENT_ID="inclusie",
-        OIDC_CLIENT_SECRET="s3cret",
-        OIDC_TRUST_MFA="yes",
-    )
-    assert app == {
-        "provider_id": "oidc",
-        "name": "Corporatie-account",
-        "client_id": "inclusie",
-        "secret": "s3cret",
-        "settings": {
-            "server_url": "https://login.example.nl/realms/corporatie",
-            "trust_mfa": True,
-        },
-    }
-
-
-def test_several_providers_from_json(monkeypatch):
-    apps = providers_from(
-        monkeypatch,
-        OIDC_PROVIDERS='[{"id": "entra", "name": "Gemeente", "server_url": '
-        '"https://login.example.com/t/v2.0", "client_id": "a", "secret": "b", "trust_mfa": true},'
-        '{"id": "keycloak", "name": "Welzijn", "server_url": "https://sso.example.org/realms/w", '
-        '"client_id": "c", "secret": "d"}]',
-    )
-    assert [(a["provider_id"], a["settings"]["trust_mfa"]) for a in apps] == [
-        ("entra", True),
-        ("keycloak", False),
-    ]
-
-
-@pytest.mark.parametrize(
-    ("env", "message"),
-    [
-        ({"OIDC_SERVER_URL": "https://x.example", "OIDC_NAME": "X"}, "OIDC_CLIENT_ID"),
-        ({"OIDC_PROVIDERS": "[{"}, "OIDC_PROVIDERS: not valid JSON"),
-        ({"OIDC_PROVIDERS": '{"id": "x"}'}, "OIDC_PROVIDERS: expected a JSON list"),
-        (
-            {
-                "OIDC_PROVIDERS": '[{"id": "x", "name": "X", "server_url": "http://sso.example",'
-                ' "client_id": "a", "secret": "b"}]'
-            },
-            "server_url must start with https://",
-        ),
-        (
-            {
-                "OIDC_PROVIDERS": '[{"id": "x", "name": "X", "server_url": "https://sso.example",'
-                ' "client_id": "a", "secret": "b", "trust_mfa": "yes"}]'
-            },
-            "trust_mfa must be true or false",
-        ),
-        (
-            {
-                "OIDC_PROVIDERS": '[{"id": "X Y", "name": "X", "server_url": "https://s.example",'
-                ' "client_id": "a", "secret": "b"}]'
-            },
-            "lower-case letters",
-        ),
-        (
-            {
-                "OIDC_PROVIDERS": '[{"id": "x", "name": "X", "server_url": "https://s.example",'
-                ' "client_id": "a", "secret": "b", "scope": "openid"}]'
-            },
-            "unknown field(s) scope",
-        ),
-        (
-            {"OIDC_PROVIDERS": "[]", "OIDC_SERVER_URL": "https://s.example"},
-            "set one of the two",
-        ),
-        (
-            {
-                "OIDC_SERVER_URL": "https://s.example",
-                "OIDC_NAME": "S",
-                "OIDC_CLIENT_ID": "a",
-                "OIDC_CLIENT_SECRET": "b",
-                "OIDC_TRUST_MFA": "misschien",
-            },
-            "OIDC_TRUST_MFA",
-        ),
-    ],
-)
-def test_a_bad_configuration_stops_start_up_naming_the_variable(monkeypatch, env, message):
-    with pytest.raises(ImproperlyConfigured, match=message.replace("(", r"\(").replace(")", r"\)")):
-        providers_from(monkeypatch, **env)
