@@ -1,3 +1,5 @@
+import logging
+
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import record_authentication
@@ -6,6 +8,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.stages import AuthenticateStage
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.shortcuts import render
 
@@ -13,6 +16,7 @@ from partners import identity
 from partners.services.identity import identity_sign_in
 
 _ALLAUTH_MFA_STAGE = "allauth.mfa.stages.AuthenticateStage"
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -84,10 +88,25 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return False
 
     def list_apps(self, request, provider=None, client_id=None):
-        # Only the environment configures providers (settings); a row in the database never
-        # counts, so nobody adds a way in without the operator.
-        apps = super().list_apps(request, provider=provider, client_id=client_id)
-        return [app for app in apps if app.pk is None]
+        """Only the environment configures providers (settings, ADR 0021): a row in the database
+        never counts, so nobody adds a way in without the operator, and no page asks the
+        database for them."""
+        apps = []
+        for config in identity.provider_configs():
+            app = SocialApp(
+                provider="openid_connect",
+                provider_id=config["provider_id"],
+                name=config["name"],
+                client_id=config["client_id"],
+                secret=config["secret"],
+                settings=dict(config["settings"]),
+            )
+            if provider and provider not in (app.provider, app.provider_id):
+                continue
+            if client_id and app.client_id != client_id:
+                continue
+            apps.append(app)
+        return apps
 
     def pre_social_login(self, request, sociallogin):
         email = identity.verified_email(sociallogin)
@@ -101,6 +120,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         sociallogin.user = user
 
     def _no_access(self, request, sociallogin, *, unverified: bool):
+        # For the operator, without the address (personal data): which provider, and why.
+        logger.info(
+            "Sign-in through identity provider %s refused: %s.",
+            sociallogin.account.provider,
+            "e-mail address not verified" if unverified else "no member or open invitation",
+        )
         context = {
             "provider_name": sociallogin.account.get_provider(request).name,
             "email": identity.given_email(sociallogin),
