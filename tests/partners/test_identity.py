@@ -99,11 +99,21 @@ def test_a_person_without_an_active_membership_gets_no_access(
     assert client.get(reverse("start"))["Location"].startswith(reverse("account_login"))
 
 
-def test_a_deactivated_person_gets_no_access(client, identity_provider, corporation_worker):
+def test_a_deactivated_person_gets_no_access_even_when_invited(
+    client, identity_provider, corporation_worker, outsider_admin
+):
     User.objects.filter(pk=corporation_worker.user_id).update(is_active=False)
+    invitation_create(
+        actor=outsider_admin, email=corporation_worker.user.email, name="Wim", role="medewerker"
+    )
     sub = identity_provider.add_person(corporation_worker.user.email)
     assert sign_in(client, identity_provider, sub).status_code == 403
     assert client.get(reverse("start"))["Location"].startswith(reverse("account_login"))
+    assert (
+        not Membership.objects.filter(organisation=outsider_admin.organisation_id)
+        .exclude(pk=outsider_admin.pk)
+        .exists()
+    )
 
 
 def test_an_unverified_address_is_refused(client, identity_provider, corporation_worker):
@@ -134,6 +144,22 @@ def test_an_invited_address_becomes_a_member(client, identity_provider, admin):
     assert invitation.accepted_at is not None
     assert client.get(reverse("start")).context["request"].actor == membership
     assert nothing_of_the_provider_is_stored()
+
+
+def test_a_member_is_not_joined_to_another_organisation_by_signing_in(
+    client, identity_provider, corporation_worker, outsider_admin
+):
+    """An invitation for someone who is already a member is accepted through its link, by them."""
+    invitation = invitation_create(
+        actor=outsider_admin, email=corporation_worker.user.email, name="Wim", role="medewerker"
+    )
+    sub = identity_provider.add_person(corporation_worker.user.email)
+    assert sign_in(client, identity_provider, sub)["Location"] == reverse("start")
+    assert list(Membership.objects.active().filter(user=corporation_worker.user)) == [
+        corporation_worker
+    ]
+    invitation.refresh_from_db()
+    assert invitation.is_open
 
 
 def test_an_expired_or_revoked_invitation_lets_nobody_in(client, identity_provider, admin):
