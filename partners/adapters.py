@@ -10,6 +10,7 @@ from allauth.mfa.stages import AuthenticateStage
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
 from partners import identity
@@ -114,7 +115,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             raise ImmediateHttpResponse(self._no_access(request, sociallogin, unverified=True))
         claims = identity.id_token_claims(sociallogin)
         name = claims.get("name") if isinstance(claims.get("name"), str) else ""
-        user = identity_sign_in(email=email, name=name)
+        try:
+            user = identity_sign_in(email=email, name=name)
+        except ValidationError:
+            # An invitation used up or revoked in the same moment: nothing was kept (the
+            # service is atomic), and the person is refused like anyone without one.
+            user = None
         if user is None:
             raise ImmediateHttpResponse(self._no_access(request, sociallogin, unverified=False))
         sociallogin.user = user
