@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from partners.actor import actor_resolve
+from partners.mfa import session_mfa_by_identity_provider
 from partners.sessions import LAST_SEEN_KEY, STARTED_KEY
 
 # Writing the session on every request would cost a database write per page; a minute's
@@ -112,7 +113,7 @@ class ActorMiddleware:
 
 class MfaRequiredMiddleware:
     """With MFA_REQUIRED, a person without an authenticator app reaches only the pages that set
-    one up (and logging out)."""
+    one up (and logging out), unless this session did MFA at a trusted identity provider."""
 
     ALLOWED_VIEWS = {
         "mfa_activate_totp",
@@ -139,6 +140,8 @@ class MfaRequiredMiddleware:
         if not settings.MFA_REQUIRED or not request.user.is_authenticated:
             return None
         if request.resolver_match.view_name in self.ALLOWED_VIEWS:
+            return None
+        if session_mfa_by_identity_provider(request):
             return None
         from allauth.mfa.models import Authenticator
 

@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "inclusie",
@@ -343,6 +345,96 @@ MFA_REQUIRED = env_bool("MFA_REQUIRED", not DEBUG)
 # here: an address is proven by the invitation or password link mailed to it, so a person who
 # chose their password through such a link must still be able to set up the app (ADR 0020).
 MFA_ALLOW_UNVERIFIED_EMAIL = True
+
+# --- Sign-in through the organisation's identity provider (OpenID Connect, ADR 0021) ------------
+
+_OIDC_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+_OIDC_FIELDS = {"id", "name", "server_url", "client_id", "secret", "trust_mfa"}
+
+
+def oidc_providers_from_env() -> list[dict]:
+    """The identity providers people may sign in with: none, one from OIDC_SERVER_URL and its
+    companions, or several from OIDC_PROVIDERS (a JSON list of objects with the same fields)."""
+    import json
+
+    listed = env_str("OIDC_PROVIDERS")
+    single = env_str("OIDC_SERVER_URL")
+    if listed and single:
+        raise ImproperlyConfigured("OIDC_PROVIDERS and OIDC_SERVER_URL: set one of the two.")
+    if listed:
+        try:
+            entries = json.loads(listed)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"OIDC_PROVIDERS: not valid JSON ({exc}).") from None
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise ImproperlyConfigured("OIDC_PROVIDERS: expected a JSON list of objects.")
+        where = "OIDC_PROVIDERS"
+    elif single:
+        entries = [
+            {
+                "id": env_str("OIDC_PROVIDER_ID", "oidc"),
+                "name": env_required("OIDC_NAME", "with OIDC_SERVER_URL"),
+                "server_url": single,
+                "client_id": env_required("OIDC_CLIENT_ID", "with OIDC_SERVER_URL"),
+                "secret": env_required("OIDC_CLIENT_SECRET", "with OIDC_SERVER_URL"),
+                "trust_mfa": env_bool("OIDC_TRUST_MFA", False),
+            }
+        ]
+        where = "OIDC_SERVER_URL"
+    else:
+        return []
+    providers, seen = [], set()
+    for number, entry in enumerate(entries, start=1):
+        label = f"{where}: provider {number}"
+        unknown = set(entry) - _OIDC_FIELDS
+        if unknown:
+            raise ImproperlyConfigured(f"{label}: unknown field(s) {', '.join(sorted(unknown))}.")
+        for field in ("id", "name", "server_url", "client_id", "secret"):
+            if not isinstance(entry.get(field), str) or not entry[field].strip():
+                raise ImproperlyConfigured(f"{label}: '{field}' must be a non-empty text.")
+        if not _OIDC_ID.fullmatch(entry["id"]):
+            raise ImproperlyConfigured(
+                f"{label}: id {entry['id']!r} must be lower-case letters, digits, - or _."
+            )
+        if entry["id"] in seen:
+            raise ImproperlyConfigured(f"{label}: id {entry['id']!r} is used twice.")
+        seen.add(entry["id"])
+        # Plain http only for a provider on this machine (development, the tests).
+        if not re.match(
+            r"https://|http://(localhost|127\.0\.0\.1)(:\d+)?(/|$)", entry["server_url"]
+        ):
+            raise ImproperlyConfigured(f"{label}: server_url must start with https://.")
+        if not isinstance(entry.get("trust_mfa", False), bool):
+            raise ImproperlyConfigured(f"{label}: trust_mfa must be true or false.")
+        providers.append(
+            {
+                "provider_id": entry["id"],
+                "name": entry["name"].strip(),
+                "client_id": entry["client_id"].strip(),
+                "secret": entry["secret"],
+                "settings": {
+                    "server_url": entry["server_url"].strip().rstrip("/"),
+                    # Inclusie's own: whether this provider's MFA, shown in the ID token's amr
+                    # claim, counts as Inclusie's (partners.identity).
+                    "trust_mfa": entry.get("trust_mfa", False),
+                },
+            }
+        )
+    return providers
+
+
+SOCIALACCOUNT_ADAPTER = "partners.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"APPS": oidc_providers_from_env(), "OAUTH_PKCE_ENABLED": True}
+}
+# Nobody signs up through a provider: a verified e-mail address matches a member or an open
+# invitation (partners.adapters), or the person gets a page saying why not. Nothing of the
+# provider's account or tokens is stored.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_LOGIN_ON_GET = False
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
 # How long a receiving organisation still sees a household after its referral closed.

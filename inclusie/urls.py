@@ -1,13 +1,16 @@
 from allauth.account import urls as account_urls
+from allauth.account import views as account_views
+from allauth.socialaccount import views as socialaccount_views
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.urls import include, path
 
 from inclusie import errors, views
+from partners.identity import form_action_to_providers
 
 # Only the allauth pages Inclusie uses. Left out on purpose: managing e-mail addresses (the login
 # address is the one the organisation invited; changing it unverified would let a stolen session
 # take over the account), setting a first password, and login by e-mailed code.
 ACCOUNT_PAGES = {
-    "account_login",
     "account_logout",
     "account_inactive",
     "account_signup",  # says that sign-up is closed
@@ -24,7 +27,31 @@ urlpatterns = [
     path("gezond/", views.health, name="health"),
     path("gezond/leeft/", views.alive, name="alive"),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
+    # The login page shows a button per identity provider; its form leads there (ADR 0021).
+    path("account/login/", form_action_to_providers(account_views.login), name="account_login"),
     path("account/", include([p for p in account_urls.urlpatterns if p.name in ACCOUNT_PAGES])),
+    # Sign-in through the organisation's identity provider (OpenID Connect, ADR 0021). No
+    # sign-up and no connecting accounts: only logging in, and the pages of a failed attempt.
+    path(
+        "account/oidc/<str:provider_id>/login/",
+        form_action_to_providers(oidc_views.login),
+        name="openid_connect_login",
+    ),
+    path(
+        "account/oidc/<str:provider_id>/login/callback/",
+        oidc_views.callback,
+        name="openid_connect_callback",
+    ),
+    path(
+        "account/extern/geannuleerd/",
+        socialaccount_views.login_cancelled,
+        name="socialaccount_login_cancelled",
+    ),
+    path(
+        "account/extern/fout/",
+        socialaccount_views.login_error,
+        name="socialaccount_login_error",
+    ),
     path("account/2fa/", include("allauth.mfa.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("partners.urls")),

@@ -4,7 +4,8 @@ MfaRequiredMiddleware makes every account set up an authenticator app; someone w
 during this session has not yet given a code in it. allauth records each authentication step of
 the session (`allauth.account.authentication.get_authentication_records`): a step with method
 "mfa" is a code given at login or at reauthentication, with its time ("at", seconds since the
-epoch); a step older than MFA_FRESH_HOURS no longer counts."""
+epoch); a step older than MFA_FRESH_HOURS no longer counts. A sign-in through an identity
+provider whose MFA is trusted records such a step too, of type "identity_provider" (ADR 0021)."""
 
 import time
 from functools import wraps
@@ -16,6 +17,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from partners.identity import IDENTITY_PROVIDER_MFA
+
 
 def session_passed_mfa(request: HttpRequest) -> bool:
     """A code from the app was given in this session, at most MFA_FRESH_HOURS ago."""
@@ -24,6 +27,15 @@ def session_passed_mfa(request: HttpRequest) -> bool:
     return any(
         record.get("method") == "mfa" and float(record.get("at") or 0) >= oldest
         for record in records
+    )
+
+
+def session_mfa_by_identity_provider(request: HttpRequest) -> bool:
+    """This session signed in through an identity provider whose MFA the installation trusts,
+    and the provider said MFA was done: it needs no authenticator app of Inclusie's."""
+    return any(
+        record.get("method") == "mfa" and record.get("type") == IDENTITY_PROVIDER_MFA
+        for record in get_authentication_records(request, request.user)
     )
 
 

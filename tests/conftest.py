@@ -29,8 +29,14 @@ from tests.factories import (  # noqa: E402
     consent_given,
 )
 
-# The worlds: fixtures that build a whole situation for the tests of several directories.
-pytest_plugins = ["tests.worlds.dashboards", "tests.worlds.privacy", "tests.worlds.today"]
+# The worlds: fixtures that build a whole situation for the tests of several directories; and a
+# real OpenID Connect provider for the sign-in through an identity provider (ADR 0021).
+pytest_plugins = [
+    "tests.worlds.dashboards",
+    "tests.worlds.privacy",
+    "tests.worlds.today",
+    "tests.identity_provider",
+]
 CHROMIUM = "/usr/bin/chromium"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 Role = Membership.Role

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -261,3 +262,118 @@ def test_the_init_script_makes_an_owner_and_an_application_role_without_superuse
             f"DROP ROLE IF EXISTS {names['owner']}, {names['app']}",
         ):
             subprocess.run(["psql", "-d", "postgres", "-qc", statement], env=env, check=False)
+
+
+# --- Identity providers (ADR 0021): OIDC_SERVER_URL and its companions, or OIDC_PROVIDERS --------
+
+
+def providers_from(monkeypatch, **env):
+    from inclusie.settings import oidc_providers_from_env
+
+    for name in (
+        "OIDC_PROVIDERS",
+        "OIDC_SERVER_URL",
+        "OIDC_NAME",
+        "OIDC_CLIENT_ID",
+        "OIDC_CLIENT_SECRET",
+        "OIDC_PROVIDER_ID",
+        "OIDC_TRUST_MFA",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return oidc_providers_from_env()
+
+
+def test_no_provider_unless_configured(monkeypatch):
+    assert providers_from(monkeypatch) == []
+
+
+def test_one_provider_from_its_variables(monkeypatch):
+    (app,) = providers_from(
+        monkeypatch,
+        OIDC_SERVER_URL="https://login.example.nl/realms/corporatie/",
+        OIDC_NAME="Corporatie-account",
+        OIDC_CLIENT_ID="inclusie",
+        OIDC_CLIENT_SECRET="s3cret",
+        OIDC_TRUST_MFA="yes",
+    )
+    assert app == {
+        "provider_id": "oidc",
+        "name": "Corporatie-account",
+        "client_id": "inclusie",
+        "secret": "s3cret",
+        "settings": {
+            "server_url": "https://login.example.nl/realms/corporatie",
+            "trust_mfa": True,
+        },
+    }
+
+
+def test_several_providers_from_json(monkeypatch):
+    apps = providers_from(
+        monkeypatch,
+        OIDC_PROVIDERS='[{"id": "entra", "name": "Gemeente", "server_url": '
+        '"https://login.example.com/t/v2.0", "client_id": "a", "secret": "b", "trust_mfa": true},'
+        '{"id": "keycloak", "name": "Welzijn", "server_url": "https://sso.example.org/realms/w", '
+        '"client_id": "c", "secret": "d"}]',
+    )
+    assert [(a["provider_id"], a["settings"]["trust_mfa"]) for a in apps] == [
+        ("entra", True),
+        ("keycloak", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"OIDC_SERVER_URL": "https://x.example", "OIDC_NAME": "X"}, "OIDC_CLIENT_ID"),
+        ({"OIDC_PROVIDERS": "[{"}, "OIDC_PROVIDERS: not valid JSON"),
+        ({"OIDC_PROVIDERS": '{"id": "x"}'}, "OIDC_PROVIDERS: expected a JSON list"),
+        (
+            {
+                "OIDC_PROVIDERS": '[{"id": "x", "name": "X", "server_url": "http://sso.example",'
+                ' "client_id": "a", "secret": "b"}]'
+            },
+            "server_url must start with https://",
+        ),
+        (
+            {
+                "OIDC_PROVIDERS": '[{"id": "x", "name": "X", "server_url": "https://sso.example",'
+                ' "client_id": "a", "secret": "b", "trust_mfa": "yes"}]'
+            },
+            "trust_mfa must be true or false",
+        ),
+        (
+            {
+                "OIDC_PROVIDERS": '[{"id": "X Y", "name": "X", "server_url": "https://s.example",'
+                ' "client_id": "a", "secret": "b"}]'
+            },
+            "lower-case letters",
+        ),
+        (
+            {
+                "OIDC_PROVIDERS": '[{"id": "x", "name": "X", "server_url": "https://s.example",'
+                ' "client_id": "a", "secret": "b", "scope": "openid"}]'
+            },
+            "unknown field(s) scope",
+        ),
+        (
+            {"OIDC_PROVIDERS": "[]", "OIDC_SERVER_URL": "https://s.example"},
+            "set one of the two",
+        ),
+        (
+            {
+                "OIDC_SERVER_URL": "https://s.example",
+                "OIDC_NAME": "S",
+                "OIDC_CLIENT_ID": "a",
+                "OIDC_CLIENT_SECRET": "b",
+                "OIDC_TRUST_MFA": "misschien",
+            },
+            "OIDC_TRUST_MFA",
+        ),
+    ],
+)
+def test_a_bad_configuration_stops_start_up_naming_the_variable(monkeypatch, env, message):
+    with pytest.raises(ImproperlyConfigured, match=message.replace("(", r"\(").replace(")", r"\)")):
+        providers_from(monkeypatch, **env)

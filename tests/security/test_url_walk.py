@@ -30,6 +30,12 @@ PUBLIC = {
     "account_reset_password_from_key_done": {200},
     "mfa_authenticate": {302},  # only in the middle of a login
     "partners:invitation_accept": {404},  # the link from the e-mail: 404 unless the token is valid
+    # Signing in through an identity provider (ADR 0021): 404 for a provider not configured; the
+    # pages of a cancelled or failed attempt say so (a failure with 401).
+    "openid_connect_login": {404},
+    "openid_connect_callback": {404},
+    "socialaccount_login_cancelled": {200},
+    "socialaccount_login_error": {401},
 }
 LOGIN = "/account/login/"
 SAMPLE = {"int": "1", "str": "voorbeeld", "slug": "voorbeeld", "path": "voorbeeld"}
