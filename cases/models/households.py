@@ -5,7 +5,8 @@ from collections.abc import Iterable
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -229,6 +230,10 @@ class Household(models.Model):
                 name="household_list_order",
             ),
             models.Index(fields=["corporation", "neighbourhood"], name="household_neighbourhood"),
+            # The search by tenancy reference, in any case (cases.selectors.households).
+            models.Index(
+                F("corporation"), Upper("tenancy_reference"), name="household_tenancy_upper"
+            ),
         ]
 
     def __str__(self):
