@@ -77,6 +77,7 @@ def signal_category_save(
     usual_partner_kind: str,
     is_active: bool = True,
     position: int = 100,
+    is_common: bool = False,
 ) -> SignalCategory:
     """Add or change a signal category (installation administrators: every organisation's
     signals, agreements and dashboards use the list, ADR 0007). Categories are never deleted:
@@ -94,6 +95,7 @@ def signal_category_save(
     category.usual_partner_kind = usual_partner_kind
     category.is_active = is_active
     category.position = position
+    category.is_common = is_common
     if category.pk is None:
         base, number = category.code or "categorie", 1
         while SignalCategory.objects.filter(code=category.code).exists():
