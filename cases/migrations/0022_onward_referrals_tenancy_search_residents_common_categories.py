@@ -40,5 +40,18 @@ class Migration(migrations.Migration):
             model_name='household',
             index=models.Index(models.F('corporation'), django.db.models.functions.text.Upper('tenancy_reference'), name='household_tenancy_upper'),
         ),
+        migrations.AlterModelOptions(
+            name='resident',
+            options={'ordering': ['-is_main_tenant', '-is_co_tenant', 'name'], 'verbose_name': 'resident', 'verbose_name_plural': 'residents'},
+        ),
+        migrations.AddField(
+            model_name='resident',
+            name='is_co_tenant',
+            field=models.BooleanField(default=False, verbose_name='co-tenant'),
+        ),
+        migrations.AddConstraint(
+            model_name='resident',
+            constraint=models.CheckConstraint(condition=models.Q(('is_co_tenant', True), ('is_main_tenant', True), _negated=True), name='resident_main_or_co_tenant'),
+        ),
         migrations.RunPython(mark_common, migrations.RunPython.noop),
     ]
