@@ -111,8 +111,10 @@ def _detail(request, referral, *, forms=None, status=200):
         "receiving": referral.to_organisation_id == request.actor.organisation_id,
         "chain": selectors_referrals.referral_chain(actor=request.actor, referral=referral),
         "onward": selectors_referrals.onward_referrals(actor=request.actor, referral=referral),
+        # Offered while it has signals left to pass on (the form says so otherwise).
         "may_refer_onward": referral.household_visible
-        and selectors_referrals.may_refer_onward(actor=request.actor, referral=referral),
+        and selectors_referrals.may_refer_onward(actor=request.actor, referral=referral)
+        and selectors_referrals.onward_signals(referral=referral).exists(),
         "decline_form": forms.get("decline")
         or ReferralDeclineForm(initial={"version": referral.version}),
         "complete_form": forms.get("complete")

@@ -40,6 +40,7 @@ def test_the_partner_that_accepted_refers_onward_from_the_referral_page(
     assert referral.message == "Graag zorgintake"
     again = client.get(detail(onward_ready)).content.decode()
     assert 'data-testid="referral-onward"' in again and detail(referral) in again
+    assert onward_url(onward_ready) not in again, "its one signal is passed on already"
 
 
 def test_without_consent_the_form_says_why_and_keeps_what_was_typed(
