@@ -14,6 +14,7 @@ FIELD_LABELS = {
     "email": _("e-mail address"),
     "main_tenant": _("main tenant"),
     "main_tenant_birth_year": _("year of birth of the main tenant"),
+    "residents": _("residents"),
     "resident_name": _("name of a resident"),
     "resident_birth_year": _("year of birth of a resident"),
 }

@@ -95,7 +95,8 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
         model = "cases.Household"
 
     corporation = factory.SubFactory(OrganisationFactory)
-    tenancy_reference = factory.Sequence(lambda n: f"HC-{n:06d}")
+    # Never "HC-000012", the reference of the cast's household (tests/conftest.py).
+    tenancy_reference = factory.Sequence(lambda n: f"HF-{n:06d}")
     street = "Teststraat"
     house_number = factory.Sequence(lambda n: n + 1)
     postcode = "9901 AB"

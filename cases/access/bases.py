@@ -1,7 +1,7 @@
 """The legal basis on which an actor sees a household, and the other questions of access that
 services and selectors ask: may an organisation take part in a household's joint case, on
-which basis may a referral be sent, who may pay for a support package. Each answer follows
-cases.access.rules through the models' QuerySets (ADR 0014)."""
+which basis may a referral be sent or referred onward, who may pay for a support package.
+Each answer follows cases.access.rules through the models' QuerySets (ADR 0014)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -175,14 +175,9 @@ def referral_basis(
                 )
             )
         return LegalBasis.VROEGSIGNALERING, None
-    wanted = {c.pk for c in categories}
-    for consent in (
-        Consent.objects.in_force()
-        .filter(household=household, receiving_organisation=receiver)
-        .prefetch_related("categories")
-    ):
-        if wanted <= {c.pk for c in consent.categories.all()}:
-            return LegalBasis.TOESTEMMING, consent
+    consent = _consent_for(household=household, receiver=receiver, categories=categories)
+    if consent is not None:
+        return LegalBasis.TOESTEMMING, consent
     raise ValidationError(
         _(
             "The household has not given consent to share these signals with %(partner)s. "
@@ -190,6 +185,53 @@ def referral_basis(
         )
         % {"partner": receiver.name}
     )
+
+
+def _consent_for(*, household: Household, receiver: Organisation, categories) -> Consent | None:
+    """A consent in force of the household to the receiver that covers all these categories."""
+    wanted = {c.pk for c in categories}
+    for consent in (
+        Consent.objects.in_force()
+        .filter(household=household, receiving_organisation=receiver)
+        .prefetch_related("categories")
+    ):
+        if wanted <= {c.pk for c in consent.categories.all()}:
+            return consent
+    return None
+
+
+# --- referring onward ----------------------------------------------------------------------
+
+
+def onward_source_holds(*, actor: Membership, referral: Referral) -> bool:
+    """May the actor's organisation refer the household onward through this referral (ADR
+    0023)? Only a partner that received it and accepted it (or completed it, while it still
+    shares the household), on a basis that still holds; never the household's corporation,
+    which refers with its own referrals. A referral only sent, declined or withdrawn gives
+    nothing to pass on."""
+    return (
+        Referral.objects.shared_with(actor.organisation_id)
+        .filter(pk=referral.pk, status__in=REFERRAL_ACCEPTED)
+        .exclude(household__corporation_id=actor.organisation_id)
+        .exists()
+    )
+
+
+def onward_basis(*, household: Household, receiver: Organisation, categories) -> Consent:
+    """The basis of an onward referral: the household's consent in force to the receiver for
+    these categories. The partner's own basis does not pass on (a consent names the
+    organisation it was given to), and the vroegsignalering route is the landlord's alone."""
+    consent = _consent_for(household=household, receiver=receiver, categories=categories)
+    if consent is None:
+        raise ValidationError(
+            _(
+                "The household has not given consent to share these signals with %(partner)s. "
+                "Ask %(corporation)s, the household's corporation, to record that consent "
+                "first."
+            )
+            % {"partner": receiver.name, "corporation": household.corporation.name}
+        )
+    return consent
 
 
 # --- paying for a support package ----------------------------------------------------------

@@ -7,7 +7,9 @@ Route by route (the rule table; tests/cases/access/test_rules.py holds it row by
 - own tenant: every member of the household's corporation; basis eigen_huurder; always.
 - referral: the organisation it was referred to; basis the referral's (toestemming or
   vroegsignalering); while it is sent or accepted and REFERRAL_ACCESS_DAYS_AFTER_CLOSE days
-  after it was completed; on consent only while that consent is not withdrawn or ended.
+  after it was completed; on consent only while that consent is not withdrawn or ended. A
+  referral a partner sent onward (ADR 0023) is one like any other: it rests on the
+  household's consent to its receiver and shares only its own signals.
 - joint case: a participant that joined on consent; basis toestemming; while the case is open
   and the consent in force.
 - emergency: the one person who opened it, for that organisation, on the emergency page only;

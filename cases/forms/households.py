@@ -10,7 +10,7 @@ from partners.models import Neighbourhood
 
 class HouseholdSearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Postcode and house number, street or name"),
+        label=_("Postcode and house number, street, name or tenancy reference"),
         required=False,
         widget=forms.TextInput(
             attrs={"type": "search", "placeholder": _("1234 AB 12"), "autocomplete": "off"}

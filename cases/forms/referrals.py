@@ -7,7 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from cases.workflow import DeclineReason, ReferralOutcome
 
 
-class ReferralSendForm(forms.Form):
+class ReferralOnwardForm(forms.Form):
+    """A partner refers onward (ADR 0023): to whom, which of its referral's signals, and what
+    the next partner needs to know. ReferralSendForm adds the corporation's route without
+    consent."""
+
     to_organisation = forms.ModelChoiceField(
         label=_("Refer to"), queryset=None, empty_label=_("Choose an organisation")
     )
@@ -27,18 +31,6 @@ class ReferralSendForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the partner needs to know to help; no more."),
     )
-    vroegsignalering = forms.BooleanField(
-        label=_("Without consent: rent arrears to the municipality (vroegsignalering)"),
-        required=False,
-    )
-    contact_attempted = forms.BooleanField(
-        label=_("Personal contact with the tenant was attempted"), required=False
-    )
-    reminder_sent = forms.BooleanField(label=_("A written reminder was sent"), required=False)
-    offer_made = forms.BooleanField(
-        label=_("The tenant was offered that the data be passed on"), required=False
-    )
-    no_objection = forms.BooleanField(label=_("The tenant did not object"), required=False)
 
     def __init__(self, *args, partners, signals, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,6 +45,21 @@ class ReferralSendForm(forms.Form):
     def clean_to_person(self):
         membership = self.cleaned_data.get("to_person")
         return membership.user if membership else None
+
+
+class ReferralSendForm(ReferralOnwardForm):
+    vroegsignalering = forms.BooleanField(
+        label=_("Without consent: rent arrears to the municipality (vroegsignalering)"),
+        required=False,
+    )
+    contact_attempted = forms.BooleanField(
+        label=_("Personal contact with the tenant was attempted"), required=False
+    )
+    reminder_sent = forms.BooleanField(label=_("A written reminder was sent"), required=False)
+    offer_made = forms.BooleanField(
+        label=_("The tenant was offered that the data be passed on"), required=False
+    )
+    no_objection = forms.BooleanField(label=_("The tenant did not object"), required=False)
 
     def preconditions(self) -> dict | None:
         if not self.cleaned_data.get("vroegsignalering"):

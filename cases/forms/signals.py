@@ -85,7 +85,7 @@ class SignalStatusForm(forms.Form):
 class SignalCategoryForm(forms.ModelForm):
     class Meta:
         model = SignalCategory
-        fields = ["name", "life_area", "usual_partner_kind", "position", "is_active"]
+        fields = ["name", "life_area", "usual_partner_kind", "is_common", "position", "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

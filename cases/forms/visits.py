@@ -1,4 +1,7 @@
-"""The home-visit form: the visit and the signals seen, on one screen."""
+"""The home-visit form: the visit and the signals seen, on one screen, the categories grouped
+by life area (leefgebied) with the common ones first."""
+
+from dataclasses import dataclass
 
 from django import forms
 from django.utils import timezone
@@ -6,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms.common import DateInput
+from cases.models.signals import SignalCategory
 from cases.services.visits import SignalInput
 from cases.workflow import (
     OLD_VISIT,
@@ -14,6 +18,17 @@ from cases.workflow import (
     VisitOutcome,
     oldest_visit_day,
 )
+
+LIFE_AREAS = list(SignalCategory.LifeArea)
+
+
+@dataclass
+class CategoryGroup:
+    """One life area's categories on the visit form: a fieldset with the area as its legend."""
+
+    life_area: str
+    label: str
+    rows: list[dict]
 
 
 class HomeVisitForm(forms.Form):
@@ -61,17 +76,43 @@ class HomeVisitForm(forms.Form):
                 label=_("Follow-up date (optional)"), required=False, widget=DateInput()
             )
 
-    def category_rows(self):
-        """Per category: its tick box and the fields it asks for, for the template."""
+    def _row(self, category) -> dict:
+        """A category's tick box and the fields it asks for, for the template."""
+        prefix = f"c{category.pk}"
+        return {
+            "category": category,
+            "tick": self[prefix],
+            "severity": self[f"{prefix}_severity"],
+            "description": self[f"{prefix}_description"],
+            "follow_up": self[f"{prefix}_follow_up"],
+        }
+
+    def category_groups(self) -> list[CategoryGroup]:
+        """The categories by life area: first the areas that hold a common category, then the
+        others, each set in the order of SignalCategory.LifeArea; within an area the common
+        categories first, then in the order they came (position, name)."""
+        by_area: dict[str, list] = {}
         for category in self.categories:
-            prefix = f"c{category.pk}"
-            yield {
-                "category": category,
-                "tick": self[prefix],
-                "severity": self[f"{prefix}_severity"],
-                "description": self[f"{prefix}_description"],
-                "follow_up": self[f"{prefix}_follow_up"],
-            }
+            by_area.setdefault(category.life_area, []).append(category)
+
+        def area_order(area: str) -> tuple:
+            known = area in SignalCategory.LifeArea.values
+            common = any(category.is_common for category in by_area[area])
+            return (not common, LIFE_AREAS.index(area) if known else len(LIFE_AREAS), area)
+
+        return [
+            CategoryGroup(
+                life_area=area,
+                label=SignalCategory.LifeArea(area).label
+                if area in SignalCategory.LifeArea.values
+                else area,
+                rows=[
+                    self._row(category)
+                    for category in sorted(by_area[area], key=lambda c: not c.is_common)
+                ],
+            )
+            for area in sorted(by_area, key=area_order)
+        ]
 
     def clean_visited_on(self):
         visited_on = self.cleaned_data["visited_on"]

@@ -28,6 +28,7 @@ class HouseholdEvent(models.Model):
         REFERRAL_DECLINED = "referral_declined", _("referral declined")
         REFERRAL_COMPLETED = "referral_completed", _("referral completed")
         REFERRAL_WITHDRAWN = "referral_withdrawn", _("referral withdrawn")
+        REFERRAL_SENT_ONWARD = "referral_sent_onward", _("referred onward by a partner")
         CASE_OPENED = "case_opened", _("joint case opened")
         CASE_CLOSED = "case_closed", _("joint case closed")
         CASE_PARTICIPANT_ADDED = "case_participant_added", _("organisation joined the case")

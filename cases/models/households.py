@@ -5,7 +5,8 @@ from collections.abc import Iterable
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -229,6 +230,10 @@ class Household(models.Model):
                 name="household_list_order",
             ),
             models.Index(fields=["corporation", "neighbourhood"], name="household_neighbourhood"),
+            # The search by tenancy reference, in any case (cases.selectors.households).
+            models.Index(
+                F("corporation"), Upper("tenancy_reference"), name="household_tenancy_upper"
+            ),
         ]
 
     def __str__(self):
@@ -246,7 +251,8 @@ class Household(models.Model):
 
 
 class Resident(models.Model):
-    """A person in a household: no more than name, year of birth and main tenant or not."""
+    """A person in a household: no more than name, year of birth, and whether they are the
+    main tenant (hoofdhuurder) or a co-tenant (medehuurder) on the tenancy; else a resident."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="residents")
     name = models.CharField(_("name"), max_length=150)
@@ -257,12 +263,19 @@ class Resident(models.Model):
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
     is_main_tenant = models.BooleanField(_("main tenant"), default=False)
+    is_co_tenant = models.BooleanField(_("co-tenant"), default=False)
 
     class Meta:
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
-        ordering = ["-is_main_tenant", "name"]
+        ordering = ["-is_main_tenant", "-is_co_tenant", "name"]
         indexes = [models.Index(fields=["name"], name="resident_name")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(is_main_tenant=True, is_co_tenant=True),
+                name="resident_main_or_co_tenant",
+            ),
+        ]
 
     def __str__(self):
         return self.name

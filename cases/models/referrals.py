@@ -100,6 +100,16 @@ class Referral(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # An onward referral (doorverwijzing, ADR 0023): the referral through which the sending
+    # partner holds the household. Empty for a referral from the household's corporation.
+    via_referral = models.ForeignKey(
+        "self",
+        verbose_name=_("referred on from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="onward",
+    )
 
     objects = ReferralQuerySet.as_manager()
 
@@ -120,3 +130,15 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in REFERRAL_OPEN
+
+    def chain(self) -> list["Referral"]:
+        """The referrals this one was referred onward from, nearest first, with their
+        organisations (ADR 0023): one query per link, and a chain is a few links long."""
+        links, via_id = [], self.via_referral_id
+        while via_id is not None:
+            link = Referral.objects.select_related("from_organisation", "to_organisation").get(
+                pk=via_id
+            )
+            links.append(link)
+            via_id = link.via_referral_id
+        return links

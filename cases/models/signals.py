@@ -33,6 +33,17 @@ class SignalCategory(models.Model):
     )
     is_active = models.BooleanField(_("in use"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=100)
+    # The home-visit form shows the common categories first, and their life areas first
+    # (forms.visits.category_groups): a flag the installation administrator sets, not a count,
+    # so the form does not reorder itself under a worker's thumb.
+    is_common = models.BooleanField(
+        _("common"),
+        default=False,
+        help_text=_(
+            "Seen at many home visits: on the visit form it comes first in its life area, and "
+            "its life area among the first."
+        ),
+    )
 
     class Meta:
         verbose_name = _("signal category")

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from cases.access.log import log_shown
 from cases.models import AccessLog, Household, HouseholdImport, Resident
 from cases.services.imports.parsing import ImportRow, ParsedFile, validate_rows
+from cases.services.imports.residents import resident_plan
 from partners.models import Membership, Neighbourhood
 
 SAMPLE_SIZE = 10
@@ -58,8 +59,9 @@ SNAPSHOT_FIELDS = [
 
 
 def existing(organisation_id: int, rows: list[ImportRow]) -> dict[str, dict]:
-    """The batch's households that exist, as values with their complex's code and their main
-    tenant (id, name, birth year): two queries."""
+    """The batch's households that exist, as values with their complex's code, their main
+    tenant (id, name, birth year) and all their residents (id, name, birth year, main tenant,
+    co-tenant): two queries."""
     households = {
         values["tenancy_reference"]: values
         for values in Household.objects.filter(
@@ -70,13 +72,17 @@ def existing(organisation_id: int, rows: list[ImportRow]) -> dict[str, dict]:
         .values(*SNAPSHOT_FIELDS)
     }
     by_id = {values["id"]: values for values in households.values()}
-    tenants = (
-        Resident.objects.filter(household_id__in=list(by_id), is_main_tenant=True)
+    for values in by_id.values():
+        values["residents"] = []
+    residents = (
+        Resident.objects.filter(household_id__in=list(by_id))
         .order_by("-id")  # the oldest main tenant wins when there are several
-        .values_list("household_id", "id", "name", "birth_year")
+        .values_list("household_id", "id", "name", "birth_year", "is_main_tenant", "is_co_tenant")
     )
-    for household_id, *tenant in tenants:
-        by_id[household_id]["tenant"] = tenant
+    for household_id, pk, name, birth_year, main, co in residents:
+        by_id[household_id]["residents"].append((pk, name, birth_year, main, co))
+        if main:
+            by_id[household_id]["tenant"] = [pk, name, birth_year]
     return households
 
 
@@ -101,7 +107,17 @@ def changes(row: ImportRow, household: dict, columns: set[str]) -> list[str]:
             changed.append("main_tenant")
         if "geboortejaar_hoofdhuurder" in columns and birth_year != row.main_tenant_birth_year:
             changed.append("main_tenant_birth_year")
+    if "naam" in columns and residents_to_change(row, household, columns):
+        changed.append("residents")
     return changed
+
+
+def residents_to_change(row: ImportRow, household: dict, columns: set[str]):
+    """What the row's people (with the naam column) would change in the household's residents
+    (cases.services.imports.residents.resident_plan)."""
+    return resident_plan(
+        row.people, household.get("residents", []), years="geboortejaar" in columns
+    )
 
 
 # --- Reading imports, and housekeeping -----------------------------------------------------------
@@ -167,6 +183,7 @@ def _sample(row: ImportRow, state: str, fields: list[str]) -> dict:
         "address": f"{row.street} {number}, {row.postcode} {row.town}",
         "neighbourhood": row.neighbourhood_code,
         "main_tenant": row.main_tenant,
+        "residents": [[person.name, person.role] for person in row.people],
         "state": state,
         "fields": fields,
     }

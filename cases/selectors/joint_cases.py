@@ -34,6 +34,7 @@ CASE_KINDS = (
 # Notes come into the timeline as notes (filtered per reader), never as their events.
 REFERRAL_KINDS = (
     Kind.REFERRAL_SENT,
+    Kind.REFERRAL_SENT_ONWARD,
     Kind.REFERRAL_ACCEPTED,
     Kind.REFERRAL_DECLINED,
     Kind.REFERRAL_COMPLETED,

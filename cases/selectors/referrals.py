@@ -4,7 +4,7 @@ from django.db.models import Case, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cases.access.bases import visible_bases
+from cases.access.bases import onward_source_holds, visible_bases
 from cases.access.log import log_access, log_shown
 from cases.models import AccessLog, Agreement, Referral, Signal
 from cases.workflow import OPEN_STATUSES, REFERRAL_OPEN, ReferralStatus
@@ -177,6 +177,62 @@ def referable_signals(*, actor: Membership, household) -> QuerySet:
         .filter(household=household, status__in=OPEN_STATUSES)
         .exclude(pk__in=busy)
         .select_related("category")
+    )
+
+
+# --- referring onward (ADR 0023) ----------------------------------------------------------------
+
+
+def may_refer_onward(*, actor: Membership, referral: Referral) -> bool:
+    """The actor's organisation accepted this referral and may refer its household onward."""
+    return onward_source_holds(actor=actor, referral=referral)
+
+
+def onward_partners(*, actor: Membership, household) -> QuerySet:
+    """The partners the actor may refer a household onward to: those it has an agreement in
+    force with, but not the household's corporation, which has the household already."""
+    return referral_partners(actor=actor).exclude(pk=household.corporation_id)
+
+
+def onward_people(*, actor: Membership, household) -> QuerySet:
+    return referral_people(actor=actor).exclude(organisation_id=household.corporation_id)
+
+
+def onward_signals(*, referral: Referral) -> QuerySet:
+    """The open signals of the referral the actor accepted that no other open referral holds
+    (the chain it came through aside): only what the actor's organisation sees itself."""
+    chain = {referral.pk, *(link.pk for link in referral.chain())}
+    busy = Referral.objects.open().exclude(pk__in=chain).values("signals")
+    return (
+        referral.signals.filter(status__in=OPEN_STATUSES)
+        .exclude(pk__in=busy)
+        .select_related("category")
+    )
+
+
+def referral_chain(*, actor: Membership, referral: Referral) -> list[dict]:
+    """Where an onward referral came from, nearest first: the organisations and the day of
+    each earlier referral, never their messages, signals or outcome; `url` only where the
+    actor's organisation sent or received that referral and may open it."""
+    org = actor.organisation_id
+    return [
+        {
+            "from": link.from_organisation.name,
+            "to": link.to_organisation.name,
+            "sent_at": link.sent_at,
+            "pk": link.pk if org in (link.from_organisation_id, link.to_organisation_id) else None,
+        }
+        for link in referral.chain()
+    ]
+
+
+def onward_referrals(*, actor: Membership, referral: Referral) -> list[Referral]:
+    """The referrals the actor's organisation referred onward from this one: only its own, so
+    the organisation that sent this referral does not see where it went next."""
+    return list(
+        Referral.objects.filter(via_referral=referral, from_organisation_id=actor.organisation_id)
+        .select_related("to_organisation")
+        .order_by("-sent_at", "-pk")
     )
 
 

@@ -1,5 +1,6 @@
 """Referrals between organisations: sent on a legal basis, accepted or declined, completed with
-an outcome, or withdrawn. The referred signals follow the referral."""
+an outcome, or withdrawn; a partner refers onward through a referral it accepted (ADR 0023).
+The referred signals follow the referral."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,7 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cases.access.bases import referral_basis
+from cases.access.bases import onward_basis, onward_source_holds, referral_basis
 from cases.access.log import log_access
 from cases.models import (
     AccessLog,
@@ -46,12 +47,23 @@ def _basis_still_valid(referral: Referral) -> bool:
 
 def _signals_follow(*, actor, referral: Referral, to_status: str) -> None:
     """The referred signals: 'referred' while the referral is open, back to the sender's
-    decision ('in progress') when it ends."""
+    decision ('in progress') when it ends, unless another open referral still holds them (the
+    one it was referred onward from, or one referred onward from it)."""
+    still_referred = set()
+    if to_status == SignalStatus.IN_BEHANDELING:
+        still_referred = set(
+            Referral.objects.open()
+            .exclude(pk=referral.pk)
+            .filter(signals__in=referral.signals.all())
+            .values_list("signals", flat=True)
+        )
     for signal in referral.signals.select_for_update(of=("self",)):
         if to_status == SignalStatus.DOORVERWEZEN and signal.status in OPEN_STATUSES:
             new = SignalStatus.DOORVERWEZEN
         elif (
-            to_status == SignalStatus.IN_BEHANDELING and signal.status == SignalStatus.DOORVERWEZEN
+            to_status == SignalStatus.IN_BEHANDELING
+            and signal.status == SignalStatus.DOORVERWEZEN
+            and signal.pk not in still_referred
         ):
             new = SignalStatus.IN_BEHANDELING
         else:
@@ -80,9 +92,13 @@ def referral_send(
     to_person=None,
     preconditions: dict | None = None,
 ) -> Referral:
-    """Refer a household's signals to a partner, on consent or the vroegsignalering route."""
+    """The household's corporation refers its signals to a partner, on consent or the
+    vroegsignalering route."""
     if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
         raise ValidationError(_("You may not work with this household."))
+    if household.corporation_id != actor.organisation_id:
+        # A partner passes on only what it holds itself: referral_send_onward (ADR 0023).
+        raise ValidationError(_("A partner refers a household onward from a referral it accepted."))
     if to_organisation.pk == actor.organisation_id:
         raise ValidationError({"to_organisation": _("Refer to another organisation.")})
     if not signals:
@@ -93,6 +109,34 @@ def referral_send(
     busy = Referral.objects.open().filter(signals__in=signals).exists()
     if busy:
         raise ValidationError({"signals": _("A signal is already in an open referral.")})
+    _check_person(to_person, to_organisation)
+    categories = list({signal.category for signal in signals})
+    agreement = referral_agreement(
+        sender=actor.organisation, receiver=to_organisation, categories=categories
+    )
+    basis, consent = referral_basis(
+        household=household,
+        receiver=to_organisation,
+        categories=categories,
+        preconditions=preconditions,
+    )
+    referral = Referral.objects.create(
+        household=household,
+        from_organisation_id=actor.organisation_id,
+        to_organisation=to_organisation,
+        to_person=to_person,
+        message=message.strip(),
+        agreement=agreement,
+        legal_basis=basis,
+        consent=consent,
+        preconditions=preconditions or {},
+        deadline=add_working_days(timezone.localdate(), agreement.response_days),
+        sent_by_id=actor.user_id,
+    )
+    return _sent(actor=actor, referral=referral, signals=signals, kind=Kind.REFERRAL_SENT)
+
+
+def _check_person(to_person, to_organisation: Organisation) -> None:
     if (
         to_person is not None
         and not Membership.objects.active()
@@ -105,17 +149,83 @@ def referral_send(
                 % {"partner": to_organisation.name}
             }
         )
+
+
+def _sent(*, actor: Membership, referral: Referral, signals: list[Signal], kind: str) -> Referral:
+    """What every referral sent does: its signals, the history, the log and the receiver told."""
+    referral.signals.set(signals)
+    _signals_follow(actor=actor, referral=referral, to_status=SignalStatus.DOORVERWEZEN)
+    via = {"via": referral.via_referral_id} if referral.via_referral_id else {}
+    household_event_add(
+        actor=actor,
+        household=referral.household,
+        kind=kind,
+        referral=referral,
+        to=referral.to_organisation.name,
+        basis=referral.legal_basis,
+        **via,
+    )
+    log_access(
+        actor=actor,
+        action=AccessLog.Action.CREATE,
+        household=referral.household,
+        obj=referral,
+        detail={"via_referral": referral.via_referral_id} if via else None,
+    )
+    notices.referral_sent(referral)
+    return referral
+
+
+@transaction.atomic
+def referral_send_onward(
+    *,
+    actor: Membership,
+    via: Referral,
+    to_organisation: Organisation,
+    signals: list[Signal],
+    message: str = "",
+    to_person=None,
+) -> Referral:
+    """A partner refers the household onward through a referral it accepted (ADR 0023): only
+    that referral's signals, to a partner it has an agreement with, on the household's consent
+    to that partner; the new referral names the one it came from."""
+    via = Referral.objects.select_related("household__corporation").get(pk=via.pk)
+    signals = list(signals)
+    if not onward_source_holds(actor=actor, referral=via):
+        raise ValidationError(
+            _(
+                "Only an organisation that accepted this referral, while it still shares the "
+                "household, may refer it onward."
+            )
+        )
+    household = via.household
+    if to_organisation.pk == actor.organisation_id:
+        raise ValidationError({"to_organisation": _("Refer to another organisation.")})
+    if to_organisation.pk == household.corporation_id:
+        raise ValidationError(
+            {
+                "to_organisation": _(
+                    "The household's corporation has the household already: tell it through "
+                    "the outcome of the referral."
+                )
+            }
+        )
+    if not signals:
+        raise ValidationError({"signals": _("Choose the signals this referral is about.")})
+    own = set(via.signals.values_list("pk", flat=True))
+    if any(signal.pk not in own or signal.status not in OPEN_STATUSES for signal in signals):
+        raise ValidationError(
+            {"signals": _("Only open signals of the referral you accepted can be referred on.")}
+        )
+    chain = {via.pk, *(link.pk for link in via.chain())}
+    if Referral.objects.open().filter(signals__in=signals).exclude(pk__in=chain).exists():
+        raise ValidationError({"signals": _("A signal is already in an open referral.")})
+    _check_person(to_person, to_organisation)
     categories = list({signal.category for signal in signals})
     agreement = referral_agreement(
         sender=actor.organisation, receiver=to_organisation, categories=categories
     )
-    basis, consent = referral_basis(
-        household=household,
-        receiver=to_organisation,
-        categories=categories,
-        preconditions=preconditions,
-    )
-    today = timezone.localdate()
+    consent = onward_basis(household=household, receiver=to_organisation, categories=categories)
     referral = Referral.objects.create(
         household=household,
         from_organisation_id=actor.organisation_id,
@@ -123,25 +233,13 @@ def referral_send(
         to_person=to_person,
         message=message.strip(),
         agreement=agreement,
-        legal_basis=basis,
+        legal_basis=LegalBasis.TOESTEMMING,
         consent=consent,
-        preconditions=preconditions or {},
-        deadline=add_working_days(today, agreement.response_days),
+        deadline=add_working_days(timezone.localdate(), agreement.response_days),
         sent_by_id=actor.user_id,
+        via_referral=via,
     )
-    referral.signals.set(signals)
-    _signals_follow(actor=actor, referral=referral, to_status=SignalStatus.DOORVERWEZEN)
-    household_event_add(
-        actor=actor,
-        household=household,
-        kind=Kind.REFERRAL_SENT,
-        referral=referral,
-        to=to_organisation.name,
-        basis=basis,
-    )
-    log_access(actor=actor, action=AccessLog.Action.CREATE, household=household, obj=referral)
-    notices.referral_sent(referral)
-    return referral
+    return _sent(actor=actor, referral=referral, signals=signals, kind=Kind.REFERRAL_SENT_ONWARD)
 
 
 def _locked(referral: Referral) -> Referral:

@@ -20,6 +20,7 @@ from cases.selectors.imports import (
 from cases.services.imports import failure_message, household_import_create, household_import_start
 from cases.services.imports.parsing import COLUMNS, MAX_ERRORS, error_message
 from cases.services.imports.progress import progress_get
+from cases.services.imports.residents import ROLE_LABELS
 from cases.views.roles import corporation_administrator_required
 
 ERRORS_PER_PAGE = 100
@@ -39,8 +40,17 @@ COLUMN_HELP = [
     ("complexnaam", _("Name of the building complex")),
     ("telefoon", _("Phone number")),
     ("email", _("E-mail address")),
-    ("hoofdhuurder", _("Name of the main tenant")),
+    ("hoofdhuurder", _("Name of the main tenant (one row per household)")),
     ("geboortejaar_hoofdhuurder", _("Year of birth of the main tenant")),
+    (
+        "naam",
+        _(
+            "Or every resident, one row per person with the same tenancy reference: the "
+            "person's name (instead of hoofdhuurder)"
+        ),
+    ),
+    ("rol", _("The person's role: hoofdhuurder, medehuurder or bewoner (empty: bewoner)")),
+    ("geboortejaar", _("The person's year of birth")),
 ]
 
 
@@ -88,7 +98,11 @@ def import_detail(request, pk):
     errors = Paginator(household_import.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
     errors.object_list = [{**error, "text": error_message(error)} for error in errors.object_list]
     sample = [
-        {**row, "field_labels": [str(FIELD_LABELS.get(name, name)) for name in row["fields"]]}
+        {
+            **row,
+            "field_labels": [str(FIELD_LABELS.get(name, name)) for name in row["fields"]],
+            "people": [f"{name} ({ROLE_LABELS[role]})" for name, role in row.get("residents", [])],
+        }
         for row in household_import.sample
     ]
     household_import_sample_shown(actor=request.actor, household_import=household_import)

@@ -1,7 +1,7 @@
 """Referral pages: sending from a household, the inbox and outbox, one referral and its steps."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from cases.forms.agreements import AssignForm
 from cases.forms.referrals import (
     ReferralCompleteForm,
     ReferralDeclineForm,
+    ReferralOnwardForm,
     ReferralSendForm,
     ReferralVersionForm,
 )
@@ -53,6 +54,36 @@ def referral_send(request, household_pk):
     return render(request, "cases/referral_form.html", {"household": household, "form": form})
 
 
+@require_http_methods(["GET", "POST"])
+@worker_required
+@submitted_once
+def referral_onward(request, pk):
+    """A partner refers the household onward from a referral it accepted (ADR 0023); one it
+    only declined, or not yet accepted, is a 403, one it never had a 404."""
+    via = selectors_referrals.referral_get(actor=request.actor, pk=pk, log=False)
+    if not selectors_referrals.may_refer_onward(actor=request.actor, referral=via):
+        raise PermissionDenied
+    household, actor = via.household, request.actor
+    form = ReferralOnwardForm(
+        request.POST or None,
+        partners=selectors_referrals.onward_partners(actor=actor, household=household),
+        signals=selectors_referrals.onward_signals(referral=via),
+        people=selectors_referrals.onward_people(actor=actor, household=household),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = referral_services.referral_send_onward(
+                actor=actor, via=via, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The household is referred onward."))
+            return redirect("referrals:detail", pk=referral.pk)
+    household_shown(actor=actor, household=household)
+    return render(request, "cases/referral_onward.html", {"via": via, "form": form})
+
+
 @require_GET
 @worker_required
 def referral_inbox(request):
@@ -82,6 +113,12 @@ def _detail(request, referral, *, forms=None, status=200):
         "case_link": case_link(actor=request.actor, household=referral.household)
         if referral.household_visible
         else CaseLink(),
+        "chain": selectors_referrals.referral_chain(actor=request.actor, referral=referral),
+        "onward": selectors_referrals.onward_referrals(actor=request.actor, referral=referral),
+        # Offered while it has signals left to pass on (the form says so otherwise).
+        "may_refer_onward": referral.household_visible
+        and selectors_referrals.may_refer_onward(actor=request.actor, referral=referral)
+        and selectors_referrals.onward_signals(referral=referral).exists(),
         "decline_form": forms.get("decline")
         or ReferralDeclineForm(initial={"version": referral.version}),
         "complete_form": forms.get("complete")

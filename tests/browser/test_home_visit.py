@@ -18,7 +18,9 @@ def test_log_a_visit_with_three_signals_on_a_phone_and_find_them_on_the_timeline
     page.get_by_role("button", name="Aanmelden").click()
 
     page.get_by_role("link", name="Huishoudens").first.click()
-    page.get_by_label("Postcode en huisnummer, straat of naam").fill("9901AB 12")
+    page.get_by_label("Postcode en huisnummer, straat, naam of huurcontractnummer").fill(
+        "9901AB 12"
+    )
     page.get_by_role("button", name="Zoeken").click()
     page.get_by_role("link", name="Huisbezoek registreren Lindelaan 12-a").click()
 

@@ -142,6 +142,18 @@ def full_case(case, corporation_worker, care, care_referral, welfare):
     return case
 
 
+# --- referring onward (ADR 0023) -----------------------------------------------------------
+
+
+@pytest.fixture
+def onward_ready(welfare_referral, welfare, care, corporation_worker, household, lonely):
+    """Welfare accepted the corporation's referral; it has an agreement with care, and the
+    household consented to care: welfare may refer onward to care. Returns welfare's referral."""
+    agree(welfare, care, lonely)
+    consent_given(corporation_worker, household, care, [lonely])
+    return welfare_referral
+
+
 # --- support packages --------------------------------------------------------------------------
 
 

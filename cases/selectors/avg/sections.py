@@ -63,10 +63,16 @@ def residents_section(context: Context) -> Section | None:
             ("name", gettext_lazy("Name")),
             ("birth_year", gettext_lazy("Year of birth")),
             ("main_tenant", gettext_lazy("Main tenant")),
+            ("co_tenant", gettext_lazy("Co-tenant")),
         ),
         context,
-        context.household.residents.order_by("-is_main_tenant", "name", "pk"),
-        lambda r: {"name": r.name, "birth_year": r.birth_year, "main_tenant": r.is_main_tenant},
+        context.household.residents.order_by("-is_main_tenant", "-is_co_tenant", "name", "pk"),
+        lambda r: {
+            "name": r.name,
+            "birth_year": r.birth_year,
+            "main_tenant": r.is_main_tenant,
+            "co_tenant": r.is_co_tenant,
+        },
     )
 
 

@@ -31,6 +31,7 @@ from cases.services.imports.parsing import (
     parse_text,
     validate_rows,
 )
+from cases.services.imports.residents import CO_TENANT, MAIN_TENANT, ImportPerson
 from partners.models import Membership, Organisation
 
 logger = logging.getLogger(__name__)
@@ -250,6 +251,7 @@ def _import_batch(household_import, actor, batch, columns, complex_ids, counts) 
     source = {"source": "import", "import": household_import.pk}
     existing = compare.existing(household_import.organisation_id, batch)
     new, changed, residents_new, residents_changed, events = [], [], [], [], []
+    people_changed = []
     update_fields = {"updated_at"}
 
     for row in batch:
@@ -273,6 +275,7 @@ def _import_batch(household_import, actor, batch, columns, complex_ids, counts) 
             new.append(household)
             if row.main_tenant:
                 residents_new.append(_tenant(household, row))
+            residents_new += [_person(household, person) for person in row.people]
             events.append(event(household=household, kind=Kind.HOUSEHOLD_IMPORTED, data=source))
             continue
         fields = compare.changes(row, snapshot, columns)
@@ -288,7 +291,7 @@ def _import_batch(household_import, actor, batch, columns, complex_ids, counts) 
                 household.neighbourhood_id = row.neighbourhood_id
             elif name == "complex":
                 household.complex_id = complex_ids.get(row.complex_code)
-            elif name.startswith("main_tenant"):
+            elif name.startswith("main_tenant") or name == "residents":
                 continue  # a Resident, below
             else:
                 setattr(household, name, getattr(row, name))
@@ -306,6 +309,13 @@ def _import_batch(household_import, actor, batch, columns, complex_ids, counts) 
                 residents_changed.append(
                     Resident(pk=tenant_id, name=row.main_tenant, birth_year=birth_year)
                 )
+        if "residents" in fields:
+            plan = compare.residents_to_change(row, snapshot, columns)
+            residents_new += [_person(household, person) for person in plan.new]
+            people_changed += [
+                Resident(pk=pk, is_main_tenant=main, is_co_tenant=co, birth_year=year)
+                for pk, main, co, year in plan.changed
+            ]
         changed.append(household)
         events.append(
             event(household=household, kind=Kind.DATA_CORRECTED, data={"fields": fields, **source})
@@ -318,6 +328,10 @@ def _import_batch(household_import, actor, batch, columns, complex_ids, counts) 
     if residents_changed:
         Resident.objects.bulk_update(
             residents_changed, ["name", "birth_year"], batch_size=BATCH_SIZE
+        )
+    if people_changed:
+        Resident.objects.bulk_update(
+            people_changed, ["is_main_tenant", "is_co_tenant", "birth_year"], batch_size=BATCH_SIZE
         )
     HouseholdEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
     log_access_many(
@@ -336,6 +350,16 @@ def _tenant(household: Household, row: ImportRow) -> Resident:
         name=row.main_tenant,
         birth_year=row.main_tenant_birth_year,
         is_main_tenant=True,
+    )
+
+
+def _person(household: Household, person: ImportPerson) -> Resident:
+    return Resident(
+        household=household,
+        name=person.name,
+        birth_year=person.birth_year,
+        is_main_tenant=person.role == MAIN_TENANT,
+        is_co_tenant=person.role == CO_TENANT,
     )
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.households import phone_validator
+from cases.services.imports.residents import ImportPerson, merge, person_of
 from cases.validators import normalise_postcode
 
 MAX_ROWS = 100_000
@@ -35,6 +36,10 @@ COLUMNS: dict[str, tuple[bool, int]] = {
     "email": (False, 254),
     "hoofdhuurder": (False, 150),
     "geboortejaar_hoofdhuurder": (False, 4),
+    # One row per person (cases.services.imports.residents), instead of hoofdhuurder.
+    "naam": (False, 150),
+    "rol": (False, 20),
+    "geboortejaar": (False, 4),
 }
 REQUIRED = [name for name, (required, _length) in COLUMNS.items() if required]
 
@@ -54,6 +59,14 @@ ROW_MESSAGES = {
     "duplicate": _("tenancy reference ‘%(value)s’ also appears on line %(other)s"),
     "complex_name": _("complex ‘%(value)s’ is called ‘%(other)s’ on line %(first)s"),
     "field_count": _("this line has %(found)s fields where the header has %(expected)s"),
+    "role": _("‘%(value)s’ is not a role: hoofdhuurder, medehuurder or bewoner"),
+    "without_name": _("a role or year of birth needs the person's name (naam)"),
+    "household_differs": _(
+        "‘%(value)s’ differs from line %(other)s of the same tenancy reference: the rows of one "
+        "household have the same address, neighbourhood and complex"
+    ),
+    "duplicate_person": _("‘%(value)s’ is listed for this tenancy reference on line %(other)s"),
+    "second_main_tenant": _("this tenancy reference has its main tenant on line %(other)s"),
 }
 
 
@@ -184,6 +197,25 @@ def _csv_error(error: csv.Error, line: int) -> FileError:
     )
 
 
+def _one_way_of_listing_residents(columns: set[str]) -> None:
+    """A file lists its residents one row per household (hoofdhuurder) or one row per person
+    (naam, rol, geboortejaar), not both: the two would disagree about who the main tenant is."""
+    if "naam" in columns and columns & {"hoofdhuurder", "geboortejaar_hoofdhuurder"}:
+        raise FileError(
+            _(
+                "The file has both the column naam (one row per person) and hoofdhuurder (one "
+                "row per household). Use one of the two: for every resident, one row per "
+                "person with naam and rol."
+            ),
+            code="mixed_residents",
+        )
+    if "naam" not in columns and columns & {"rol", "geboortejaar"}:
+        raise FileError(
+            _("The columns rol and geboortejaar belong to a person: add the column naam."),
+            code="person_without_name",
+        )
+
+
 def parse(raw: bytes) -> ParsedFile:
     """Read the whole file; raises FileError when it cannot be used at all."""
     text, encoding = decode(raw)
@@ -223,6 +255,7 @@ def parse_text(text: str, encoding: str) -> ParsedFile:
         )
     columns = [name for name in names if name in COLUMNS]
     ignored = [name for name in names if name and name not in COLUMNS]
+    _one_way_of_listing_residents(set(columns))
     parsed = ParsedFile(encoding, delimiter, text, columns, ignored, rows=[])
     line = reader.line_num + skip
     try:
@@ -277,6 +310,8 @@ class ImportRow:
     email: str
     main_tenant: str
     main_tenant_birth_year: int | None
+    # With the naam column: the people of the household, one per row (residents.merge).
+    people: list[ImportPerson] = field(default_factory=list)
 
 
 def row_error(line: int, column: str, code: str, **params) -> dict:
@@ -346,6 +381,10 @@ def validate_row(
         else:
             fail("geboortejaar_hoofdhuurder", "birth_year", value=_value(year_text), max=this_year)
 
+    person, problems = person_of(line, values)
+    for column, code, params in problems:
+        fail(column, code, **params)
+
     if errors:
         return None, errors
     return (
@@ -365,6 +404,7 @@ def validate_row(
             email=email,
             main_tenant=values.get("hoofdhuurder", ""),
             main_tenant_birth_year=birth_year,
+            people=[person] if person else [],
         ),
         [],
     )
@@ -374,17 +414,19 @@ def validate_rows(
     parsed: ParsedFile, neighbourhoods: dict[str, int]
 ) -> tuple[list[ImportRow], list[dict], int]:
     """Every row checked on its own and against the others in the file (one tenancy reference
-    once; one name per complex). Returns the valid rows, the errors, and how many rows are
-    invalid."""
+    once, or with the naam column once per person; one name per complex). Returns the valid
+    rows, one per household, the errors, and how many rows are invalid."""
     rows: list[ImportRow] = []
     errors = list(parsed.row_errors)
     invalid_lines = {error["row"] for error in errors}
     first_line: dict[str, int] = {}
     complex_names: dict[str, tuple[str, int]] = {}
+    per_person = "naam" in parsed.columns
+    households: dict[str, ImportRow] = {}
     for line, values in parsed.rows:
         row, row_errors = validate_row(line, values, neighbourhoods)
         reference = values.get("huurcontract", "")
-        if reference:
+        if reference and not per_person:
             if reference in first_line:
                 row_errors.append(
                     row_error(
@@ -411,10 +453,17 @@ def validate_rows(
                         first=known[1],
                     )
                 )
+        first = households.get(row.tenancy_reference) if row and per_person else None
+        if first is not None and not row_errors:
+            for column, code, params in merge(first, row):
+                row_errors.append(row_error(line, column, code, **params))
+            if not row_errors:
+                continue  # one more person of a household already read
         if row_errors:
             invalid_lines.add(line)
             errors.extend(row_errors)
         else:
             rows.append(row)
+            households[row.tenancy_reference] = row
     errors.sort(key=lambda error: error["row"])
     return rows, errors, len(invalid_lines)

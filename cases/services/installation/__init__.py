@@ -239,6 +239,7 @@ class _Run:
                     usual_partner_kind=item.usual_partner_kind,
                     is_active=item.is_active,
                     position=item.position,
+                    is_common=item.is_common,
                 ),
             )
             if done is None:

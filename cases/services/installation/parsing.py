@@ -63,6 +63,7 @@ class CategoryItem:
     is_active: bool | None
     position: int | None
     line: int
+    is_common: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ class _Reader(NodeReader):
             key="signal_categories",
             what=_("this signal category"),
             required=("code", "name", "life_area", "usual_partner_kind"),
-            optional=("position", "active"),
+            optional=("position", "active", "common"),
         ):
             code = self.get(values, "code", self.text, longest=CODE)
             if code is not None and not CATEGORY_CODE.fullmatch(code):
@@ -253,8 +254,11 @@ class _Reader(NodeReader):
             )
             position = self.get(values, "position", self.whole)
             active = self.get(values, "active", self.boolean)
+            common = self.get(values, "common", self.boolean)
             if code and name and life_area and usual:
-                yield CategoryItem(code, name, life_area, usual, active, position, line_of(item))
+                yield CategoryItem(
+                    code, name, life_area, usual, active, position, line_of(item), common
+                )
 
     def agreements(self, node):
         seen = {}

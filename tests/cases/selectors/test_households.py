@@ -73,3 +73,34 @@ def test_a_search_never_shows_another_corporations_household_opened_in_an_emerge
     )
     page = household_search_page(actor=corporation_worker, filters=filters, page=None)
     assert other_household.pk not in [h.pk for h in page]
+
+
+def test_the_search_by_tenancy_reference_follows_its_index(corporation_worker, household):
+    """An exact reference in any case is read along the index on (corporation,
+    UPPER(tenancy_reference)), not by reading the corporation's households."""
+    from django.db import connection
+
+    from cases.models import Household
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    Household.objects.bulk_create(
+        Household(
+            corporation=household.corporation,
+            tenancy_reference=f"R-{number}",
+            street="Teststraat",
+            house_number=number,
+            postcode="9901 AB",
+            town="Testdorp",
+            neighbourhood=household.neighbourhood,
+        )
+        for number in range(1, 3001)
+    )
+    visible = Household.objects.visible_to(corporation_worker, ids_first=True)
+    query = visible.filter(tenancy_reference__iexact="hc-000012").values("pk")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cases_household")
+        sql, params = query.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "household_tenancy_upper" in plan, plan

@@ -119,6 +119,28 @@ def test_the_categories_inclusie_starts_with_are_left_as_they_are(run_setup, exa
     assert sorted(after) == sorted(before)
 
 
+def test_a_category_is_made_common_by_the_file_and_stays_so_when_the_file_is_silent(
+    run_setup, example, edit
+):
+    """`common` puts a category first on the visit form; a file that leaves it out (or renames
+    the category) keeps what the installation administrator chose."""
+    assert SignalCategory.objects.get(code="eenzaamheid").is_common
+    text, _ = edit(
+        example,
+        "{code: eenzaamheid, name: Eenzaamheid, life_area: sociaal, usual_partner_kind: welzijn}",
+        "{code: eenzaamheid, name: Eenzaamheid en isolement, life_area: sociaal, "
+        "usual_partner_kind: welzijn}",
+    )
+    text, _ = edit(text, "    position: 55\n", "    position: 55\n    common: true\n")
+    run_setup(text)
+    assert SignalCategory.objects.get(code="eenzaamheid").is_common, "a rename keeps it common"
+    assert SignalCategory.objects.get(code="mantelzorg").is_common
+    text, _ = edit(text, "    common: true\n", "    common: false\n")
+    said = run_setup(text)
+    assert "Signaalcategorie mantelzorg (Overbelaste mantelzorger): bijgewerkt" in said
+    assert not SignalCategory.objects.get(code="mantelzorg").is_common
+
+
 def test_a_dry_run_says_what_would_change_and_leaves_it(run_setup, example):
     said = run_setup(example, "--dry-run")
     assert said.startswith("Proefdraai; dit zou er veranderen")

@@ -59,7 +59,7 @@ def test_the_page_the_document_and_the_json_file_are_each_logged(
         "signals",
     ]
     assert data["sections"][1]["rows"] == [
-        {"name": "Anna de Test", "birth_year": 1948, "main_tenant": True}
+        {"name": "Anna de Test", "birth_year": 1948, "main_tenant": True, "co_tenant": False}
     ]
     rows = AccessLog.objects.filter(household=household).order_by("pk")
     assert [(r.action, r.detail["avg"], r.legal_basis) for r in rows] == [

@@ -138,6 +138,29 @@ def test_search_finds_a_number_with_a_long_addition(login, corporation_worker, h
     assert {h.pk for h in everyone.context["page"]} == {household.pk, upstairs.pk}
 
 
+def test_search_by_tenancy_reference_exact_in_any_case_within_what_the_actor_sees(
+    login, corporation_worker, household, other_household
+):
+    """The tenancy reference (huurcontractnummer) finds its household, typed in any case and
+    with spaces around it; never a part of one, and never another corporation's household with
+    the same reference (references are per corporation). The search is logged as any other."""
+    longer = HouseholdFactory(corporation=household.corporation, tenancy_reference="HC-0000123")
+    other_household.tenancy_reference = household.tenancy_reference  # "HC-000012"
+    other_household.save()
+    client = login(corporation_worker)
+    for query in ("HC-000012", "  hc-000012 ", "Hc-000012\t"):
+        response = client.get(reverse("cases:household_list"), {"q": query})
+        assert [h.pk for h in response.context["page"]] == [household.pk], query
+    exact = client.get(reverse("cases:household_list"), {"q": "HC-0000123"})
+    assert [h.pk for h in exact.context["page"]] == [longer.pk]
+    partial = client.get(reverse("cases:household_list"), {"q": "HC-00001"})
+    assert list(partial.context["page"]) == []
+    row = AccessLog.objects.filter(action="search", household=household).latest("id")
+    assert row.detail["query"] == query_digest("hc-000012")
+    assert row.legal_basis == "eigen_huurder"
+    assert not AccessLog.objects.filter(household=other_household).exists()
+
+
 def test_filters_on_neighbourhood_and_complex_and_a_bad_filter_keeps_the_rest(
     login, corporation_worker, household, neighbourhood
 ):
@@ -218,7 +241,14 @@ def fill(household, rows, author):
 
 @pytest.mark.parametrize(
     "target",
-    ["household_list", "household_detail", "signal_mine", "signal_open", "signal_overdue"],
+    [
+        "household_list",
+        "household_reference",
+        "household_detail",
+        "signal_mine",
+        "signal_open",
+        "signal_overdue",
+    ],
 )
 def test_query_counts_are_equal_at_1_10_and_50_rows(
     login, corporation_worker, household, neighbourhood, target
@@ -230,6 +260,7 @@ def test_query_counts_are_equal_at_1_10_and_50_rows(
     client = login(corporation_worker)
     urls = {
         "household_list": reverse("cases:household_list"),
+        "household_reference": reverse("cases:household_list") + "?q=hc-000012",
         "household_detail": household_url("household_detail", household),
         "signal_mine": reverse("cases:signal_list") + "?lijst=mijn",
         "signal_open": reverse("cases:signal_list") + "?lijst=open",

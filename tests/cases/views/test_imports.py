@@ -202,3 +202,14 @@ def test_the_preview_logs_the_existing_households_it_shows(login, admin, corpora
     assert {(row.action, row.legal_basis, row.detail["import"]) for row in shown} == {
         ("search", "eigen_huurder", preview.pk)
     }
+
+
+def test_the_preview_names_every_resident_of_a_household_with_their_role(login, admin, buurten):
+    client = login(admin)
+    response = _post_file(client, import_file("residents_per_person.csv"))
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        "Bewoners: Sem Jansen (bewoner), Karin Jansen (hoofdhuurder), Piet Jansen (medehuurder)"
+        in page
+    )
+    assert "naam" in client.get(reverse("imports:upload")).content.decode()

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Signal
+from cases.models import Signal, SignalCategory
 from tests.factories import HouseholdFactory, SignalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +68,17 @@ def test_wrong_methods_on_categories(client):
     client.force_login(installer, backend="django.contrib.auth.backends.ModelBackend")
     assert client.post(reverse("cases:category_list")).status_code == 405
     assert client.delete(reverse("cases:category_create")).status_code == 405
+
+
+def test_the_installation_administrator_marks_a_category_common(client):
+    installer = UserFactory(email="installatie@test.example", is_installation_admin=True)
+    client.force_login(installer, backend="django.contrib.auth.backends.ModelBackend")
+    data = {"name": "Schimmel", "life_area": "wonen", "usual_partner_kind": "corporatie"}
+    response = client.post(
+        reverse("cases:category_create"), data | {"position": "5", "is_common": "on"}
+    )
+    assert response.status_code == 302
+    category = SignalCategory.objects.get(name="Schimmel")
+    assert (category.life_area, category.is_common) == ("wonen", True)
+    listed = client.get(reverse("cases:category_list")).content.decode()
+    assert "Veelvoorkomend" in listed

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import AccessLog, HomeVisit, Signal
-from tests.factories import SignalFactory
+from cases.models import AccessLog, HomeVisit, Signal, SignalCategory
+from tests.factories import SignalCategoryFactory, SignalFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -139,3 +139,20 @@ def test_a_form_shown_again_after_an_error_is_a_read(login, corporation_worker, 
     client.get(household_url("visit_create", household))
     client.post(household_url("visit_create", household), {"visited_on": "", "kind": "regulier"})
     assert list(AccessLog.objects.values_list("action", flat=True)) == ["view", "view"]
+
+
+def test_the_form_shows_a_fieldset_per_life_area_with_a_dutch_legend(
+    login, corporation_worker, household
+):
+    SignalCategory.objects.update(is_active=False)
+    SignalCategoryFactory(code="schulden", name="Schulden", life_area="financien", position=1)
+    SignalCategoryFactory(
+        code="eenzaam", name="Eenzaam", life_area="sociaal", position=2, is_common=True
+    )
+    html = login(corporation_worker).get(household_url("visit_create", household)).content.decode()
+    social = html.index('data-life-area="sociaal"')
+    finances = html.index('data-life-area="financien"')
+    assert social < finances, "the area with a common category first"
+    assert '<legend class="category-group-legend">Sociaal netwerk</legend>' in html
+    assert '<legend class="category-group-legend">Financiën</legend>' in html
+    assert html.index("Eenzaam") < html.index("Schulden")
