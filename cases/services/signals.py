@@ -78,6 +78,7 @@ def signal_category_save(
     usual_partner_kind: str,
     is_active: bool = True,
     position: int = 100,
+    is_common: bool = False,
 ) -> SignalCategory:
     """Add or change a signal category (installation administrators: every organisation's
     signals, agreements and dashboards use the list, ADR 0007). Categories are never deleted:
@@ -95,6 +96,7 @@ def signal_category_save(
     category.usual_partner_kind = usual_partner_kind
     category.is_active = is_active
     category.position = position
+    category.is_common = is_common
     if category.pk is None:
         base, number = category.code or "categorie", 1
         while SignalCategory.objects.filter(code=category.code).exists():
@@ -114,6 +116,7 @@ def signal_category_setup(
     usual_partner_kind: str,
     is_active: bool | None = None,
     position: int | None = None,
+    is_common: bool | None = None,
 ) -> tuple[SignalCategory, Outcome]:
     """Make or update the category with this code, from the set-up file (ADR 0020). What is
     not given (None) stays as it is, or takes the default for a new one; nothing is written
@@ -123,13 +126,15 @@ def signal_category_setup(
     if category is not None:
         is_active = category.is_active if is_active is None else is_active
         position = category.position if position is None else position
-        wanted = (name.strip(), life_area, usual_partner_kind, is_active, position)
+        is_common = category.is_common if is_common is None else is_common
+        wanted = (name.strip(), life_area, usual_partner_kind, is_active, position, is_common)
         there = (
             category.name,
             category.life_area,
             category.usual_partner_kind,
             category.is_active,
             category.position,
+            category.is_common,
         )
         if wanted == there:
             return category, Outcome.UNCHANGED
@@ -142,5 +147,6 @@ def signal_category_setup(
         usual_partner_kind=usual_partner_kind,
         is_active=True if is_active is None else is_active,
         position=100 if position is None else position,
+        is_common=bool(is_common),
     )
     return category, outcome
