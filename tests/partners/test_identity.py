@@ -127,6 +127,18 @@ def test_an_unverified_address_is_refused(client, identity_provider, corporation
     assert nothing_of_the_provider_is_stored()
 
 
+@pytest.mark.parametrize(
+    ("claim", "status"), [("false", 403), ("False", 403), ("ja", 403), ("true", 302)]
+)
+def test_email_verified_sent_as_text_counts_only_when_it_says_true(
+    client, identity_provider, corporation_worker, claim, status
+):
+    """Some providers send the claim as text: "false" is a non-empty string, and must not
+    pass for a verified address (allauth reads it; this holds it to that)."""
+    sub = identity_provider.add_person(corporation_worker.user.email, email_verified=claim)
+    assert sign_in(client, identity_provider, sub).status_code == status
+
+
 def test_an_invited_address_becomes_a_member(client, identity_provider, admin):
     invitation = invitation_create(
         actor=admin, email="nieuw@testdorp.example", name="Nina Nieuw", role="medewerker"
