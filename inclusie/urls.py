@@ -5,7 +5,7 @@ from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.urls import include, path
 
 from inclusie import errors, views
-from partners.identity import form_action_to_providers
+from partners.identity import form_action_to_providers, provider_unreachable_explained
 
 # Only the allauth pages Inclusie uses. Left out on purpose: managing e-mail addresses (the login
 # address is the one the organisation invited; changing it unverified would let a stolen session
@@ -34,7 +34,7 @@ urlpatterns = [
     # sign-up and no connecting accounts: only logging in, and the pages of a failed attempt.
     path(
         "account/oidc/<str:provider_id>/login/",
-        form_action_to_providers(oidc_views.login),
+        form_action_to_providers(provider_unreachable_explained(oidc_views.login)),
         name="openid_connect_login",
     ),
     path(

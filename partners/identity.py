@@ -7,12 +7,17 @@ SocialLogin: the ID token's claims (signature and issuer checked by allauth) und
 `account.extra_data["id_token"]`, and the e-mail addresses with whether the provider verified
 them."""
 
+import logging
 import time
 from functools import wraps
 from urllib.parse import urlsplit
 
 from allauth.account.authentication import get_authentication_records
 from django.conf import settings
+from django.shortcuts import render
+from requests import RequestException
+
+logger = logging.getLogger(__name__)
 
 # The ID token's `amr` (RFC 8176) values that show a second factor was used at the provider:
 # "mfa" itself, a one-time password, or a hardware or software key.
@@ -109,5 +114,26 @@ def form_action_to_providers(view):
         if origins:
             response._csp_update = {"form-action": origins}
         return response
+
+    return wrapped
+
+
+def provider_unreachable_explained(view):
+    """The button's page asks the provider for its configuration before sending the browser
+    there; allauth lets a provider that is down or times out (SOCIALACCOUNT_REQUESTS_TIMEOUT)
+    through as an error. The person gets the Dutch page of a failed sign-in, which points to
+    the password login, and the operator a log line naming the provider."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except RequestException as exc:
+            logger.warning(
+                "Identity provider %s unreachable: %s.",
+                kwargs.get("provider_id", "?"),
+                type(exc).__name__,
+            )
+            return render(request, "socialaccount/authentication_error.html", status=502)
 
     return wrapped

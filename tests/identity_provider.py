@@ -111,3 +111,12 @@ def identity_provider(request, identity_provider_server, settings):
     provider.trust_mfa = trust_mfa
     trust_mfa(False)
     return provider
+
+
+@pytest.fixture
+def unreachable_identity_provider(settings):
+    """A provider configured but not answering (down, or no network): nothing listens on port
+    9 of this machine."""
+    provider = IdentityProvider(url="http://127.0.0.1:9", client_id="x", secret="y")
+    settings.SOCIALACCOUNT_PROVIDERS = provider_settings(provider, trust_mfa=False)
+    return provider

@@ -127,6 +127,18 @@ def test_an_unverified_address_is_refused(client, identity_provider, corporation
     assert nothing_of_the_provider_is_stored()
 
 
+@pytest.mark.parametrize(
+    ("claim", "status"), [("false", 403), ("False", 403), ("ja", 403), ("true", 302)]
+)
+def test_email_verified_sent_as_text_counts_only_when_it_says_true(
+    client, identity_provider, corporation_worker, claim, status
+):
+    """Some providers send the claim as text: "false" is a non-empty string, and must not
+    pass for a verified address (allauth reads it; this holds it to that)."""
+    sub = identity_provider.add_person(corporation_worker.user.email, email_verified=claim)
+    assert sign_in(client, identity_provider, sub).status_code == status
+
+
 def test_an_invited_address_becomes_a_member(client, identity_provider, admin):
     invitation = invitation_create(
         actor=admin, email="nieuw@testdorp.example", name="Nina Nieuw", role="medewerker"
@@ -184,6 +196,19 @@ def test_an_answer_that_is_not_the_providers_is_refused(client, identity_provide
     client.post(identity_provider.login_url)
     response = client.get(identity_provider.login_url + "callback/?code=abc&state=forged")
     assert response.status_code == 401
+    assert "Aanmelden via je organisatie is mislukt" in response.content.decode()
+    assert client.get(reverse("start"))["Location"].startswith(reverse("account_login"))
+
+
+def test_a_provider_that_is_down_gets_the_dutch_page_not_an_error(
+    client, db, unreachable_identity_provider
+):
+    """The button's page asks the provider for its configuration first; a provider that does
+    not answer (down, no network) leaves the person on the failed sign-in page, which points
+    to the password login, not on the 500 page."""
+    client.raise_request_exception = False
+    response = client.post(unreachable_identity_provider.login_url)
+    assert response.status_code == 502
     assert "Aanmelden via je organisatie is mislukt" in response.content.decode()
     assert client.get(reverse("start"))["Location"].startswith(reverse("account_login"))
 

@@ -46,10 +46,22 @@ class Command(BaseCommand):
     def handle(self, *args, file, acting, dry_run, **options):
         with translation.override(settings.LANGUAGE_CODE):
             try:
-                text = Path(file).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
+                raw = Path(file).read_bytes()
+            except OSError as exc:
                 raise CommandError(
                     _("%(file)s cannot be read: %(reason)s") % {"file": file, "reason": exc}
+                ) from None
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = raw[: exc.start].count(b"\n") + 1
+                raise CommandError(
+                    _(
+                        "%(file)s, line %(line)s: this is not UTF-8 text (the character "
+                        "encoding of the set-up file). Save the file as UTF-8 and run it again; "
+                        "nothing has changed."
+                    )
+                    % {"file": file, "line": line}
                 ) from None
             try:
                 result = installation_setup(

@@ -312,6 +312,8 @@ class ImportRow:
     main_tenant_birth_year: int | None
     # With the naam column: the people of the household, one per row (residents.merge).
     people: list[ImportPerson] = field(default_factory=list)
+    # Those people by name, and the main tenant, as residents.merge reads them.
+    people_known: object = field(default=None, repr=False, compare=False)
 
 
 def row_error(line: int, column: str, code: str, **params) -> dict:

@@ -76,22 +76,52 @@ def merge(first, row) -> list[Problem]:
         if getattr(row, name) != getattr(first, name):
             params = {"value": str(getattr(row, name))[:40], "other": first.line}
             problems.append((column, "household_differs", params))
+    known = _people_known(first)
     for person in row.people:
-        for known in first.people:
-            if known.key == person.key:
-                problems.append(
-                    ("naam", "duplicate_person", {"value": person.name[:40], "other": known.line})
-                )
-            elif known.role == MAIN_TENANT and person.role == MAIN_TENANT:
-                problems.append(("rol", "second_main_tenant", {"other": known.line}))
+        found = []
+        same = known.names.get(person.key)
+        if same is not None:
+            found.append((same.line, "naam", "duplicate_person", person.name[:40]))
+        main = known.main_tenant
+        if person.role == MAIN_TENANT and main is not None and main is not same:
+            found.append((main.line, "rol", "second_main_tenant", None))
+        for other, column, code, value in sorted(found, key=lambda item: item[0]):
+            params = {"other": other} if value is None else {"value": value, "other": other}
+            problems.append((column, code, params))
     if problems:
         return problems
     main = any(person.role == MAIN_TENANT for person in row.people)
     for name in ("phone", "email"):
         if getattr(row, name) and (main or not getattr(first, name)):
             setattr(first, name, getattr(row, name))
+    for person in row.people:
+        known.add(person)
     first.people.extend(row.people)
     return []
+
+
+@dataclass(slots=True)
+class _Known:
+    """The people of one household read so far, by name, and its main tenant: a tenancy with
+    thousands of residents (a care home, an export with the wrong column) is checked in time
+    that grows with its rows, not with their square."""
+
+    names: dict
+    main_tenant: ImportPerson | None = None
+
+    def add(self, person: ImportPerson) -> None:
+        self.names.setdefault(person.key, person)
+        if person.role == MAIN_TENANT and self.main_tenant is None:
+            self.main_tenant = person
+
+
+def _people_known(first) -> _Known:
+    known = first.people_known
+    if known is None:
+        known = first.people_known = _Known(names={})
+        for person in first.people:
+            known.add(person)
+    return known
 
 
 @dataclass

@@ -110,6 +110,12 @@ def setup_file_read(text: str) -> SetupFile:
         raise SetupFileError(
             [Problem(line, _("This file cannot be read as text: %(detail)s") % {"detail": exc})]
         ) from None
+    except RecursionError:
+        # Lists or keys nested thousands deep: the YAML reader recurses per level.
+        message = _(
+            "Lists or keys are nested far deeper than a set-up file ever needs; check the brackets."
+        )
+        raise SetupFileError([Problem(None, message)]) from None
     if root is None:
         raise SetupFileError([Problem(None, _("The file is empty."))])
     reader = _Reader()

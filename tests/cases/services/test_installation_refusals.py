@@ -202,3 +202,25 @@ def test_a_file_that_is_not_there_is_told(tmp_path):
 
     with pytest.raises(CommandError, match="kan niet worden gelezen"):
         call_command("setup_installation", str(tmp_path / "bestaat-niet.yaml"))
+
+
+def test_a_file_that_is_not_utf8_is_told_at_its_line(tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "inclusie.yaml"
+    path.write_bytes("organisations:\n  - name: Café\n".encode("latin-1"))
+    before = snapshot()
+    with pytest.raises(CommandError) as caught:
+        call_command("setup_installation", str(path))
+    assert str(caught.value) == (
+        f"{path}, regel 2: dit is geen UTF-8-tekst (de tekenset van het installatiebestand). "
+        "Sla het bestand op als UTF-8 en voer het opnieuw uit; er is niets veranderd."
+    )
+    assert snapshot() == before
+
+
+def test_lists_nested_thousands_deep_are_refused_not_a_crash(run_setup):
+    before = snapshot()
+    says = refused(run_setup, "organisations: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert "veel dieper genest dan een installatiebestand ooit nodig heeft" in says
+    assert snapshot() == before
