@@ -8,7 +8,7 @@ the e-mails it queued after the commit are never sent. Each change is told in on
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from cases.models import SignalCategory
@@ -46,6 +46,7 @@ def installation_setup(
         raise SetupFileError(problems)
     acting = _acting(acting_email, setup)
     with transaction.atomic():
+        _one_run_at_a_time()
         run = _Run()
         run.apply(setup, acting)
         if run.problems or dry_run:
@@ -53,6 +54,20 @@ def installation_setup(
     if run.problems:
         raise SetupFileError(run.problems)
     return SetupResult(changes=run.changes, dry_run=dry_run)
+
+
+# The key of the transaction-level advisory lock that lets one set-up run write at a time.
+SETUP_LOCK = 0x1C1_5E7
+
+
+def _one_run_at_a_time() -> None:
+    """Two runs at once (two operators, a deploy job started twice) wait for each other rather
+    than both inserting the same agreement or one stopping on a unique name: the second sees
+    what the first wrote. PostgreSQL holds the lock until the transaction ends; SQLite writes
+    one transaction at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SETUP_LOCK])
 
 
 def _acting(acting_email: str | None, setup: SetupFile) -> User | None:

@@ -1,14 +1,19 @@
 """Setting up an installation from one file (issue 16, item 2): who acts, what a run changes
 when the file changes, and when an organisation's first administrator is invited again."""
 
+import io
+import threading
 from datetime import timedelta
 
 import pytest
+from django import db
 from django.core import mail
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from cases.models import Agreement, SignalCategory
+from cases.services.installation import SETUP_LOCK
 from partners.models import Invitation, Membership, Neighbourhood, Organisation, User
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
@@ -198,3 +203,42 @@ def test_an_accepted_invitation_is_not_sent_again(run_setup, example, client):
     Invitation.objects.filter(email=FIRST).update(expires_at=timezone.now() - timedelta(days=1))
     assert "Niets veranderd" in run_setup(example)
     assert len(invited(FIRST)) == 1
+
+
+# --- two runs at once ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_wait_for_each_other_and_the_second_changes_nothing(
+    example, tmp_path, app_role_connect
+):
+    """Two operators (or a deploy job started twice) run the same file at the same moment:
+    the second waits for the first and then finds nothing to do, instead of stopping on a
+    unique name or inserting an agreement twice."""
+    path = tmp_path / "inclusie.yaml"
+    path.write_text(example, encoding="utf-8")
+    said = []
+
+    def run() -> None:
+        out = io.StringIO()
+        try:
+            call_command("setup_installation", str(path), stdout=out)
+        finally:
+            said.append(out.getvalue())
+            db.connection.close()
+
+    holder = app_role_connect()  # another session holding the set-up's lock
+    with holder.transaction():
+        holder.execute("SELECT pg_advisory_xact_lock(%s)", [SETUP_LOCK])
+        runs = [threading.Thread(target=run) for _ in range(2)]
+        for each in runs:
+            each.start()
+        runs[0].join(timeout=2)
+        assert all(each.is_alive() for each in runs), "both wait while the lock is held"
+        assert not Organisation.objects.filter(name="Woonstichting Beekveld").exists()
+    for each in runs:
+        each.join(timeout=120)
+    assert not any(each.is_alive() for each in runs)
+    assert sum("Niets veranderd" in text for text in said) == 1, said
+    assert Organisation.objects.filter(name="Woonstichting Beekveld").count() == 1
+    assert Agreement.objects.filter(second__name="Welzijn Beekveld").count() == 1
