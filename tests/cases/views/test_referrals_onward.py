@@ -105,6 +105,14 @@ def referred_on(onward_ready, welfare_worker, care):
     )
 
 
+def test_with_every_signal_passed_on_the_form_says_there_is_nothing_left(
+    login, referred_on, onward_ready, welfare_worker
+):
+    page = login(welfare_worker).get(onward_url(onward_ready)).content.decode()
+    assert "Deze verwijzing heeft geen open signalen" in page
+    assert 'name="signals"' not in page
+
+
 def test_the_receiver_sees_the_chain_and_nothing_the_corporation_wrote(
     login, referred_on, onward_ready, care_worker, corporation, welfare
 ):
