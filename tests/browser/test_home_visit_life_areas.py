@@ -38,6 +38,10 @@ def test_log_a_visit_with_a_category_from_a_life_area_at_360_px(
         "Lekkage",
     ]
     assert violations(page) == []
+    # The larger tick box (inclusie.css) keeps a gap to its label instead of touching it.
+    box = housing.get_by_label("Schimmel").bounding_box()
+    label = housing.locator("label", has_text="Schimmel").bounding_box()
+    assert label["x"] >= box["x"] + box["width"] + 4, (box, label)
 
     form.locator("fieldset", has_text="Uitkomst").get_by_text("Signalen", exact=True).click()
     money = page.get_by_role("group", name="Financiën")
