@@ -49,6 +49,8 @@ ALLOWED = {
         "cases.labels",
         "cases.workdays",
         "cases.validators",
+        # VERA's code lists and how signals become signaleringen (ADR 0027), pure vocabulary.
+        "cases.vera",
         # The import's pure reading of a file (no database): the preview compares with it.
         "cases.services.imports.parsing",
         "cases.services.imports.residents",
@@ -61,6 +63,7 @@ ALLOWED = {
         "cases.workflow",
         "cases.workdays",
         "cases.validators",
+        "cases.vera",
         "cases.tasks",
     ),
     "cases.forms": ("cases.forms", "cases.models", "cases.workflow", "cases.validators"),

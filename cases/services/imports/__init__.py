@@ -94,7 +94,8 @@ def household_import_create(
         delimiter=parsed.delimiter,
         content=parsed.text if valid else "",
         status=Status.VALIDATED if valid else Status.INVALID,
-        total_rows=len(parsed.rows) + len(parsed.row_errors),
+        # A row refused as a whole may have several problems (a VERA record: a code and a date).
+        total_rows=len(parsed.rows) + len({error["row"] for error in parsed.row_errors}),
         new_rows=analysis.new_rows,
         updated_rows=analysis.updated_rows,
         unchanged_rows=analysis.unchanged_rows,

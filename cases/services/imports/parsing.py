@@ -67,6 +67,24 @@ ROW_MESSAGES = {
     ),
     "duplicate_person": _("‘%(value)s’ is listed for this tenancy reference on line %(other)s"),
     "second_main_tenant": _("this tenancy reference has its main tenant on line %(other)s"),
+    # A batch of tenancies in VERA's shape (cases.services.imports.vera); the column is the field.
+    "vera_record": _("is not a tenancy: an object with VERA's fields was expected"),
+    "vera_object": _("is not an object with VERA's fields"),
+    "vera_list": _("is not a list"),
+    "vera_text": _("is not text"),
+    "vera_code": _("‘%(value)s’ is not a code of VERA's list %(list)s"),
+    "vera_not_tenancy": _("‘%(value)s’ is not a tenancy (HUU): only a tenancy makes a household"),
+    "vera_not_running": _(
+        "a tenancy with status ‘%(value)s’ does not run: Inclusie takes running tenancies (LOP, "
+        "OPG or VOP)"
+    ),
+    "vera_ended": _("the tenancy ended on %(value)s: Inclusie takes running tenancies"),
+    "vera_units": _("names %(count)s units (eenheden): a household's tenancy names exactly one"),
+    "vera_not_housing": _("‘%(value)s’ is not housing (WOO): only housing is a household's home"),
+    "vera_date": _("‘%(value)s’ is not a date like 1961-04-23"),
+    "vera_bag": _("‘%(value)s’ is not a BAG identification (16 digits)"),
+    "vera_duplicate": _("tenancy ‘%(value)s’ is also at index %(other)s of this batch"),
+    "vera_surname": _("a resident needs a surname (achternaam)"),
 }
 
 
