@@ -172,7 +172,7 @@ def referral_act(request, pk, action):
     else:
         form = form_class(request.POST)
     if form.is_valid() and form.cleaned_data["version"] != referral.version:
-        form.add_error(None, _stale_message(referral))
+        form.add_error(None, selectors_referrals.referral_changed_message(referral))
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
@@ -185,11 +185,3 @@ def referral_act(request, pk, action):
             messages.success(request, done)
             return redirect("referrals:detail", pk=referral.pk)
     return _detail(request, referral, forms={name: form}, status=200)
-
-
-def _stale_message(referral) -> str:
-    who = referral.responded_by or referral.closed_by
-    return _("Meanwhile this referral changed: it is now ‘%(status)s’%(who)s. Check it again.") % {
-        "status": referral.get_status_display(),
-        "who": _(" (by %(name)s)") % {"name": who.name} if who else "",
-    }
