@@ -458,6 +458,10 @@ class ApiClient(models.Model):
         """How the access log knows this client, whatever its name becomes."""
         return f"api-client:{self.pk}"
 
+    @property
+    def scope_labels(self) -> list[str]:
+        return [str(self.Scope(s).label) for s in self.scopes if s in self.Scope.values]
+
     def is_valid(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

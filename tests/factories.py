@@ -27,15 +27,7 @@ from cases.services.emergency import emergency_access_open
 from cases.services.imports import household_import_create, household_import_start
 from cases.services.imports.parsing import parse
 from cases.services.support import support_package_request
-from partners.models import (
-    ApiClient,
-    Membership,
-    Neighbourhood,
-    Notification,
-    Organisation,
-    User,
-)
-from partners.services.clients import CORPORATION_SCOPES, client_register
+from partners.models import Membership, Neighbourhood, Notification, Organisation, User
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -421,20 +413,3 @@ def import_counts(household_import):
         household_import.unchanged_rows,
         household_import.invalid_rows,
     )
-
-
-def api_key(organisation, *scopes, name="Huursysteem", expires_at=None):
-    """A registered API client of `organisation` with `scopes` (all when none are given), and
-    its key, as its administrator gets them (partners.services.clients)."""
-    admin = MembershipFactory(organisation=organisation, role=Membership.Role.BEHEERDER)
-    issued = client_register(
-        actor=admin,
-        name=name,
-        scopes=list(scopes) or [s for s in ApiClient.Scope.values if _may(organisation, s)],
-        expires_at=expires_at,
-    )
-    return issued.client, issued.key
-
-
-def _may(organisation, scope) -> bool:
-    return scope not in CORPORATION_SCOPES or organisation.kind == Organisation.Kind.CORPORATIE

@@ -10,7 +10,6 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from cases.access.actors import agent_for_client
 from cases.access.log import log_access
 from cases.models import AccessLog
-from tests.factories import api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +50,7 @@ def test_a_row_names_only_one_who_acted(corporation_worker):
         _row(channel=Channel.INSTALLATION, organisation_id=corporation_worker.organisation_id)
 
 
-def test_each_of_them_can_be_written(corporation_worker, corporation, household):
+def test_each_of_them_can_be_written(api_key, corporation_worker, corporation, household):
     client, _key = api_key(corporation)
     agent = agent_for_client(client, origin="192.0.2.7")
     row = log_access(actor=agent, action="view", household=household, obj=household)
@@ -79,7 +78,7 @@ def test_a_row_inserted_without_the_new_columns_is_a_persons_on_the_web(corporat
     assert AccessLog.objects.get(pk=pk).channel == Channel.WEB
 
 
-def test_the_agent_columns_are_append_only_too(corporation, household):
+def test_the_agent_columns_are_append_only_too(api_key, corporation, household):
     client, _key = api_key(corporation)
     row = log_access(actor=agent_for_client(client), action="view", household=household)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():

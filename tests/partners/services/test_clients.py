@@ -11,7 +11,6 @@ from django.utils import timezone
 from partners.models import ApiClient, token_hash
 from partners.selectors import client_for_key
 from partners.services.clients import client_register, client_revoke
-from tests.factories import api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -69,15 +68,15 @@ def test_a_name_and_known_scopes_are_needed(admin, name, scopes, field):
 
 def test_a_name_is_used_once_among_the_valid_clients(admin):
     first = client_register(actor=admin, name="Huursysteem", scopes=[Scope.HOUSEHOLDS_READ])
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="al een systeem"):
         client_register(actor=admin, name="HUURSYSTEEM", scopes=[Scope.HOUSEHOLDS_READ])
     client_revoke(actor=admin, client=first.client)
     client_register(actor=admin, name="Huursysteem", scopes=[Scope.HOUSEHOLDS_READ])
     assert ApiClient.objects.count() == 2
 
 
-def test_only_a_corporation_imports_households(welfare):
-    with pytest.raises(ValidationError, match="housing corporation"):
+def test_only_a_corporation_imports_households(api_key, welfare):
+    with pytest.raises(ValidationError, match="woningcorporatie"):
         api_key(welfare, Scope.HOUSEHOLDS_IMPORT)
 
 
