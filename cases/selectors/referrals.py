@@ -47,7 +47,7 @@ def _mark_visible(actor: Membership, referrals: list[Referral]) -> dict[int, str
 # own page. A list of 25 reads a third of the time it would with every column.
 LISTED = (
     "household_id", "from_organisation_id", "to_organisation_id", "status", "outcome",
-    "sent_at", "deadline", "assigned_to_id",
+    "sent_at", "deadline", "assigned_to_id", "version",
     "household__street", "household__house_number", "household__house_number_addition",
     "household__corporation_id",
     "from_organisation__name", "to_organisation__name", "assigned_to__name",
@@ -84,6 +84,17 @@ def referral_inbox(*, actor: Membership, box: str, page: str | None = None, per_
     (inbox_referrals), the nearest deadline first."""
     referrals = inbox_referrals(actor=actor, box=box)
     return _listed(actor, referrals.order_by("deadline", "pk"), page, per_page, box)
+
+
+def referral_received_page(
+    *, actor: Membership, status: str = "", page: int | str | None = None, per_page: int = 25
+):
+    """One page of the referrals to the actor's organisation, of one status or all, the
+    nearest deadline first (the API's list, ADR 0025)."""
+    referrals = inbox_referrals(actor=actor, box="alle")
+    if status:
+        referrals = referrals.filter(status=status)
+    return _listed(actor, referrals.order_by("deadline", "pk"), page, per_page, status or "alle")
 
 
 def referral_outbox(*, actor: Membership, page: str | None = None, per_page: int = 25):
