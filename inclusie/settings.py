@@ -604,6 +604,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "inclusie.api.problems.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NON_FIELD_ERRORS_KEY": "nonFieldErrors",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Inclusie API",

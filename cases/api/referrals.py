@@ -47,7 +47,9 @@ class ReferralSerializer(serializers.Serializer):
     aan = OrganisationSerializer(source="to_organisation")
     verzondenOp = serializers.DateTimeField(source="sent_at")  # noqa: N815
     reagerenVoor = serializers.DateField(source="deadline")  # noqa: N815
-    uitkomst = serializers.ChoiceField(choices=ReferralOutcome.choices, allow_blank=True)
+    uitkomst = serializers.ChoiceField(
+        source="outcome", choices=ReferralOutcome.choices, allow_blank=True
+    )
     huishouden = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
