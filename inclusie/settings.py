@@ -626,6 +626,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX_TRIM": True,
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "VerwijzingStatus": "cases.workflow.ReferralStatus",
+        "RedenWeigering": "cases.workflow.DeclineReason",
+        "Uitkomst": "cases.workflow.ReferralOutcome",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "inclusie.api.schema.postprocess",

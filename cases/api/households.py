@@ -11,7 +11,12 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from cases.selectors.households import HouseholdFilters, household_get, household_search_page
+from cases.selectors.households import (
+    HouseholdFilters,
+    area_by_code,
+    household_get,
+    household_search_page,
+)
 from cases.validators import normalise_postcode
 from inclusie.api.pagination import PARAMETERS, page_of, page_request, paged
 from inclusie.api.views import ApiView
@@ -107,7 +112,7 @@ class HouseholdPage(ApiView):
 def _area(code: str) -> Neighbourhood | None:
     if not code:
         return None
-    area = Neighbourhood.objects.filter(cbs_code__iexact=code.strip()).first()
+    area = area_by_code(code)
     if area is None:
         raise serializers.ValidationError(
             {"wijk": [_("No district or neighbourhood has this code.")]}
