@@ -11,5 +11,5 @@ urlpatterns = [
     path("openapi.json", views.OpenApiJson.as_view(), name="openapi-json"),
     path("openapi.yaml", views.OpenApiYaml.as_view(), name="openapi-yaml"),
     path("", include("cases.api.urls")),
-    re_path(r"^.*$", views.NotFoundView.as_view()),
+    re_path(r"^.*$", views.NotFoundView.as_view(), name="not_found"),
 ]
