@@ -95,6 +95,27 @@ def test_the_list_reads_as_many_queries_for_one_household_as_for_twenty(
     assert count() == few
 
 
+def test_the_search_reads_as_many_queries_for_one_household_as_for_twenty(
+    call, key, corporation, neighbourhood
+):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = call(key, "post", SEARCH, {"postcode": "9901 ZZ", "huisnummer": 7})
+            assert response.status_code == 200
+        return len(queries), len(response.json()["resultaten"])
+
+    def home():
+        return HouseholdFactory(
+            corporation=corporation, neighbourhood=neighbourhood, postcode="9901 ZZ", house_number=7
+        )
+
+    home()
+    few = count()
+    for letter in "bcdefghijklmnopqrst":
+        ResidentFactory(household=home(), name=f"Bewoner {letter}", is_main_tenant=True)
+    assert count() == (few[0], 20)
+
+
 def test_one_household_with_its_residents_and_its_read_logged(
     call, api_key, corporation, household
 ):
