@@ -159,6 +159,10 @@ ACTIONS = {
 }
 
 
+# The answers whose service compares the version the person saw under the row's lock.
+VERSIONED = {"accept", "decline", "complete"}
+
+
 @require_POST
 @worker_required
 @submitted_once
@@ -175,6 +179,9 @@ def referral_act(request, pk, action):
         form.add_error(None, selectors_referrals.referral_changed_message(referral))
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        if name in VERSIONED:
+            # Compared again under the row's lock: of two answers on one version, one is taken.
+            data["version"] = form.cleaned_data["version"]
         try:
             getattr(referral_services, f"referral_{name}")(
                 actor=request.actor, referral=referral, **data
