@@ -6,6 +6,7 @@ workers. Every variable is listed in README.md. A bad value stops start-up with 
 names the variable.
 """
 
+import email.utils
 import os
 import re
 from pathlib import Path
@@ -581,4 +582,57 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "django.request": {"filters": ["error_reference"]},
     },
+}
+
+# --- The API (ADR 0024, 0025) -------------------------------------------------------------------
+
+# The full version, in the API-Version header of every answer; the major one is in the path.
+API_VERSION = "1.0.0"
+# Requests per client (an organisation's system) in the shared cache, as "number/period".
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
+if not re.fullmatch(r"[1-9]\d*/(s|sec|m|min|h|hour|d|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"API_RATE_LIMIT: {API_RATE_LIMIT!r} must be a number per period, like 600/min."
+    )
+INSTALLED_APPS += ["rest_framework", "drf_spectacular"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["inclusie.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["inclusie.api.permissions.ScopeRequired"],
+    "DEFAULT_THROTTLE_CLASSES": ["inclusie.api.throttling.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "inclusie.api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NON_FIELD_ERRORS_KEY": "nonFieldErrors",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Inclusie API",
+    "DESCRIPTION": (
+        "De API van Inclusie voor de systemen van de organisaties in de wijk: huishoudens en "
+        "verwijzingen lezen, verwijzingen beantwoorden. Elk systeem handelt namens zijn eigen "
+        "organisatie, met de rechten die de beheerder het gaf, en ziet precies wat die "
+        "organisatie ziet. Elke inzage en wijziging staat in het toegangslogboek. Volgt de "
+        "NL API Design Rules (zie docs/adr/0025)."
+    ),
+    "VERSION": API_VERSION,
+    "CONTACT": {
+        "name": "Beheer van Inclusie",
+        "url": SITE_URL,
+        "email": email.utils.parseaddr(DEFAULT_FROM_EMAIL)[1],
+    },
+    "SERVERS": [{"url": f"{SITE_URL}/api/v1", "description": "Deze installatie"}],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "VerwijzingStatus": "cases.workflow.ReferralStatus",
+        "RedenWeigering": "cases.workflow.DeclineReason",
+        "Uitkomst": "cases.workflow.ReferralOutcome",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "inclusie.api.schema.postprocess",
+    ],
 }

@@ -54,6 +54,8 @@ urlpatterns = [
     ),
     path("account/2fa/", include("allauth.mfa.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The REST API for the organisations' own systems (ADR 0025).
+    path("api/v1/", include("inclusie.api.urls")),
     path("", include("partners.urls")),
     path("", include("cases.urls")),
 ]

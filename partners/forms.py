@@ -1,7 +1,10 @@
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -98,3 +101,39 @@ class NotificationPreferencesForm(forms.Form):
                 widget=forms.RadioSelect,
             )
         self.helper = _helper(_("Save choices"))
+
+
+class ClientForm(forms.Form):
+    """Register a system of the organisation's own (an API client, ADR 0024)."""
+
+    name = forms.CharField(
+        label=_("Name of the system"),
+        max_length=100,
+        help_text=_("As your colleagues know it, for example the name of your rental system."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("What it may do"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose what the system may do.")},
+    )
+    expires_on = forms.DateField(
+        label=_("Valid until (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("After this day the key no longer works. Empty: until you revoke it."),
+    )
+
+    def __init__(self, *args, scopes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "off"
+        self.fields["scopes"].choices = scopes
+        self.helper = _helper(_("Register and show the key"))
+
+    def clean_expires_on(self):
+        day = self.cleaned_data["expires_on"]
+        if day is None:
+            return None
+        # Valid through the whole day chosen.
+        end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+        return timezone.make_aware(end)

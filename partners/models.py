@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -400,3 +401,67 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.kind}: {self.email}"
+
+
+# The start of every API client's key, so a key that leaks into a log or a repository is
+# recognised as Inclusie's (partners.services.clients).
+KEY_START = "inc"
+
+
+class ApiClient(models.Model):
+    """A system of an organisation's own that calls the API (a koppeling, ADR 0024): it acts
+    for its organisation with the scopes its administrator gave it. Its key is shown once;
+    stored are a public prefix (to find the client) and the key's SHA-256. Revoked or past
+    its end, the key no longer works, at once."""
+
+    class Scope(models.TextChoices):
+        HOUSEHOLDS_READ = "huishoudens:lezen", _("read households")
+        HOUSEHOLDS_IMPORT = "huishoudens:importeren", _("import households")
+        REFERRALS_READ = "verwijzingen:lezen", _("read referrals")
+        REFERRALS_WRITE = "verwijzingen:status-schrijven", _("write the status of referrals")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="api_clients"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    scopes = models.JSONField(_("scopes"), default=list)
+    key_prefix = models.CharField(max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"), null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "organisation",
+                Lower("name"),
+                condition=Q(revoked_at__isnull=True),
+                name="apiclient_name_unique_while_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def reference(self) -> str:
+        """How the access log knows this client, whatever its name becomes."""
+        return f"api-client:{self.pk}"
+
+    @property
+    def scope_labels(self) -> list[str]:
+        return [str(self.Scope(s).label) for s in self.scopes if s in self.Scope.values]
+
+    def is_valid(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

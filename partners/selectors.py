@@ -1,14 +1,17 @@
 """Reads of partners: members, invitations, a person's notifications and e-mail choices, and
 who among people is a shared worker (samenlevingsondersteuner)."""
 
+import hmac
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from partners.kinds import CHOOSABLE, KINDS, Email
 from partners.models import (
+    KEY_START,
+    ApiClient,
     Invitation,
     Membership,
     Notification,
@@ -120,3 +123,33 @@ def shared_worker_ids(user_ids: Iterable[int]) -> set[int]:
         .filter(organisations__gt=1)
         .values_list("user_id", flat=True)
     )
+
+
+# --- API clients (ADR 0024) ------------------------------------------------------------------
+
+
+def client_list(*, actor: Membership) -> QuerySet:
+    """The API clients of the actor's organisation, the valid ones first."""
+    return (
+        ApiClient.objects.filter(organisation_id=actor.organisation_id)
+        .select_related("created_by", "revoked_by")
+        .order_by(F("revoked_at").desc(nulls_first=True), "name")
+    )
+
+
+def client_get(*, actor: Membership, pk: int) -> ApiClient:
+    """One API client of the actor's organisation; 404 for any other."""
+    return get_object_or_404(ApiClient, pk=pk, organisation_id=actor.organisation_id)
+
+
+def client_for_key(key: str) -> ApiClient | None:
+    """The valid client this key belongs to, or None (unknown, wrong, revoked or past its
+    end). One query by the prefix; the hash is compared in constant time."""
+    start, _sep, rest = key.partition("_")
+    prefix, _sep, secret = rest.partition("_")
+    if start != KEY_START or len(prefix) != 12 or not secret:
+        return None
+    client = ApiClient.objects.select_related("organisation").filter(key_prefix=prefix).first()
+    if client is None or not hmac.compare_digest(client.key_hash, token_hash(key)):
+        return None
+    return client if client.is_valid() else None

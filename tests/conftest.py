@@ -16,7 +16,8 @@ from django.db import connection  # noqa: E402
 
 from cases.services.referrals import referral_send  # noqa: E402
 from partners.actor import SESSION_KEY  # noqa: E402
-from partners.models import Membership, Organisation  # noqa: E402
+from partners.models import ApiClient, Membership, Organisation  # noqa: E402
+from partners.services.clients import CORPORATION_SCOPES, client_register  # noqa: E402
 from tests.factories import (  # noqa: E402
     PASSWORD,
     MembershipFactory,
@@ -360,3 +361,26 @@ def ledger_example(
     build_ledger_example(
         corporation, welfare, municipality, care, third_corporation, household, shared_worker
     )
+
+
+# --- Systems of an organisation that call the API (ADR 0024) -----------------------------------
+
+
+@pytest.fixture
+def api_key(db):
+    """Register an API client of an organisation with scopes (all it may have when none are
+    given), as its administrator does; returns the client and its key."""
+
+    def register(organisation, *scopes, name="Huursysteem", expires_at=None):
+        admin = MembershipFactory(organisation=organisation, role=Role.BEHEERDER)
+        corporation = organisation.kind == Kind.CORPORATIE
+        issued = client_register(
+            actor=admin,
+            name=name,
+            scopes=list(scopes)
+            or [s for s in ApiClient.Scope.values if corporation or s not in CORPORATION_SCOPES],
+            expires_at=expires_at,
+        )
+        return issued.client, issued.key
+
+    return register

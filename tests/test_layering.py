@@ -67,6 +67,15 @@ ALLOWED = {
         "cases.tasks",
     ),
     "cases.forms": ("cases.forms", "cases.models", "cases.workflow", "cases.validators"),
+    # The API is a view of its own (ADR 0025): it parses, calls selectors and services, and
+    # serialises; it reads no model itself and writes nothing.
+    "cases.api": (
+        "cases.api",
+        "cases.selectors",
+        "cases.services",
+        "cases.workflow",
+        "cases.validators",
+    ),
 }
 # A form reads no data: what it takes from a service or selector is a value, a limit or a pure
 # check that both sides share, listed here with what it is.
@@ -179,7 +188,7 @@ def test_layers_point_one_way():
 def test_one_layout_by_layer_then_subject():
     """No flat prefixed modules (views_*.py, urls_*.py ...): each layer is a package."""
     for app, layers in (
-        ("cases", ("models", "services", "selectors", "forms", "views", "urls")),
+        ("cases", ("models", "services", "selectors", "forms", "views", "urls", "api")),
         ("partners", ("services", "views", "urls")),
     ):
         flat = [
@@ -236,7 +245,7 @@ def test_the_tests_of_a_layer_are_named_for_its_modules():
     """tests/<app>/<layer>/test_<subject>[_<aspect>].py sits beside <app>/<layer>/<subject>."""
     strays = []
     for app, layers in (
-        ("cases", ("access", "models", "services", "selectors", "forms", "views", "demo")),
+        ("cases", ("access", "models", "services", "selectors", "forms", "views", "demo", "api")),
         ("partners", ("services", "views")),
     ):
         for layer in layers:

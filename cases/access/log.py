@@ -7,12 +7,13 @@ from collections.abc import Iterable
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from cases.access.actors import Actor, Agent
 from cases.access.bases import legal_bases_for, legal_basis_for
 from cases.models import AccessLog, Household
-from partners.models import Membership
 
 Action = AccessLog.Action
 LegalBasis = AccessLog.LegalBasis
+Channel = AccessLog.Channel
 
 
 def query_digest(query: str) -> str:
@@ -25,10 +26,23 @@ def query_digest(query: str) -> str:
     return salted_hmac("cases.access_log.query", normalised).hexdigest()[:32]
 
 
+def _who(actor: Actor) -> dict:
+    """Who acted, as the log records it (ADR 0024): a person on the web pages, or an agent (an
+    API client, a personal link) by its reference and its name as it is now."""
+    if isinstance(actor, Agent):
+        return {
+            "user_id": None,
+            "role": "",
+            "channel": actor.channel,
+            "agent": actor.reference,
+            "agent_name": actor.name[:200],
+        }
+    return {"user_id": actor.user_id, "role": actor.role, "channel": Channel.WEB}
+
+
 def _row(*, actor, action, household=None, obj=None, detail=None, legal_basis=None) -> AccessLog:
     return AccessLog(
-        user_id=actor.user_id,
-        role=actor.role,
+        **_who(actor),
         organisation_id=actor.organisation_id,
         household=household,
         household_corporation_id=household.corporation_id if household is not None else None,
@@ -43,7 +57,7 @@ def _row(*, actor, action, household=None, obj=None, detail=None, legal_basis=No
 
 def log_access(
     *,
-    actor: Membership,
+    actor: Actor,
     action: str,
     household: Household | None = None,
     obj=None,
@@ -65,7 +79,7 @@ def log_access(
 
 
 def log_access_many(
-    *, actor: Membership, action: str, households: Iterable[Household], detail: dict | None = None
+    *, actor: Actor, action: str, households: Iterable[Household], detail: dict | None = None
 ) -> int:
     """One row per household, in batches (imports touch tens of thousands at once)."""
     rows = [
@@ -78,7 +92,7 @@ def log_access_many(
 
 def log_shown(
     *,
-    actor: Membership,
+    actor: Actor,
     households: Iterable[Household],
     detail: dict,
     legal_basis: str | None = None,
@@ -129,6 +143,7 @@ def log_installation(*, action: str, detail: dict, origin: str) -> AccessLog:
         user=None,
         role="",
         organisation=None,
+        channel=Channel.INSTALLATION,
         action=action,
         legal_basis=LegalBasis.NONE,
         origin=origin,

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,19 @@ class AccessLog(models.Model):
     Append-only: a database trigger refuses UPDATE, and DELETE of every row younger than the
     access log's retention term (migrations 0002 and 0008, ADR 0010); on PostgreSQL the
     application's role may only SELECT and INSERT it (ADR 0017). A row the installation writes
-    itself (the removal of rows past their term) has no person and no organisation."""
+    itself (the removal of rows past their term) has no person and no organisation.
+
+    Who acted, by `channel` (ADR 0024): a person on the web pages (`user`, `role`); an actor
+    that is not a person, an API client or later a personal link (`agent`, its stable
+    reference, and `agent_name`, its name as it was then, for an organisation); or the
+    installation itself. A database CHECK holds that exactly the fields of one of them are
+    set."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("web page")
+        API = "api", _("API")
+        LINK = "link", _("personal link")
+        INSTALLATION = "installation", _("installation")
 
     class Action(models.TextChoices):
         VIEW = "view", _("viewed")
@@ -75,8 +88,15 @@ class AccessLog(models.Model):
     object_type = models.CharField(max_length=50, blank=True)
     object_id = models.CharField(max_length=50, blank=True)
     legal_basis = models.CharField(max_length=20, choices=LegalBasis.choices)
+    # Where the request came from: the client's address, or the command the installation ran.
     origin = models.CharField(max_length=64, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    # Defaults in the database too, so a row inserted without them is a person's on the web.
+    channel = models.CharField(
+        max_length=12, choices=Channel.choices, default=Channel.WEB, db_default=Channel.WEB
+    )
+    agent = models.CharField(max_length=64, blank=True, default="", db_default="")
+    agent_name = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("access log entry")
@@ -88,6 +108,25 @@ class AccessLog(models.Model):
             models.Index(fields=["user", "-at"], name="accesslog_user_at"),
             models.Index(fields=["household_corporation", "-at"], name="accesslog_corporation_at"),
         ]
+        constraints = [
+            # Someone acted: a person on the web, an agent of an organisation (an API client, a
+            # personal link), or the installation itself, and only the fields of that one.
+            models.CheckConstraint(
+                condition=Q(channel="web", user__isnull=False, agent="")
+                | (
+                    Q(channel__in=["api", "link"], user__isnull=True, organisation__isnull=False)
+                    & ~Q(agent="")
+                )
+                | Q(channel="installation", user__isnull=True, organisation__isnull=True, agent=""),
+                name="accesslog_someone_acted",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.household_id}"
+        who = self.user_id if self.user_id is not None else self.agent
+        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.household_id}"
+
+    @property
+    def by_agent(self) -> bool:
+        """Written for an actor that is not a person (an API client, a personal link)."""
+        return self.channel in (self.Channel.API, self.Channel.LINK)

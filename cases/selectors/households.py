@@ -225,6 +225,11 @@ def neighbourhoods_of(*, actor: Membership) -> QuerySet:
     return Neighbourhood.objects.filter(Q(pk__in=used) | Q(pk__in=districts))
 
 
+def area_by_code(code: str) -> Neighbourhood | None:
+    """The district or neighbourhood with this CBS code, in any case; None when none has it."""
+    return Neighbourhood.objects.filter(cbs_code__iexact=code.strip()).first()
+
+
 def complexes_of(*, actor: Membership) -> QuerySet:
     return Complex.objects.filter(corporation_id=actor.organisation_id).order_by("name")
 

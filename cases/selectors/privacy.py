@@ -137,6 +137,12 @@ def _filtered(queryset: QuerySet, filters: AccessLogFilters) -> QuerySet:
     return queryset
 
 
+def _who(row: AccessLog) -> str:
+    """Who acted, as the organisation's own viewer names it: its person, or its system (an
+    agent has no person, ADR 0024)."""
+    return row.user.name if row.user_id is not None else row.agent_name
+
+
 def access_log_page(
     *, actor: Membership, filters: AccessLogFilters, cursor: str | None, per_page: int = PAGE_SIZE
 ) -> AccessLogPage:
@@ -176,7 +182,7 @@ def access_log_page(
     entries = [
         LogEntry(
             row=row,
-            person=row.user.name if row.organisation_id == org else "",
+            person=_who(row) if row.organisation_id == org else "",
             household=shown.get(row.household_id),
         )
         for row in rows

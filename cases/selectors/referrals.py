@@ -3,10 +3,11 @@
 from django.db.models import Case, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.access.bases import onward_source_holds, visible_bases
 from cases.access.log import log_access, log_shown
-from cases.models import AccessLog, Agreement, Referral, Signal
+from cases.models import AccessLog, Agreement, HouseholdEvent, Referral, Signal
 from cases.workflow import OPEN_STATUSES, REFERRAL_OPEN, ReferralStatus
 from inclusie.pagination import CappedPaginator
 from partners.models import Membership, Organisation, User
@@ -46,7 +47,7 @@ def _mark_visible(actor: Membership, referrals: list[Referral]) -> dict[int, str
 # own page. A list of 25 reads a third of the time it would with every column.
 LISTED = (
     "household_id", "from_organisation_id", "to_organisation_id", "status", "outcome",
-    "sent_at", "deadline", "assigned_to_id",
+    "sent_at", "deadline", "assigned_to_id", "version",
     "household__street", "household__house_number", "household__house_number_addition",
     "household__corporation_id",
     "from_organisation__name", "to_organisation__name", "assigned_to__name",
@@ -83,6 +84,17 @@ def referral_inbox(*, actor: Membership, box: str, page: str | None = None, per_
     (inbox_referrals), the nearest deadline first."""
     referrals = inbox_referrals(actor=actor, box=box)
     return _listed(actor, referrals.order_by("deadline", "pk"), page, per_page, box)
+
+
+def referral_received_page(
+    *, actor: Membership, status: str = "", page: int | str | None = None, per_page: int = 25
+):
+    """One page of the referrals to the actor's organisation, of one status or all, the
+    nearest deadline first (the API's list, ADR 0025)."""
+    referrals = inbox_referrals(actor=actor, box="alle")
+    if status:
+        referrals = referrals.filter(status=status)
+    return _listed(actor, referrals.order_by("deadline", "pk"), page, per_page, status or "alle")
 
 
 def referral_outbox(*, actor: Membership, page: str | None = None, per_page: int = 25):
@@ -128,9 +140,15 @@ def household_referrals(*, actor: Membership, household, limit: int = 20) -> lis
     return referrals
 
 
-def referral_get(*, actor: Membership, pk: int, log: bool = True) -> Referral:
-    """One referral the actor's organisation sent or received (404 otherwise)."""
-    referral = get_object_or_404(_base(actor).select_related("consent"), pk=pk)
+def referral_get(
+    *, actor: Membership, pk: int, log: bool = True, received: bool = False
+) -> Referral:
+    """One referral the actor's organisation sent or received, or with `received` only one it
+    received (404 otherwise)."""
+    referrals = _base(actor).select_related("consent")
+    if received:
+        referrals = referrals.filter(to_organisation_id=actor.organisation_id)
+    referral = get_object_or_404(referrals, pk=pk)
     _mark_visible(actor, [referral])
     _withhold_free_text(referral)
     if log:
@@ -144,6 +162,33 @@ def referral_get(*, actor: Membership, pk: int, log: bool = True) -> Referral:
             legal_basis=(None if own else referral.legal_basis) if shown else None,
         )
     return referral
+
+
+def referral_changed_by(referral: Referral) -> str:
+    """Who last answered or closed the referral: the person, or the system (an agent has no
+    person: its name is in the history, ADR 0024). Empty when nobody did yet."""
+    person = referral.responded_by or referral.closed_by
+    if person is not None:
+        return person.name
+    if referral.responded_at is None and referral.closed_at is None:
+        return ""
+    event = (
+        HouseholdEvent.objects.filter(referral=referral, data__has_key="agent")
+        .exclude(kind=HouseholdEvent.Kind.SIGNAL_STATUS_CHANGED)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return event.data["agent"] if event is not None else ""
+
+
+def referral_changed_message(referral: Referral) -> str:
+    """What a person or system is told whose version of the referral is no longer its version:
+    what it is now, and by whom."""
+    who = referral_changed_by(referral)
+    return _("Meanwhile this referral changed: it is now ‘%(status)s’%(who)s. Check it again.") % {
+        "status": referral.get_status_display(),
+        "who": _(" (by %(name)s)") % {"name": who} if who else "",
+    }
 
 
 def referral_signals(*, referral: Referral) -> list[Signal]:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cases.access.actors import Actor, history_by
 from cases.access.bases import onward_basis, onward_source_holds, referral_basis
 from cases.access.log import log_access
 from cases.models import (
@@ -18,6 +19,7 @@ from cases.models import (
     Referral,
     Signal,
 )
+from cases.selectors.referrals import referral_changed_by, referral_changed_message
 from cases.services import notices
 from cases.services.agreements import referral_agreement
 from cases.services.history import household_event_add
@@ -77,7 +79,7 @@ def _signals_follow(*, actor, referral: Referral, to_status: str) -> None:
             organisation_id=actor.organisation_id,
             signal=signal,
             referral=referral,
-            data={"from": previous, "to": new, "reason": ""},
+            data={"from": previous, "to": new, "reason": "", **history_by(actor)},
         )
 
 
@@ -252,12 +254,24 @@ def _locked(referral: Referral) -> Referral:
     )
 
 
+class ReferralChanged(ValidationError):
+    """The referral is no longer the version the person or system saw (the pages' hidden
+    field, the API's `versie`): it says what the referral is now and who changed it."""
+
+
+def _check_version(referral: Referral, version: int | None) -> None:
+    """Compared under the row's lock, so of two answers sent on the same version exactly one
+    is taken."""
+    if version is not None and version != referral.version:
+        raise ReferralChanged(referral_changed_message(referral))
+
+
 def _refuse_move(referral: Referral, new: str) -> None:
     if referral.status == ReferralStatus.GEACCEPTEERD and new == ReferralStatus.GEACCEPTEERD:
         raise ValidationError(
             _("%(name)s accepted this referral already, on %(when)s.")
             % {
-                "name": referral.responded_by.name,
+                "name": referral_changed_by(referral),
                 "when": date_format(timezone.localtime(referral.responded_at), "j F Y H:i"),
             }
         )
@@ -306,11 +320,12 @@ def _receiver(actor: Membership, referral: Referral) -> None:
 
 
 @transaction.atomic
-def referral_accept(*, actor: Membership, referral: Referral) -> Referral:
+def referral_accept(*, actor: Actor, referral: Referral, version: int | None = None) -> Referral:
     """Accept a referral. Of two people accepting at once exactly one wins (the row lock); the
-    other is told who accepted it."""
+    other is told who accepted it. With `version`, one changed since is refused."""
     referral = _locked(referral)
     _receiver(actor, referral)
+    _check_version(referral, version)
     if referral.status == ReferralStatus.VERZONDEN and not _basis_still_valid(referral):
         raise ValidationError(_("The household withdrew its consent: this referral has ended."))
     if referral.assigned_to_id is None:
@@ -323,15 +338,17 @@ def referral_accept(*, actor: Membership, referral: Referral) -> Referral:
 @transaction.atomic
 def referral_decline(
     *,
-    actor: Membership,
+    actor: Actor,
     referral: Referral,
     reason: str,
     category: str = DeclineReason.ANDERS,
+    version: int | None = None,
 ) -> Referral:
     """Decline a referral, with the kind of reason (counted on the dashboards) and the
-    explanation the sender reads."""
+    explanation the sender reads. With `version`, one changed since is refused."""
     referral = _locked(referral)
     _receiver(actor, referral)
+    _check_version(referral, version)
     if category not in DeclineReason.values:
         raise ValidationError({"category": _("Choose why you decline.")})
     if not reason.strip():
@@ -350,11 +367,13 @@ def referral_decline(
 
 @transaction.atomic
 def referral_complete(
-    *, actor: Membership, referral: Referral, outcome: str, note: str = ""
+    *, actor: Actor, referral: Referral, outcome: str, note: str = "", version: int | None = None
 ) -> Referral:
-    """Complete an accepted referral with its outcome, for the sender to read."""
+    """Complete an accepted referral with its outcome, for the sender to read. With `version`,
+    one changed since is refused."""
     referral = _locked(referral)
     _receiver(actor, referral)
+    _check_version(referral, version)
     if outcome not in ReferralOutcome.values:
         raise ValidationError({"outcome": _("Choose how the referral ended.")})
     referral.outcome, referral.outcome_note = outcome, note.strip()

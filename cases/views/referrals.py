@@ -159,6 +159,10 @@ ACTIONS = {
 }
 
 
+# The answers whose service compares the version the person saw under the row's lock.
+VERSIONED = {"accept", "decline", "complete"}
+
+
 @require_POST
 @worker_required
 @submitted_once
@@ -172,9 +176,12 @@ def referral_act(request, pk, action):
     else:
         form = form_class(request.POST)
     if form.is_valid() and form.cleaned_data["version"] != referral.version:
-        form.add_error(None, _stale_message(referral))
+        form.add_error(None, selectors_referrals.referral_changed_message(referral))
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        if name in VERSIONED:
+            # Compared again under the row's lock: of two answers on one version, one is taken.
+            data["version"] = form.cleaned_data["version"]
         try:
             getattr(referral_services, f"referral_{name}")(
                 actor=request.actor, referral=referral, **data
@@ -185,11 +192,3 @@ def referral_act(request, pk, action):
             messages.success(request, done)
             return redirect("referrals:detail", pk=referral.pk)
     return _detail(request, referral, forms={name: form}, status=200)
-
-
-def _stale_message(referral) -> str:
-    who = referral.responded_by or referral.closed_by
-    return _("Meanwhile this referral changed: it is now ‘%(status)s’%(who)s. Check it again.") % {
-        "status": referral.get_status_display(),
-        "who": _(" (by %(name)s)") % {"name": who.name} if who else "",
-    }

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("partners.urls.memberships")),
     path("meldingen/", include("partners.urls.notifications")),
     path("sessie/", include("partners.urls.sessions")),
+    path("beheer/koppelingen/", include("partners.urls.clients")),
 ]

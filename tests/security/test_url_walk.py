@@ -36,7 +36,13 @@ PUBLIC = {
     "openid_connect_callback": {404},
     "socialaccount_login_cancelled": {200},
     "socialaccount_login_error": {401},
+    # The API (ADR 0025): its document is public; every other address under it is a 404 problem.
+    "api:openapi-json": {200},
+    "api:openapi-yaml": {200},
+    "api:not_found": {404},
 }
+# The API's resources answer a request without a key with a 401 problem, not a login page.
+API = "api:"
 LOGIN = "/account/login/"
 SAMPLE = {"int": "1", "str": "voorbeeld", "slug": "voorbeeld", "path": "voorbeeld"}
 # Regex groups of allauth's routes, with a value each matches.
@@ -104,6 +110,10 @@ def test_anonymous_never_gets_a_private_page(client, name, pattern):
                 assert response.status_code in PUBLIC[name], (path, response.status_code)
             continue
         status = response.status_code
+        if name.startswith(API):
+            assert status in (401, 405), f"{method.upper()} {path} ({name}) answered {status}"
+            assert response["Content-Type"] == "application/problem+json"
+            continue
         assert status in (302, 405), f"{method.upper()} {path} ({name}) answered {status}"
         if status == 302:
             assert response["Location"].startswith(LOGIN), response["Location"]

@@ -131,13 +131,14 @@ def accesses_section(context: Context) -> Section:
     Role = Membership.Role
     Action = AccessLog.Action
     Basis = AccessLog.LegalBasis
+    Channel = AccessLog.Channel
     per_day = (
         AccessLog.objects.filter(household=context.household)
         .filter(Q(organisation_id=org) | Q(household_corporation_id=org))
         .annotate(day=TruncDate("at"))
-        .values("day", "organisation__name", "role", "action", "legal_basis")
+        .values("day", "organisation__name", "role", "channel", "action", "legal_basis")
         .annotate(times=Count("id"))
-        .order_by("-day", "organisation__name", "role", "action", "legal_basis")
+        .order_by("-day", "organisation__name", "role", "channel", "action", "legal_basis")
     )
     return _section(
         "accesses",
@@ -155,7 +156,10 @@ def accesses_section(context: Context) -> Section:
         lambda r: {
             "day": r["day"],
             "organisation": r["organisation__name"],
-            "role": str(Role(r["role"]).label) if r["role"] in Role.values else r["role"],
+            # A system of the organisation (an API client, ADR 0024) has no role: its channel.
+            "role": str(Role(r["role"]).label)
+            if r["role"] in Role.values
+            else str(Channel(r["channel"]).label),
             "action": str(Action(r["action"]).label),
             "legal_basis": str(Basis(r["legal_basis"]).label),
             "times": r["times"],

@@ -1,0 +1,29 @@
+"""Who calls: an API client by its key in `Authorization: Bearer <key>` (ADR 0024). It acts as
+an agent of its organisation (cases.access.actors), which `request.auth` carries; there is no
+person, so `request.user` stays anonymous."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
+from rest_framework import authentication, exceptions
+
+from cases.access.actors import agent_for_client
+from partners.actor import client_address
+from partners.selectors import client_for_key
+
+SCHEME = "Bearer"
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header:
+            return None
+        scheme, _space, key = header.partition(" ")
+        client = client_for_key(key.strip()) if scheme.lower() == SCHEME.lower() else None
+        if client is None:
+            raise exceptions.AuthenticationFailed(_("The key is unknown, revoked or past its end."))
+        return AnonymousUser(), agent_for_client(client, origin=client_address(request))
+
+    def authenticate_header(self, request) -> str:
+        # Makes a request without a key a 401 (not a 403), as the design rules ask.
+        return f'{SCHEME} realm="api"'
