@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='household',
             name='address_key',
-            field=models.CharField(blank=True, default='', editable=False, max_length=40),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=40),
         ),
         migrations.AddField(
             model_name='household',
@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='resident',
             name='name_key',
-            field=models.CharField(blank=True, default='', editable=False, max_length=200),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=200),
         ),
         migrations.AlterField(
             model_name='householdevent',

@@ -207,7 +207,9 @@ class Household(models.Model):
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     # The address as possible duplicates are found by it (cases.validators.address_key): kept
     # by save() and by every bulk write (the import), ADR 0026.
-    address_key = models.CharField(max_length=40, blank=True, default="", editable=False)
+    address_key = models.CharField(
+        max_length=40, blank=True, default="", db_default="", editable=False
+    )
     # Merged into another household by an administrator (ADR 0026): this one stays as a closed
     # record that points to the one that goes on; its visits, signals, residents, consents,
     # referrals, cases and packages went there.
@@ -311,7 +313,9 @@ class Resident(models.Model):
     is_co_tenant = models.BooleanField(_("co-tenant"), default=False)
     # The name as possible duplicates are found by it (cases.validators.name_key): kept by
     # save() and by every bulk write (the import, erasure), ADR 0026.
-    name_key = models.CharField(max_length=NAME_KEY_LENGTH, blank=True, default="", editable=False)
+    name_key = models.CharField(
+        max_length=NAME_KEY_LENGTH, blank=True, default="", db_default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("resident")

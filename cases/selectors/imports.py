@@ -9,7 +9,13 @@ from django.shortcuts import get_object_or_404
 
 from cases.access.log import log_shown
 from cases.models import AccessLog, Household, HouseholdImport, Resident
-from cases.selectors.duplicates import Candidate, Person, duplicates_among, duplicates_within
+from cases.selectors.duplicates import (
+    Candidate,
+    Match,
+    Person,
+    duplicates_among,
+    duplicates_within,
+)
 from cases.services.imports.parsing import ImportRow, ParsedFile, validate_rows
 from cases.services.imports.residents import resident_plan
 from partners.models import Membership, Neighbourhood
@@ -161,6 +167,28 @@ def household_import_sample_shown(*, actor: Membership, household_import: Househ
         detail={"import": household_import.pk, "preview": True},
         legal_basis=AccessLog.LegalBasis.OWN_TENANT,
     )
+
+
+def household_import_duplicates(household_import: HouseholdImport) -> list[dict]:
+    """The preview's possible duplicates (ADR 0026), the first DUPLICATES_SHOWN lines, each
+    with its matches readable (Match.reasons). household_import_sample_shown logs them."""
+    return [
+        {
+            **entry,
+            "matches": [
+                Match(
+                    household_id=match.get("household"),
+                    tenancy_reference=match["tenancy_reference"],
+                    address=match.get("address", ""),
+                    same_address=match.get("same_address", False),
+                    people=[tuple(person) for person in match.get("people", [])],
+                    line=match.get("line"),
+                )
+                for match in entry.get("matches", [])
+            ],
+        }
+        for entry in household_import.duplicates[:DUPLICATES_SHOWN]
+    ]
 
 
 def household_import_list(*, actor: Membership) -> QuerySet:

@@ -154,7 +154,7 @@ def test_a_main_tenant_who_joins_becomes_a_co_tenant(admin, household):
 
 
 def test_a_merge_across_corporations_is_refused(admin, household, other_household):
-    with pytest.raises(ValidationError, match="own corporation"):
+    with pytest.raises(ValidationError, match="eigen corporatie"):
         household_merge(actor=admin, survivor=household, absorbed=other_household)
     assert not Household.objects.filter(merged_into__isnull=False).exists()
 
@@ -180,18 +180,18 @@ def test_a_welfare_administrator_merges_nothing(household, welfare):
 def test_a_household_merged_already_or_the_same_one_is_refused(admin, household):
     other, third = (HouseholdFactory(corporation=household.corporation) for _ in range(2))
     household_merge(actor=admin, survivor=household, absorbed=other)
-    with pytest.raises(ValidationError, match="merged into another household already"):
+    with pytest.raises(ValidationError, match="al samengevoegd met een ander huishouden"):
         household_merge(actor=admin, survivor=third, absorbed=other)
-    with pytest.raises(ValidationError, match="merged into another household already"):
+    with pytest.raises(ValidationError, match="al samengevoegd met een ander huishouden"):
         household_merge(actor=admin, survivor=other, absorbed=third)
-    with pytest.raises(ValidationError, match="two different"):
+    with pytest.raises(ValidationError, match="twee verschillende"):
         household_merge(actor=admin, survivor=household, absorbed=household)
 
 
 def test_both_with_an_open_joint_case_is_refused_and_nothing_moves(pair, admin, corporation_worker):
     joint_cases.case_open(actor=corporation_worker, household=pair.survivor)
     before = census(pair.survivor, pair.absorbed)
-    with pytest.raises(ValidationError, match="Both households have an open joint case"):
+    with pytest.raises(ValidationError, match="Beide huishoudens hebben een open casus"):
         household_merge(actor=admin, survivor=pair.survivor, absorbed=pair.absorbed)
     assert census(pair.survivor, pair.absorbed) == before
 
@@ -240,7 +240,12 @@ def test_nothing_new_lands_on_an_absorbed_household(
         lambda: joint_cases.case_open(actor=corporation_worker, household=absorbed),
     ]
     for attempt in attempts:
-        with pytest.raises(ValidationError, match="merged into another one"), transaction.atomic():
+        with (
+            pytest.raises(
+                ValidationError, match="samengevoegd met een ander huishouden; alles staat daar"
+            ),
+            transaction.atomic(),
+        ):
             attempt()
 
 
@@ -290,7 +295,7 @@ def test_a_visit_logged_while_the_merge_runs_waits_and_is_refused(
     release.set()
     merging.join(10)
     visiting.join(10)
-    assert "merged into another one" in outcome["visit"]
+    assert "samengevoegd met een ander huishouden" in outcome["visit"]
     assert not HomeVisit.objects.filter(household=absorbed).exists()
 
 
@@ -324,13 +329,13 @@ def test_marked_distinct_they_are_no_longer_flagged_and_who_and_when_is_kept(
     assert sorted((r["household_id"], r["detail"]["distinct_from"]) for r in new_rows) == sorted(
         [(household.pk, room.pk), (room.pk, household.pk)]
     )
-    with pytest.raises(ValidationError, match="distinct already"):
+    with pytest.raises(ValidationError, match="al gemarkeerd als verschillend"):
         households_mark_distinct(actor=admin, household=household, other=room)
     assert DistinctHouseholds.objects.count() == 1
 
 
 def test_marking_across_corporations_is_refused(admin, household, other_household):
-    with pytest.raises(ValidationError, match="own corporation"):
+    with pytest.raises(ValidationError, match="eigen corporatie"):
         households_mark_distinct(actor=admin, household=household, other=other_household)
 
 
@@ -354,8 +359,8 @@ def test_erasing_the_survivor_erases_the_absorbed_record_too(
     household_merge(actor=admin, survivor=pair.survivor, absorbed=pair.absorbed)
     absorbed = Household.objects.get(pk=pair.absorbed.pk)
     assert erasure_refusals(actor=privacy_officer, household=absorbed) == [
-        "This household was merged into another one (ADR 0026): its data is there. Correct or "
-        "erase it there; erasing that household erases this record too."
+        "Dit huishouden is samengevoegd met een ander huishouden: de gegevens staan daar. "
+        "Corrigeer of wis ze daar; wie dat huishouden wist, wist dit dossier ook."
     ]
     household_erase(actor=privacy_officer, household=pair.survivor, received_on=TODAY)
     absorbed.refresh_from_db()
