@@ -16,6 +16,8 @@ from cases.selectors.duplicates import (
     duplicates_within,
     household_duplicates,
 )
+from cases.selectors.emergency import emergency_household_at
+from cases.services.duplicates import household_merge
 from cases.validators import address_key, name_key
 from tests.factories import HouseholdFactory, ResidentFactory
 
@@ -217,3 +219,12 @@ def test_lines_of_one_file_match_each_other_under_another_tenancy_reference():
         3: [("A", 2)],
         4: [("A", 2)],
     }
+
+
+def test_the_emergency_look_up_finds_the_household_that_went_on(household, admin):
+    """Two tenancy references at one address are two households to the look-up; after a
+    merge the address has one household again."""
+    room = at(household.corporation, addition="a")
+    assert len(emergency_household_at(postcode="9901 AB", house_number=12, addition="a")) == 2
+    household_merge(actor=admin, survivor=household, absorbed=room)
+    assert emergency_household_at(postcode="9901 AB", house_number=12, addition="a") == [household]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from cases.models import AccessLog, DistinctHouseholds, Household, HouseholdEvent
 from cases.selectors.households import household_page
 from cases.services.duplicates import household_merge
+from cases.services.joint_cases import case_open
 from tests.factories import HouseholdFactory, MembershipFactory, ResidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -227,8 +228,6 @@ def test_a_household_merged_already_is_refused_in_dutch(login, admin, household,
 
 
 def test_both_with_an_open_case_is_refused_in_dutch(login, admin, pair, corporation_worker):
-    from cases.services.joint_cases import case_open
-
     case_open(actor=corporation_worker, household=pair.survivor)
     client = login(admin)
     response = client.post(
