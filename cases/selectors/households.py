@@ -192,8 +192,11 @@ def household_page(*, actor: Membership, pk: int, events_limit: int | None = 100
         # With the history of the households merged into this one (ADR 0026): it stays
         # where it happened, and is read here for both.
         events=list(
+            # An IN over the household's ids, so each is read along the history's index.
             HouseholdEvent.objects.filter(
-                Q(household=household) | Q(household__merged_into=household)
+                household__in=Household.objects.filter(
+                    Q(pk=household.pk) | Q(merged_into=household)
+                ).values("pk")
             ).select_related("user", "organisation", "signal__category", "visit")[:events_limit]
         ),
     )

@@ -35,7 +35,7 @@ class Pair:
     absorbed: Household
 
 
-def foreign_keys_to_household() -> list[tuple[str, str]]:
+def _foreign_keys_to_household() -> list[tuple[str, str]]:
     """(model, field) of every foreign key of the project to a household."""
     return sorted(
         (model._meta.label_lower, field.name)
@@ -45,14 +45,26 @@ def foreign_keys_to_household() -> list[tuple[str, str]]:
     )
 
 
-def census(*households: Household) -> dict[tuple[str, str, int], int]:
+def _census(*households: Household) -> dict[tuple[str, str, int], int]:
     """How many rows of each table point to each of these households, by (model, field)."""
     counts = {}
-    for label, name in foreign_keys_to_household():
+    for label, name in _foreign_keys_to_household():
         model = apps.get_model(label)
         for household in households:
             counts[(label, name, household.pk)] = model.objects.filter(**{name: household}).count()
     return counts
+
+
+@pytest.fixture
+def foreign_keys_to_household():
+    """(model, field) of every foreign key of the project to a household."""
+    return _foreign_keys_to_household()
+
+
+@pytest.fixture
+def census():
+    """census(*households): rows of each table pointing to each household, by (model, field)."""
+    return _census
 
 
 def _records(actor, household, welfare, lonely, debt, number):

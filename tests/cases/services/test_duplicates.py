@@ -31,7 +31,6 @@ from cases.services.duplicates import household_merge, households_mark_distinct
 from cases.services.referrals import referral_send
 from cases.services.visits import home_visit_log
 from tests.factories import HouseholdFactory, MembershipFactory, SignalFactory, request_package
-from tests.worlds.duplicates import census, foreign_keys_to_household
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -44,17 +43,17 @@ def access_log():
 # --- what a merge does with each foreign key ------------------------------------------------
 
 
-def test_every_foreign_key_to_a_household_has_its_place_in_a_merge():
+def test_every_foreign_key_to_a_household_has_its_place_in_a_merge(foreign_keys_to_household):
     """A new table that points to households must say whether it follows the survivor or
     stays where it happened (cases.models.duplicates)."""
     decided = {*FOLLOW_SURVIVOR, *PER_PERSON, *STAY, *REPOINTED}
-    assert set(foreign_keys_to_household()) == decided
+    assert set(foreign_keys_to_household) == decided
 
 
 # --- a merge that loses nothing ------------------------------------------------------------
 
 
-def test_a_merge_loses_nothing(pair, admin):
+def test_a_merge_loses_nothing(pair, admin, census, foreign_keys_to_household):
     survivor, absorbed = pair.survivor, pair.absorbed
     before = census(survivor, absorbed)
     log_before = access_log()
@@ -65,7 +64,7 @@ def test_a_merge_loses_nothing(pair, admin):
     after = census(survivor, absorbed)
     # Every table that points to a household, except the residents, the records of what
     # happened (STAY) and earlier merges (REPOINTED): all of it now at the survivor.
-    work = set(foreign_keys_to_household()) - {*PER_PERSON, *STAY, *REPOINTED}
+    work = set(foreign_keys_to_household) - {*PER_PERSON, *STAY, *REPOINTED}
     assert work == {
         (label, "household")
         for label in (
@@ -188,7 +187,9 @@ def test_a_household_merged_already_or_the_same_one_is_refused(admin, household)
         household_merge(actor=admin, survivor=household, absorbed=household)
 
 
-def test_both_with_an_open_joint_case_is_refused_and_nothing_moves(pair, admin, corporation_worker):
+def test_both_with_an_open_joint_case_is_refused_and_nothing_moves(
+    pair, admin, corporation_worker, census
+):
     joint_cases.case_open(actor=corporation_worker, household=pair.survivor)
     before = census(pair.survivor, pair.absorbed)
     with pytest.raises(ValidationError, match="Beide huishoudens hebben een open casus"):
