@@ -34,9 +34,13 @@ def household_section(context: Context) -> Section:
         ("email", gettext_lazy("E-mail address")),
         ("registered", gettext_lazy("Registered")),
         ("anonymised", gettext_lazy("Erased")),
-        ("merged_into", gettext_lazy("Merged into")),
-        ("merged_at", gettext_lazy("Merged")),
     )
+    merged = bool(context.absorbed or context.household.merged_into_id)
+    if merged:
+        # A merged household (ADR 0026): which record went into which, and when.
+        fields += _f(
+            ("merged_into", gettext_lazy("Merged into")), ("merged_at", gettext_lazy("Merged"))
+        )
     title = gettext_lazy("Household")
     if not context.visible:
         note = _("Your organisation no longer holds this household's address or contact data.")
@@ -53,11 +57,13 @@ def household_section(context: Context) -> Section:
             "email": household.email,
             "registered": household.created_at,
             "anonymised": household.anonymised_at,
-            "merged_into": household.merged_into.address if household.merged_into else "",
-            "merged_at": household.merged_at,
         }
         for household in (context.household, *context.absorbed)
     ]
+    if merged:
+        for row, household in zip(rows, (context.household, *context.absorbed), strict=True):
+            row["merged_into"] = household.merged_into.address if household.merged_into else ""
+            row["merged_at"] = household.merged_at
     return Section("household", str(title), fields, rows, total=len(rows))
 
 
