@@ -1,6 +1,7 @@
 """Dutch address data: postcodes and house numbers, and how a typed address is read."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -37,3 +38,27 @@ STREET_NUMBER_QUERY = re.compile(r"^\s*(\D+?)\s+(\d{1,5})\s*[- ]?\s*([A-Za-z0-9-
 def bare_addition(addition: str) -> str:
     """A house-number addition as it is compared: letters and digits, lower case ("A-1" is "a1")."""
     return re.sub(r"[^A-Za-z0-9]", "", addition or "").lower()
+
+
+# --- what counts as the same address or the same person (ADR 0026) --------------------------
+
+
+def address_key(postcode: str, house_number: int | None, addition: str) -> str:
+    """An address as duplicates are found by it: the postcode without its space, the number and
+    the bare addition ('1234 ab', 12, 'A-1' → '1234AB 12 a1'). Empty without a postcode or a
+    number (an erased household has neither to compare)."""
+    postcode = re.sub(r"\s", "", postcode or "").upper()
+    if not postcode or not house_number:
+        return ""
+    return f"{postcode} {house_number} {bare_addition(addition)}".rstrip()
+
+
+def name_key(name: str) -> str:
+    """A name as duplicates are found by it: without diacritics, in any case and spacing
+    ('José  de Vries' is 'jose de vries')."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())[:NAME_KEY_LENGTH]
+
+
+NAME_KEY_LENGTH = 200

@@ -36,6 +36,7 @@ pytest_plugins = [
     "tests.worlds.dashboards",
     "tests.worlds.privacy",
     "tests.worlds.today",
+    "tests.worlds.duplicates",
     "tests.identity_provider",
 ]
 CHROMIUM = "/usr/bin/chromium"

@@ -50,6 +50,7 @@ from cases.models import (
     Signal,
     SignalCategory,
 )
+from cases.validators import address_key, name_key
 from cases.workflow import OPEN_STATUSES, VisitKind, VisitOutcome
 from partners.models import Membership, Neighbourhood, Organisation
 
@@ -319,6 +320,13 @@ class _Builder:
                 )
                 plans.append((household, area, self.residents(household), newcomer))
 
+        # bulk_create skips save(), which keeps the keys possible duplicates are found by.
+        for household, _area, people, _newcomer in plans:
+            household.address_key = address_key(
+                household.postcode, household.house_number, household.house_number_addition
+            )
+            for person in people:
+                person.name_key = name_key(person.name)
         Household.objects.bulk_create([p[0] for p in plans])
         Resident.objects.bulk_create([r for p in plans for r in p[2]])
 

@@ -4,6 +4,7 @@ from cases.models.access import AccessLog
 from cases.models.agreements import Agreement
 from cases.models.consents import Consent
 from cases.models.dashboards import DashboardRefresh, DashboardTally
+from cases.models.duplicates import DistinctHouseholds
 from cases.models.history import HouseholdEvent
 from cases.models.households import Complex, Household, Resident
 from cases.models.imports import HouseholdImport
@@ -46,6 +47,7 @@ __all__ = [
     "CaseParticipant",
     "DashboardRefresh",
     "DashboardTally",
+    "DistinctHouseholds",
     "JointCase",
     "Complex",
     "HomeVisit",

@@ -43,6 +43,10 @@ class HouseholdEvent(models.Model):
         PACKAGE_APPROVED = "package_approved", _("support package approved")
         PACKAGE_DECLINED = "package_declined", _("support package declined")
         PACKAGE_DELIVERED = "package_delivered", _("support package delivered")
+        # Possible duplicates (ADR 0026): on both households.
+        HOUSEHOLD_MERGED = "household_merged", _("another household merged into this one")
+        HOUSEHOLD_ABSORBED = "household_absorbed", _("merged into another household")
+        MARKED_DISTINCT = "marked_distinct", _("marked as not a duplicate")
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -74,6 +78,15 @@ class HouseholdEvent(models.Model):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
 
 
-# Keys of HouseholdEvent.data that may hold what a person typed (or a corrected value); the
-# rest are codes, ids, dates and organisation names.
-FREE_TEXT_KEYS = ("reason", "description", "changes", "text", "message", "summary")
+# Keys of HouseholdEvent.data that may hold what a person typed (or a corrected value), or the
+# tenancy reference of the other household in a merge (ADR 0026), which goes with erasure as
+# the household's own does; the rest are codes, ids, dates and organisation names.
+FREE_TEXT_KEYS = (
+    "reason",
+    "description",
+    "changes",
+    "text",
+    "message",
+    "summary",
+    "tenancy_reference",
+)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.access import rules
-from cases.validators import validate_postcode
+from cases.validators import NAME_KEY_LENGTH, address_key, name_key, validate_postcode
 from cases.workflow import AccessBasis
 from partners.models import Membership, Neighbourhood, Organisation
 
@@ -205,6 +205,23 @@ class Household(models.Model):
     # Set when the household's data was erased on request (ADR 0010): names, contact data and
     # free text are gone, the counts stay.
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # The address as possible duplicates are found by it (cases.validators.address_key): kept
+    # by save() and by every bulk write (the import), ADR 0026.
+    address_key = models.CharField(
+        max_length=40, blank=True, default="", db_default="", editable=False
+    )
+    # Merged into another household by an administrator (ADR 0026): this one stays as a closed
+    # record that points to the one that goes on; its visits, signals, residents, consents,
+    # referrals, cases and packages went there.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="absorbed",
+    )
+    merged_at = models.DateTimeField(_("merged"), null=True, blank=True)
 
     objects = HouseholdQuerySet.as_manager()
 
@@ -218,6 +235,14 @@ class Household(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(house_number__gte=1), name="household_number_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("id")), name="household_not_merged_into_itself"
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True, merged_at__isnull=True)
+                | Q(merged_into__isnull=False, merged_at__isnull=False),
+                name="household_merged_with_date",
             ),
         ]
         indexes = [
@@ -234,10 +259,28 @@ class Household(models.Model):
             models.Index(
                 F("corporation"), Upper("tenancy_reference"), name="household_tenancy_upper"
             ),
+            # Possible duplicates at the same address, among the households still active
+            # (cases.selectors.duplicates, ADR 0026).
+            models.Index(
+                fields=["corporation", "address_key"],
+                condition=Q(merged_into__isnull=True),
+                name="household_address_key",
+            ),
         ]
 
     def __str__(self):
         return self.address
+
+    def save(self, *args, **kwargs):
+        self.address_key = address_key(self.postcode, self.house_number, self.house_number_addition)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & ADDRESS_FIELDS:
+            kwargs["update_fields"] = {*update_fields, "address_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
 
     @property
     def address(self) -> str:
@@ -248,6 +291,10 @@ class Household(models.Model):
         if self.house_number_addition:
             return f"{self.house_number}-{self.house_number_addition}"
         return str(self.house_number)
+
+
+# The fields address_key is made of.
+ADDRESS_FIELDS = {"postcode", "house_number", "house_number_addition"}
 
 
 class Resident(models.Model):
@@ -264,12 +311,21 @@ class Resident(models.Model):
     )
     is_main_tenant = models.BooleanField(_("main tenant"), default=False)
     is_co_tenant = models.BooleanField(_("co-tenant"), default=False)
+    # The name as possible duplicates are found by it (cases.validators.name_key): kept by
+    # save() and by every bulk write (the import, erasure), ADR 0026.
+    name_key = models.CharField(
+        max_length=NAME_KEY_LENGTH, blank=True, default="", db_default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
         ordering = ["-is_main_tenant", "-is_co_tenant", "name"]
-        indexes = [models.Index(fields=["name"], name="resident_name")]
+        indexes = [
+            models.Index(fields=["name"], name="resident_name"),
+            # The same person under another tenancy reference (ADR 0026).
+            models.Index(fields=["name_key", "birth_year"], name="resident_name_key"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(is_main_tenant=True, is_co_tenant=True),
@@ -279,3 +335,10 @@ class Resident(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)

@@ -53,6 +53,9 @@ class HouseholdImport(models.Model):
     # [{"row": line number, "column": header or "", "code": ..., "params": {...}, "message": ...}]
     errors = models.JSONField(default=list, blank=True)
     sample = models.JSONField(default=list, blank=True)
+    # Possible duplicates per line (ADR 0026): [{"row": line, "tenancy_reference": ...,
+    # "matches": [{"kind": ..., ...}]}]; emptied with the sample.
+    duplicates = models.JSONField(default=list, blank=True)
     ignored_columns = models.JSONField(default=list, blank=True)
     # Who pressed "Import": their user, role and organisation go into the access log.
     started_by = models.ForeignKey(

@@ -110,8 +110,13 @@ def emergency_household_at(*, postcode: str, house_number: int, addition: str) -
     """Every household at the address, whichever corporation's: emergency access is the one
     door outside visible_to. Nothing of the household is shown before the access is opened
     (with its reason and its log row)."""
+    # A household merged into another is a closed record (ADR 0026): the one it went into is
+    # the household at the address.
     households = Household.objects.filter(
-        postcode=postcode, house_number=house_number, anonymised_at__isnull=True
+        postcode=postcode,
+        house_number=house_number,
+        anonymised_at__isnull=True,
+        merged_into__isnull=True,
     )
     if addition:
         wanted = bare_addition(addition)

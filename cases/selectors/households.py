@@ -51,6 +51,10 @@ def household_search(*, actor: Membership, filters: HouseholdFilters) -> QuerySe
     # household first, so a page reads 25 households along the address index (ADR 0012).
     open_signals = Signal.objects.filter(household=OuterRef("pk"), status__in=OPEN_STATUSES)
     visible = Household.objects.visible_to(actor, ids_first=True)
+    # A household merged into another is a closed record (ADR 0026): lists and searches show
+    # the one that goes on; its old tenancy reference finds that one.
+    by_reference = _by_tenancy_reference(visible, filters.query.strip()) if filters.query else []
+    visible = visible.filter(merged_into__isnull=True)
     households = (
         visible.select_related("neighbourhood", "complex")
         .annotate(
@@ -64,7 +68,6 @@ def household_search(*, actor: Membership, filters: HouseholdFilters) -> QuerySe
         )
     )
     query = filters.query.strip()
-    by_reference = _by_tenancy_reference(visible, query) if query else []
     if by_reference:
         households = households.filter(pk__in=by_reference)
     elif query:
@@ -113,8 +116,10 @@ def _by_tenancy_reference(visible: QuerySet, query: str) -> list[int]:
     """The households among `visible` whose tenancy reference (huurcontractnummer) is `query`,
     in any case: one query along the index on (corporation, UPPER(tenancy_reference)). A
     reference is unique per corporation, so this is one household for each corporation whose
-    households the actor sees; an exact reference is meant, never a part of one."""
-    return list(visible.filter(tenancy_reference__iexact=query).values_list("pk", flat=True))
+    households the actor sees; an exact reference is meant, never a part of one. A household
+    merged into another gives the one it was merged into (ADR 0026)."""
+    found = visible.filter(tenancy_reference__iexact=query).values_list("pk", "merged_into")
+    return [merged_into or pk for pk, merged_into in found]
 
 
 def _log_search(*, actor: Membership, filters, households) -> None:
@@ -137,7 +142,7 @@ def household_get(*, actor: Membership, pk: int) -> Household:
     """One household the actor may see (404 otherwise); the read is logged."""
     household = get_object_or_404(
         Household.objects.visible_to(actor).select_related(
-            "neighbourhood", "complex", "corporation"
+            "neighbourhood", "complex", "corporation", "merged_into"
         ),
         pk=pk,
     )
@@ -184,10 +189,15 @@ def household_page(*, actor: Membership, pk: int, events_limit: int | None = 100
         ),
         events_limited=events_limit is not None,
         consents=consents_of(household=household),
+        # With the history of the households merged into this one (ADR 0026): it stays
+        # where it happened, and is read here for both.
         events=list(
-            HouseholdEvent.objects.filter(household=household).select_related(
-                "user", "organisation", "signal__category", "visit"
-            )[:events_limit]
+            # An IN over the household's ids, so each is read along the history's index.
+            HouseholdEvent.objects.filter(
+                household__in=Household.objects.filter(
+                    Q(pk=household.pk) | Q(merged_into=household)
+                ).values("pk")
+            ).select_related("user", "organisation", "signal__category", "visit")[:events_limit]
         ),
     )
 

@@ -4,16 +4,26 @@ rows would change in the households that exist (the preview before importing).""
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cases.access.log import log_shown
 from cases.models import AccessLog, Household, HouseholdImport, Resident
+from cases.selectors.duplicates import (
+    Candidate,
+    Match,
+    Person,
+    duplicates_among,
+    duplicates_within,
+)
 from cases.services.imports.parsing import ImportRow, ParsedFile, validate_rows
 from cases.services.imports.residents import resident_plan
 from partners.models import Membership, Neighbourhood
 
 SAMPLE_SIZE = 10
+# Lines with possible duplicates kept for the preview, and shown on it (ADR 0026).
+MAX_DUPLICATES = 1000
+DUPLICATES_SHOWN = 100
 # Column → Household field it fills. A column absent from the file leaves its field alone.
 HOUSEHOLD_FIELDS = {
     "straat": "street",
@@ -55,6 +65,9 @@ SNAPSHOT_FIELDS = [
     "complex__code",
     "phone",
     "email",
+    # A household merged into another (ADR 0026) is not imported again.
+    "merged_into_id",
+    "merged_into__tenancy_reference",
 ]
 
 
@@ -135,10 +148,18 @@ def household_import_sample_shown(*, actor: Membership, household_import: Househ
     references = [
         row["tenancy_reference"] for row in household_import.sample if row.get("state") != "new"
     ]
-    if not references:
+    # The possible duplicates it names are households of the corporation too (ADR 0026).
+    others = {
+        match["household"]
+        for entry in household_import.duplicates[:DUPLICATES_SHOWN]
+        for match in entry.get("matches", [])
+        if match.get("household")
+    }
+    if not references and not others:
         return 0
     households = Household.objects.visible_to(actor).filter(
-        corporation_id=actor.organisation_id, tenancy_reference__in=references
+        Q(tenancy_reference__in=references) | Q(pk__in=others),
+        corporation_id=actor.organisation_id,
     )
     return log_shown(
         actor=actor,
@@ -146,6 +167,28 @@ def household_import_sample_shown(*, actor: Membership, household_import: Househ
         detail={"import": household_import.pk, "preview": True},
         legal_basis=AccessLog.LegalBasis.OWN_TENANT,
     )
+
+
+def household_import_duplicates(household_import: HouseholdImport) -> list[dict]:
+    """The preview's possible duplicates (ADR 0026), the first DUPLICATES_SHOWN lines, each
+    with its matches readable (Match.reasons). household_import_sample_shown logs them."""
+    return [
+        {
+            **entry,
+            "matches": [
+                Match(
+                    household_id=match.get("household"),
+                    tenancy_reference=match["tenancy_reference"],
+                    address=match.get("address", ""),
+                    same_address=match.get("same_address", False),
+                    people=[tuple(person) for person in match.get("people", [])],
+                    line=match.get("line"),
+                )
+                for match in entry.get("matches", [])
+            ],
+        }
+        for entry in household_import.duplicates[:DUPLICATES_SHOWN]
+    ]
 
 
 def household_import_list(*, actor: Membership) -> QuerySet:
@@ -169,6 +212,7 @@ class Analysis:
     updated_rows: int = 0
     unchanged_rows: int = 0
     sample: list[dict] = field(default_factory=list)
+    duplicates: list[dict] = field(default_factory=list)
 
 
 def _sample(row: ImportRow, state: str, fields: list[str]) -> dict:
@@ -195,14 +239,24 @@ def analyse(*, organisation_id: int, parsed: ParsedFile, batch_size: int = 1000)
     rows, errors, invalid = validate_rows(parsed, neighbourhood_ids(parsed))
     analysis = Analysis(rows=rows, errors=errors, invalid_rows=invalid)
     columns = set(parsed.columns)
+    within = duplicates_within([(row.line, candidate_of(row)) for row in rows])
     for batch in chunks(rows, batch_size):
         found = existing(organisation_id, batch)
-        for row in batch:
+        candidates = [
+            candidate_of(row, (found.get(row.tenancy_reference) or {}).get("id")) for row in batch
+        ]
+        in_database = duplicates_among(organisation_id=organisation_id, candidates=candidates)
+        for row, matches in zip(batch, in_database, strict=True):
             household = found.get(row.tenancy_reference)
-            fields = [] if household is None else changes(row, household, columns)
+            merged = household is not None and household["merged_into_id"] is not None
+            _duplicates_add(analysis, row, matches, within.get(row.line, []), household, merged)
+            fields = [] if household is None or merged else changes(row, household, columns)
             if household is None:
                 state = "new"
                 analysis.new_rows += 1
+            elif merged:
+                state = "merged"
+                analysis.unchanged_rows += 1
             elif fields:
                 state = "updated"
                 analysis.updated_rows += 1
@@ -212,3 +266,38 @@ def analyse(*, organisation_id: int, parsed: ParsedFile, batch_size: int = 1000)
             if len(analysis.sample) < SAMPLE_SIZE:
                 analysis.sample.append(_sample(row, state, fields))
     return analysis
+
+
+def candidate_of(row: ImportRow, household_id: int | None = None) -> Candidate:
+    """A row of the file as duplicate detection reads it: its address and its people (every
+    resident with the naam column, else the main tenant)."""
+    people = [Person(person.name, person.birth_year) for person in row.people]
+    if not people and row.main_tenant:
+        people = [Person(row.main_tenant, row.main_tenant_birth_year)]
+    return Candidate(
+        tenancy_reference=row.tenancy_reference,
+        postcode=row.postcode,
+        house_number=row.house_number,
+        house_number_addition=row.house_number_addition,
+        people=tuple(people),
+        household_id=household_id,
+    )
+
+
+def _duplicates_add(analysis, row, in_database, in_file, household, merged) -> None:
+    """Note a line's possible duplicates (ADR 0026), the households of the corporation first,
+    then other lines of the file under another tenancy reference; or that its household was
+    merged into another, so the line is not imported. Kept up to MAX_DUPLICATES lines."""
+    if len(analysis.duplicates) >= MAX_DUPLICATES:
+        return
+    if merged:
+        entry = {"merged_into": household["merged_into__tenancy_reference"], "matches": []}
+    else:
+        known = {match.tenancy_reference for match in in_database}
+        matches = in_database + [m for m in in_file if m.tenancy_reference not in known]
+        if not matches:
+            return
+        entry = {"matches": [match.as_data() for match in matches]}
+    analysis.duplicates.append(
+        {"row": row.line, "tenancy_reference": row.tenancy_reference, **entry}
+    )

@@ -152,6 +152,12 @@ def access_log_page(
     person or a household, one scan of that index. A search by action or basis alone covers
     the last DEFAULT_DAYS days unless a period is chosen (bench/RESULTS.md)."""
     org = actor.organisation_id
+    single = filters.households[0] if len(filters.households) == 1 else None
+    if filters.households:
+        # A household's log holds the rows of the households merged into it: those rows stay
+        # where they were written, never rewritten (ADR 0026).
+        absorbed = Household.objects.filter(merged_into__in=filters.households)
+        filters.households = [*filters.households, *absorbed.values_list("pk", flat=True)]
     if filters.person or filters.household_query:
         # The person's or the household's own index finds their rows; one query.
         scans = [AccessLog.objects.filter(Q(organisation_id=org) | Q(household_corporation_id=org))]
@@ -187,7 +193,6 @@ def access_log_page(
         )
         for row in rows
     ]
-    single = filters.households[0] if len(filters.households) == 1 else None
     audit_read(
         actor,
         what="access_log",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.access.log import log_access
 from cases.models import (
@@ -22,6 +23,7 @@ from cases.models import (
     HouseholdEvent,
     JointCase,
     Referral,
+    Resident,
     RetentionTerm,
     Signal,
     SupportPackage,
@@ -44,6 +46,10 @@ from partners.models import Membership
 
 Kind = HouseholdEvent.Kind
 Role = Membership.Role
+MERGED_HERE = gettext_lazy(
+    "This household was merged into another one (ADR 0026): its data is there. Correct or "
+    "erase it there; erasing that household erases this record too."
+)
 
 
 def _officer_of_corporation(actor: Membership, household: Household) -> None:
@@ -81,6 +87,8 @@ def household_rectify(
     _officer_of_corporation(actor, household)
     if household.anonymised_at:
         raise ValidationError(_("This household's data was erased; there is nothing to correct."))
+    if household.merged_into_id:
+        raise ValidationError(MERGED_HERE)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the data is corrected.")})
@@ -157,6 +165,8 @@ def erasure_refusals(*, actor: Membership, household: Household) -> list[str]:
         _officer_of_corporation(actor, household)
     except ValidationError as exc:
         return exc.messages
+    if household.merged_into_id:
+        return [str(MERGED_HERE)]
     if household.anonymised_at:
         return [
             _("This household's data was erased already, on %(date)s.")
@@ -224,43 +234,50 @@ def household_erase(*, actor: Membership, household: Household, received_on: dat
             {"received_on": _("The request cannot have been received later than today.")}
         )
     now = timezone.now()
-    household.phone = household.email = ""
-    household.street = household.house_number_addition = household.postcode = ""
-    # The complex with the house number and town is the address in effect.
-    household.complex = None
-    household.tenancy_reference = f"AVG-{household.pk}"
-    household.anonymised_at = household.updated_at = now
-    household.save()
-    household.residents.update(name="", birth_year=None)
+    # The households merged into this one are closed records of the same household (ADR
+    # 0026): their address, contact data, history and emergency accesses go too.
+    absorbed = list(Household.objects.select_for_update().filter(merged_into=household))
+    for record in (household, *absorbed):
+        record.phone = record.email = ""
+        record.street = record.house_number_addition = record.postcode = ""
+        # The complex with the house number and town is the address in effect.
+        record.complex = None
+        record.tenancy_reference = f"AVG-{record.pk}"
+        record.anonymised_at = record.updated_at = now
+        record.save()
+    family = [household, *absorbed]
+    Resident.objects.filter(household__in=family).update(name="", name_key="", birth_year=None)
     anonymise_visits(HomeVisit.objects.filter(household=household))
     anonymise_signals(Signal.objects.filter(household=household))
     anonymise_referrals(Referral.objects.filter(household=household))
     anonymise_consents(Consent.objects.filter(household=household))
     anonymise_joint_cases(JointCase.objects.filter(household=household))
     anonymise_packages(SupportPackage.objects.filter(household=household))
-    anonymise_emergency(EmergencyAccess.objects.filter(household=household))
+    anonymise_emergency(EmergencyAccess.objects.filter(household__in=family))
     # Requests past the emergency limit (ADR 0018): the worker's reason and the refusal's.
-    EmergencyAccessRequest.objects.filter(household=household).update(reason="", refusal_reason="")
-    strip_event_text(HouseholdEvent.objects.filter(household=household))
+    EmergencyAccessRequest.objects.filter(household__in=family).update(reason="", refusal_reason="")
+    strip_event_text(HouseholdEvent.objects.filter(household__in=family))
     # An import's error list quotes the cells it rejected (addresses, names, phone numbers) for
     # KEEP_FILES_FOR; a rejected row cannot be tied to a household, so every error list of the
-    # corporation's imports goes (ADR 0010).
+    # corporation's imports goes (ADR 0010); so does the list of possible duplicates, which
+    # quotes names and addresses too (ADR 0026).
     HouseholdImport.objects.filter(organisation_id=household.corporation_id).exclude(
-        errors=[]
-    ).update(errors=[])
-    HouseholdEvent.objects.create(
-        household=household,
-        kind=Kind.DATA_ERASED,
-        at=now,
-        user_id=actor.user_id,
-        organisation_id=actor.organisation_id,
-        data={"received_on": received_on.isoformat()},
-    )
-    log_access(
-        actor=actor,
-        action=AccessLog.Action.ERASE,
-        household=household,
-        obj=household,
-        legal_basis=AccessLog.LegalBasis.AVG_REQUEST,
-    )
+        errors=[], duplicates=[]
+    ).update(errors=[], duplicates=[])
+    for record in family:
+        HouseholdEvent.objects.create(
+            household=record,
+            kind=Kind.DATA_ERASED,
+            at=now,
+            user_id=actor.user_id,
+            organisation_id=actor.organisation_id,
+            data={"received_on": received_on.isoformat()},
+        )
+        log_access(
+            actor=actor,
+            action=AccessLog.Action.ERASE,
+            household=record,
+            obj=record,
+            legal_basis=AccessLog.LegalBasis.AVG_REQUEST,
+        )
     return household

@@ -12,6 +12,7 @@ from cases.access.log import log_access
 from cases.models import AccessLog, Consent, Household, HouseholdEvent, SignalCategory
 from cases.services import notices
 from cases.services.history import household_event_add
+from cases.services.households import household_open_require
 from partners.models import Membership, Organisation
 
 Kind = HouseholdEvent.Kind
@@ -39,6 +40,7 @@ def consent_record(
 ) -> Consent:
     """Record that the household agreed to share its data with an organisation."""
     _own_household(actor, household)
+    household = household_open_require(actor=actor, household=household)
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("Consent cannot be given in the future.")})
     if ends_on and ends_on < given_on:

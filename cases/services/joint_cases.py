@@ -23,6 +23,7 @@ from cases.models import (
     JointCase,
 )
 from cases.services import notices
+from cases.services.households import household_not_merged_require
 from partners.models import Membership, Organisation
 
 Kind = HouseholdEvent.Kind
@@ -102,6 +103,7 @@ def case_open(
         raise ValidationError(_("You may not work with this household."))
     # Serialises two openings of the same household's case.
     household = Household.objects.select_for_update().get(pk=household.pk)
+    household_not_merged_require(household=household)
     if JointCase.objects.open().filter(household=household).exists():
         raise ValidationError(_("This household already has an open case; join that one."))
     coordinator_id = (

@@ -23,6 +23,7 @@ from cases.selectors.referrals import referral_changed_by, referral_changed_mess
 from cases.services import notices
 from cases.services.agreements import referral_agreement
 from cases.services.history import household_event_add
+from cases.services.households import household_open_require
 from cases.workdays import add_working_days
 from cases.workflow import (
     OPEN_STATUSES,
@@ -96,8 +97,7 @@ def referral_send(
 ) -> Referral:
     """The household's corporation refers its signals to a partner, on consent or the
     vroegsignalering route."""
-    if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
-        raise ValidationError(_("You may not work with this household."))
+    household = household_open_require(actor=actor, household=household)
     if household.corporation_id != actor.organisation_id:
         # A partner passes on only what it holds itself: referral_send_onward (ADR 0023).
         raise ValidationError(_("A partner refers a household onward from a referral it accepted."))
@@ -200,7 +200,7 @@ def referral_send_onward(
                 "household, may refer it onward."
             )
         )
-    household = via.household
+    household = household_open_require(actor=actor, household=via.household)
     if to_organisation.pk == actor.organisation_id:
         raise ValidationError({"to_organisation": _("Refer to another organisation.")})
     if to_organisation.pk == household.corporation_id:

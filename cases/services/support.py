@@ -19,6 +19,7 @@ from cases.models import (
     HouseholdEvent,
     SupportPackage,
 )
+from cases.services.households import household_open_require
 from cases.workflow import PackageItem, PackageStatus, package_can_move
 from partners.models import Membership, Organisation
 
@@ -72,7 +73,7 @@ def support_package_request(
     with it; the paying organisation approves or declines it."""
     if actor.role != Role.MEDEWERKER:
         raise ValidationError(_("Only workers request support packages."))
-    _may_work_with(actor, household)
+    household = household_open_require(actor=actor, household=household)
     description = description.strip()
     errors = {}
     if item not in PackageItem.values:

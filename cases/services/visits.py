@@ -19,7 +19,7 @@ from cases.models import (
     SignalCategory,
 )
 from cases.services import notices
-from cases.services.households import household_access_require
+from cases.services.households import household_open_require
 from cases.workflow import (
     OLD_VISIT,
     Severity,
@@ -71,7 +71,7 @@ def home_visit_log(
     signals: list[SignalInput] = (),
 ) -> HomeVisit:
     """Log a home visit and the signals seen there, all or nothing."""
-    household_access_require(actor=actor, household=household)
+    household = household_open_require(actor=actor, household=household)
     _check_visit_input(kind=kind, outcome=outcome, visited_on=visited_on, signals=signals)
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": _("The date of a visit cannot be in the future.")})

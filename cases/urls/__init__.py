@@ -23,6 +23,7 @@ PRIVACY = privacy.urlpatterns + avg.urlpatterns + retention.urlpatterns + emerge
 
 urlpatterns = [
     path("huishoudens/import/", include("cases.urls.imports")),
+    path("huishoudens/dubbel/", include("cases.urls.duplicates")),
     path("huishoudens/<int:household_pk>/toestemming/", include("cases.urls.consents")),
     path("", include((CASES, "cases"))),
     path("", include((REFERRALS, "referrals"))),

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cases.forms.households import HouseholdSearchForm
+from cases.selectors.duplicates import household_duplicates
 from cases.selectors.households import (
     HouseholdFilters,
     complexes_of,
@@ -48,6 +49,9 @@ def household_detail(request, pk):
     page = household_page(actor=request.actor, pk=pk, events_limit=None if whole else 100)
     context = {
         "view": page,
+        "duplicates": household_duplicates(
+            actor=request.actor, household=page.household, residents=page.residents
+        ),
         "panel": package_panel(actor=request.actor, household=page.household),
         "referrals": household_referrals(actor=request.actor, household=page.household),
         "case_link": case_link(actor=request.actor, household=page.household),

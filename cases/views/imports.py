@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.forms.imports import HouseholdImportForm
 from cases.labels import FIELD_LABELS
 from cases.selectors.imports import (
+    DUPLICATES_SHOWN,
+    household_import_duplicates,
     household_import_get,
     household_import_list,
     household_import_sample_shown,
@@ -109,6 +111,8 @@ def import_detail(request, pk):
     context.update(
         page=errors,
         sample=sample,
+        duplicates=household_import_duplicates(household_import),
+        duplicates_more=max(len(household_import.duplicates) - DUPLICATES_SHOWN, 0),
         errors_capped=len(household_import.errors) >= MAX_ERRORS,
         failure=failure_message(household_import),
     )

@@ -63,7 +63,7 @@ def avg_household_get(*, actor: Membership, pk: int) -> Household:
     overview that shows it is."""
     return get_object_or_404(
         Household.objects.held_by(actor.organisation_id).select_related(
-            "neighbourhood", "corporation"
+            "neighbourhood", "corporation", "merged_into"
         ),
         pk=pk,
     )
@@ -77,7 +77,16 @@ def avg_overview(
     household = avg_household_get(actor=actor, pk=pk)
     view = household_view(actor=actor, household=household)
     own, visible = view.own, view.visible
-    context = Context(actor=actor, household=household, own=own, visible=visible, limit=limit)
+    absorbed = list(Household.objects.filter(merged_into=household).select_related("neighbourhood"))
+    context = Context(
+        actor=actor,
+        household=household,
+        own=own,
+        visible=visible,
+        limit=limit,
+        household_ids=[household.pk, *(h.pk for h in absorbed)],
+        absorbed=absorbed,
+    )
     overview = Overview(
         household=household,
         organisation=actor.organisation.name,

@@ -2,7 +2,7 @@
 returns, and how a value reads."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -21,6 +21,14 @@ class Context:
     own: bool  # the household is the organisation's own tenant
     visible: bool  # the organisation may see the household's data now
     limit: int | None  # rows per section on the page; None: all (the export)
+    # The household and those merged into it (ADR 0026): the records that stay where they
+    # happened (history, emergency accesses, the access log) are read for all of them.
+    household_ids: list[int] = field(default_factory=list)
+    absorbed: list[Household] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[int]:
+        return self.household_ids or [self.household.pk]
 
 
 @dataclass

@@ -15,6 +15,7 @@ from cases.models import (
     HomeVisit,
     JointCase,
     Referral,
+    Resident,
     Signal,
     SupportPackage,
 )
@@ -34,23 +35,36 @@ def household_section(context: Context) -> Section:
         ("registered", gettext_lazy("Registered")),
         ("anonymised", gettext_lazy("Erased")),
     )
+    merged = bool(context.absorbed or context.household.merged_into_id)
+    if merged:
+        # A merged household (ADR 0026): which record went into which, and when.
+        fields += _f(
+            ("merged_into", gettext_lazy("Merged into")), ("merged_at", gettext_lazy("Merged"))
+        )
     title = gettext_lazy("Household")
     if not context.visible:
         note = _("Your organisation no longer holds this household's address or contact data.")
         return Section("household", str(title), fields, [], note=note)
-    household = context.household
-    row = {
-        "address": f"{household.street} {household.house_number_display}".strip(),
-        "postcode": household.postcode,
-        "town": household.town,
-        "neighbourhood": household.neighbourhood.name,
-        "tenancy_reference": household.tenancy_reference if context.own else "",
-        "phone": household.phone,
-        "email": household.email,
-        "registered": household.created_at,
-        "anonymised": household.anonymised_at,
-    }
-    return Section("household", str(title), fields, [row], total=1)
+    # The household, and those merged into it (ADR 0026), each a closed record.
+    rows = [
+        {
+            "address": f"{household.street} {household.house_number_display}".strip(),
+            "postcode": household.postcode,
+            "town": household.town,
+            "neighbourhood": household.neighbourhood.name,
+            "tenancy_reference": household.tenancy_reference if context.own else "",
+            "phone": household.phone,
+            "email": household.email,
+            "registered": household.created_at,
+            "anonymised": household.anonymised_at,
+        }
+        for household in (context.household, *context.absorbed)
+    ]
+    if merged:
+        for row, household in zip(rows, (context.household, *context.absorbed), strict=True):
+            row["merged_into"] = household.merged_into.address if household.merged_into else ""
+            row["merged_at"] = household.merged_at
+    return Section("household", str(title), fields, rows, total=len(rows))
 
 
 def residents_section(context: Context) -> Section | None:
@@ -66,7 +80,9 @@ def residents_section(context: Context) -> Section | None:
             ("co_tenant", gettext_lazy("Co-tenant")),
         ),
         context,
-        context.household.residents.order_by("-is_main_tenant", "-is_co_tenant", "name", "pk"),
+        Resident.objects.filter(household__in=context.ids).order_by(
+            "-is_main_tenant", "-is_co_tenant", "name", "pk"
+        ),
         lambda r: {
             "name": r.name,
             "birth_year": r.birth_year,
@@ -91,7 +107,7 @@ def visits_section(context: Context) -> Section | None:
             ("organisation", gettext_lazy("Organisation")),
         ),
         context,
-        HomeVisit.objects.filter(household=context.household)
+        HomeVisit.objects.filter(household__in=context.ids)
         .select_related("organisation")
         .order_by("-visited_on", "-pk"),
         lambda v: {
@@ -120,7 +136,7 @@ def signals_section(context: Context) -> Section:
         ),
         context,
         Signal.objects.visible_to(context.actor)
-        .filter(household=context.household)
+        .filter(household__in=context.ids)
         .select_related("category")
         .order_by("-created_at", "-pk"),
         lambda s: {
@@ -137,7 +153,7 @@ def signals_section(context: Context) -> Section:
 
 def consents_section(context: Context) -> Section:
     given = _labels(Consent.given_how.field)
-    consents = Consent.objects.filter(household=context.household)
+    consents = Consent.objects.filter(household__in=context.ids)
     if not context.own:
         consents = consents.filter(receiving_organisation_id=context.actor.organisation_id)
     return _section(
@@ -184,7 +200,7 @@ def referrals_section(context: Context) -> Section:
         ),
         context,
         Referral.objects.visible_to(context.actor)
-        .filter(household=context.household)
+        .filter(household__in=context.ids)
         .select_related("from_organisation", "to_organisation")
         .order_by("-sent_at", "-pk"),
         lambda r: {
@@ -203,7 +219,7 @@ def referrals_section(context: Context) -> Section:
 
 
 def _cases(context: Context):
-    cases = JointCase.objects.filter(household=context.household)
+    cases = JointCase.objects.filter(household__in=context.ids)
     if not context.own:
         cases = cases.filter(participants__organisation_id=context.actor.organisation_id)
     return cases
@@ -309,7 +325,7 @@ def support_packages_section(context: Context) -> Section:
         ),
         context,
         SupportPackage.objects.visible_to(context.actor)
-        .filter(household=context.household)
+        .filter(household__in=context.ids)
         .select_related("paying_organisation", "requested_for")
         .order_by("-requested_at", "-pk"),
         lambda p: {

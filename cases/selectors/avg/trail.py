@@ -74,7 +74,7 @@ def _event_text(event: HouseholdEvent) -> str:
 
 def history_section(context: Context) -> Section:
     kind = _labels(HouseholdEvent.kind.field)
-    events = HouseholdEvent.objects.filter(household=context.household)
+    events = HouseholdEvent.objects.filter(household__in=context.ids)
     if not context.own:
         events = events.filter(organisation_id=context.actor.organisation_id)
     return _section(
@@ -99,7 +99,7 @@ def history_section(context: Context) -> Section:
 
 def emergency_section(context: Context) -> Section:
     role = _labels(EmergencyAccess.role.field)
-    accesses = EmergencyAccess.objects.filter(household=context.household)
+    accesses = EmergencyAccess.objects.filter(household__in=context.ids)
     if not context.own:
         accesses = accesses.filter(organisation_id=context.actor.organisation_id)
     return _section(
@@ -133,7 +133,7 @@ def accesses_section(context: Context) -> Section:
     Basis = AccessLog.LegalBasis
     Channel = AccessLog.Channel
     per_day = (
-        AccessLog.objects.filter(household=context.household)
+        AccessLog.objects.filter(household__in=context.ids)
         .filter(Q(organisation_id=org) | Q(household_corporation_id=org))
         .annotate(day=TruncDate("at"))
         .values("day", "organisation__name", "role", "channel", "action", "legal_basis")

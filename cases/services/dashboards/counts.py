@@ -316,7 +316,7 @@ def count_now(now) -> int:
     """What is open at the moment of the count, and where each organisation works."""
     today = timezone.localdate(now)
     rows = _insert(
-        Household.objects.all(),
+        Household.objects.filter(merged_into__isnull=True),  # not the closed records, ADR 0026
         figure=Figure.AREAS,
         grain=Grain.NOW,
         organisation="corporation_id",

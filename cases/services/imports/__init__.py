@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.access.log import log_access_many
 from cases.models import AccessLog, Complex, Household, HouseholdEvent, HouseholdImport, Resident
+from cases.models.households import ADDRESS_FIELDS
 from cases.selectors import imports as compare
 from cases.selectors.households import neighbourhood_choices_forget
 from cases.services.imports import progress
@@ -32,6 +33,7 @@ from cases.services.imports.parsing import (
     validate_rows,
 )
 from cases.services.imports.residents import CO_TENANT, MAIN_TENANT, ImportPerson
+from cases.validators import address_key, name_key
 from partners.models import Membership, Organisation
 
 logger = logging.getLogger(__name__)
@@ -102,6 +104,7 @@ def household_import_create(
         invalid_rows=analysis.invalid_rows,
         errors=analysis.errors[:MAX_ERRORS],
         sample=analysis.sample if valid else [],
+        duplicates=analysis.duplicates if valid else [],
         ignored_columns=parsed.ignored_columns,
     )
 
@@ -200,10 +203,19 @@ def _import(household_import: HouseholdImport) -> None:
     household_import.finished_at = timezone.now()
     household_import.content = ""
     household_import.sample = []
+    # The households are in now: their pages, and the administrators' list, flag them.
+    household_import.duplicates = []
     for name, value in counts.items():
         setattr(household_import, name, value)
     household_import.save(
-        update_fields=["status", "finished_at", "content", "sample", *counts.keys()]
+        update_fields=[
+            "status",
+            "finished_at",
+            "content",
+            "sample",
+            "duplicates",
+            *counts.keys(),
+        ]
     )
 
 
@@ -257,6 +269,11 @@ def _import_batch(household_import, actor, batch, columns, complex_ids, counts) 
 
     for row in batch:
         snapshot = existing.get(row.tenancy_reference)
+        if snapshot is not None and snapshot["merged_into_id"]:
+            # Merged into another household (ADR 0026): a closed record, which the file does
+            # not reopen; the preview said so.
+            counts["unchanged_rows"] += 1
+            continue
         if snapshot is None:
             household = Household(
                 corporation_id=household_import.organisation_id,
@@ -272,6 +289,7 @@ def _import_batch(household_import, actor, batch, columns, complex_ids, counts) 
                 email=row.email,
                 created_at=now,
                 updated_at=now,
+                address_key=address_key(row.postcode, row.house_number, row.house_number_addition),
             )
             new.append(household)
             if row.main_tenant:
@@ -297,6 +315,13 @@ def _import_batch(household_import, actor, batch, columns, complex_ids, counts) 
             else:
                 setattr(household, name, getattr(row, name))
             update_fields.add(name)
+        if ADDRESS_FIELDS & set(fields):
+            # Postcode and number are required columns; an absent toevoeging keeps its value.
+            addition = snapshot["house_number_addition"]
+            if "toevoeging" in columns:
+                addition = row.house_number_addition
+            household.address_key = address_key(row.postcode, row.house_number, addition)
+            update_fields.add("address_key")
         if "main_tenant" in fields or "main_tenant_birth_year" in fields:
             tenant = snapshot.get("tenant")
             if tenant is None:
@@ -308,7 +333,12 @@ def _import_batch(household_import, actor, batch, columns, complex_ids, counts) 
                 elif "main_tenant" in fields:
                     birth_year = None  # another main tenant: the old year is not theirs
                 residents_changed.append(
-                    Resident(pk=tenant_id, name=row.main_tenant, birth_year=birth_year)
+                    Resident(
+                        pk=tenant_id,
+                        name=row.main_tenant,
+                        name_key=name_key(row.main_tenant),
+                        birth_year=birth_year,
+                    )
                 )
         if "residents" in fields:
             plan = compare.residents_to_change(row, snapshot, columns)
@@ -328,7 +358,7 @@ def _import_batch(household_import, actor, batch, columns, complex_ids, counts) 
     Resident.objects.bulk_create(residents_new, batch_size=BATCH_SIZE)
     if residents_changed:
         Resident.objects.bulk_update(
-            residents_changed, ["name", "birth_year"], batch_size=BATCH_SIZE
+            residents_changed, ["name", "name_key", "birth_year"], batch_size=BATCH_SIZE
         )
     if people_changed:
         Resident.objects.bulk_update(
@@ -349,6 +379,7 @@ def _tenant(household: Household, row: ImportRow) -> Resident:
     return Resident(
         household=household,
         name=row.main_tenant,
+        name_key=name_key(row.main_tenant),
         birth_year=row.main_tenant_birth_year,
         is_main_tenant=True,
     )
@@ -358,6 +389,7 @@ def _person(household: Household, person: ImportPerson) -> Resident:
     return Resident(
         household=household,
         name=person.name,
+        name_key=name_key(person.name),
         birth_year=person.birth_year,
         is_main_tenant=person.role == MAIN_TENANT,
         is_co_tenant=person.role == CO_TENANT,
@@ -387,10 +419,11 @@ def household_imports_sweep() -> dict[str, int]:
         content="",
         sample=[],
         errors=[],
+        duplicates=[],
     )
     emptied = (
         old.exclude(status=Status.VALIDATED)
-        .exclude(content="", sample=[], errors=[])
-        .update(content="", sample=[], errors=[])
+        .exclude(content="", sample=[], errors=[], duplicates=[])
+        .update(content="", sample=[], errors=[], duplicates=[])
     )
     return {"requeued": requeued, "expired": expired, "emptied": emptied}
