@@ -7,26 +7,23 @@ from celery import shared_task
 from partners.services import installation, memberships, notifications, submissions
 from partners.sessions import SessionStore
 
+# A mail that cannot go out yet is retried with backoff (at most half an hour apart, 12 times).
+MAIL_RETRY = {
+    "autoretry_for": (smtplib.SMTPException, OSError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 30 * 60,
+    "max_retries": 12,
+    "acks_late": True,
+}
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    max_retries=12,
-    acks_late=True,
-)
+
+@shared_task(**MAIL_RETRY)
 def invitation_send(invitation_id: int, link: str) -> None:
     """Mail an invitation; retried with backoff while the mail server cannot be reached."""
     memberships.invitation_send(invitation_id=invitation_id, link=link)
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    max_retries=12,
-    acks_late=True,
-)
+@shared_task(**MAIL_RETRY)
 def installation_admin_welcome(user_id: int) -> None:
     """Mail a new installation administrator the link to choose a password; retried like an
     invitation while the mail server cannot be reached."""
