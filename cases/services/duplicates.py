@@ -20,6 +20,7 @@ from cases.access.log import log_access
 from cases.models import AccessLog, DistinctHouseholds, Household, HouseholdEvent, JointCase
 from cases.models.duplicates import FOLLOW_SURVIVOR, REPOINTED
 from cases.selectors.duplicates.pages import same_people
+from cases.services.history import household_event_add
 from partners.models import Membership, Organisation
 
 Kind = HouseholdEvent.Kind
@@ -78,14 +79,7 @@ def _log(actor: Membership, household: Household, detail: dict) -> None:
 
 
 def _event(actor: Membership, household: Household, kind: str, at, **data) -> None:
-    HouseholdEvent.objects.create(
-        household=household,
-        kind=kind,
-        at=at,
-        user_id=actor.user_id,
-        organisation_id=actor.organisation_id,
-        data=data,
-    )
+    household_event_add(actor=actor, household=household, kind=kind, at=at, **data)
 
 
 @transaction.atomic
