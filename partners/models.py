@@ -419,6 +419,7 @@ class ApiClient(models.Model):
         HOUSEHOLDS_IMPORT = "huishoudens:importeren", _("import households")
         REFERRALS_READ = "verwijzingen:lezen", _("read referrals")
         REFERRALS_WRITE = "verwijzingen:status-schrijven", _("write the status of referrals")
+        SIGNALS_READ = "signaleringen:lezen", _("read signals as VERA signaleringen")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="api_clients"

@@ -4,6 +4,7 @@ Under CI=true the suite refuses to fall back: SQLite, a missing Redis or a missi
 failure, not a skip."""
 
 import contextlib
+import json
 import os
 import shutil
 
@@ -385,3 +386,16 @@ def api_key(db):
         return issued.client, issued.key
 
     return register
+@pytest.fixture
+def call(client):
+    """Call the API as a system with `key` (none: without a key), with a JSON body if given."""
+
+    def _call(key, method, path, body=None, **headers):
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        extra = {}
+        if body is not None:
+            extra = {"data": json.dumps(body), "content_type": "application/json"}
+        return getattr(client, method)(path, headers=headers, **extra)
+
+    return _call

@@ -75,6 +75,7 @@ ALLOWED = {
         "cases.services",
         "cases.workflow",
         "cases.validators",
+        "cases.vera",  # VERA's code lists, pure vocabulary (ADR 0027)
     ),
 }
 # A form reads no data: what it takes from a service or selector is a value, a limit or a pure

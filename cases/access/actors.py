@@ -31,6 +31,8 @@ class Agent:
     organisation: Organisation
     scopes: frozenset[str] = field(default_factory=frozenset)
     origin: str = ""
+    # The API client it is, where a row must point at it (an import it sent); None for a link.
+    client_id: int | None = None
 
     # What a Membership has and an agent has not: services that record a person record none,
     # and those that need a role refuse.
@@ -79,6 +81,7 @@ def agent_for_client(client: ApiClient, *, origin: str = "") -> Agent:
         organisation=client.organisation,
         scopes=frozenset(client.scopes),
         origin=origin,
+        client_id=client.pk,
     )
 
 

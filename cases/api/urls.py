@@ -3,12 +3,19 @@ Dutch plural nouns, no trailing slash, operations as `_verb` sub-resources (ADR 
 
 from django.urls import path
 
-from cases.api import households, referrals
+from cases.api import households, imports, referrals, signals
 
 urlpatterns = [
     path("huishoudens", households.HouseholdPage.as_view(), name="households"),
     path("huishoudens/_zoek", households.HouseholdSearch.as_view(), name="household_search"),
     path("huishoudens/<int:pk>", households.HouseholdOne.as_view(), name="household"),
+    path(
+        "huurovereenkomsten/_importeren",
+        imports.TenancyBatch.as_view(),
+        name="tenancy_batch",
+    ),
+    path("imports/<int:pk>", imports.ImportOne.as_view(), name="import"),
+    path("signaleringen", signals.SignalExportPage.as_view(), name="signaleringen"),
     path("verwijzingen", referrals.ReferralPage.as_view(), name="referrals"),
     path("verwijzingen/<int:pk>", referrals.ReferralOne.as_view(), name="referral"),
     path(

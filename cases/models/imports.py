@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Membership, Organisation
+from partners.models import ApiClient, Membership, Organisation
 
 
 class HouseholdImportQuerySet(models.QuerySet):
@@ -33,9 +33,21 @@ class HouseholdImport(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
+    # A person uploaded it on the pages, or the rental system sent it through the API (ADR 0024):
+    # one of the two, never neither.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    api_client = models.ForeignKey(
+        ApiClient,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -57,7 +69,8 @@ class HouseholdImport(models.Model):
     # "matches": [{"kind": ..., ...}]}]; emptied with the sample.
     duplicates = models.JSONField(default=list, blank=True)
     ignored_columns = models.JSONField(default=list, blank=True)
-    # Who pressed "Import": their user, role and organisation go into the access log.
+    # Who pressed "Import": their user, role and organisation go into the access log. Empty for
+    # a batch the API started: its client is the actor (api_client).
     started_by = models.ForeignKey(
         Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -75,9 +88,23 @@ class HouseholdImport(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-created_at"], name="import_organisation_at")
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(created_by__isnull=False) | models.Q(api_client__isnull=False),
+                name="import_has_a_sender",
+            )
+        ]
 
     def __str__(self):
         return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def sender_name(self) -> str:
+        """Who sent it, as the list of imports shows: the person, or the system (by its name
+        now: the access log keeps the name it had then)."""
+        if self.created_by_id:
+            return self.created_by.name
+        return _("system %(name)s") % {"name": self.api_client.name}
 
     @property
     def is_queued(self) -> bool:

@@ -136,9 +136,11 @@ def residents_to_change(row: ImportRow, household: dict, columns: set[str]):
 # --- Reading imports, and housekeeping -----------------------------------------------------------
 
 
-def household_import_get(*, actor: Membership, pk: int) -> HouseholdImport:
-    """One of the actor's organisation's imports (404 otherwise), without the file's text."""
-    return get_object_or_404(HouseholdImport.objects.visible_to(actor).defer("content"), pk=pk)
+def household_import_get(*, actor: Membership, pk: int, text: bool = False) -> HouseholdImport:
+    """One of the actor's organisation's imports (404 otherwise), without the file's text
+    unless asked (a batch's results per record are read from it)."""
+    imports = HouseholdImport.objects.visible_to(actor)
+    return get_object_or_404(imports if text else imports.defer("content"), pk=pk)
 
 
 def household_import_sample_shown(*, actor: Membership, household_import: HouseholdImport) -> int:
@@ -148,6 +150,16 @@ def household_import_sample_shown(*, actor: Membership, household_import: Househ
     references = [
         row["tenancy_reference"] for row in household_import.sample if row.get("state") != "new"
     ]
+    return _import_shown(actor, household_import, references, sample=True)
+
+
+def household_import_duplicates_shown(*, actor, household_import: HouseholdImport) -> int:
+    """The answer to a batch sent through the API names only the possible duplicates (ADR
+    0026): one access-log row per household of the corporation it names."""
+    return _import_shown(actor, household_import, [], sample=False)
+
+
+def _import_shown(actor, household_import, references: list[str], *, sample: bool) -> int:
     # The possible duplicates it names are households of the corporation too (ADR 0026).
     others = {
         match["household"]
@@ -164,7 +176,7 @@ def household_import_sample_shown(*, actor: Membership, household_import: Househ
     return log_shown(
         actor=actor,
         households=households,
-        detail={"import": household_import.pk, "preview": True},
+        detail={"import": household_import.pk, "preview" if sample else "duplicates": True},
         legal_basis=AccessLog.LegalBasis.OWN_TENANT,
     )
 
@@ -196,7 +208,7 @@ def household_import_list(*, actor: Membership) -> QuerySet:
     return (
         HouseholdImport.objects.visible_to(actor)
         .defer("content", "errors", "sample")
-        .select_related("created_by")
+        .select_related("created_by", "api_client")
     )
 
 

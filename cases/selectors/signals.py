@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from cases import vera
 from cases.access.log import log_access, log_shown
 from cases.models import (
     AccessLog,
@@ -104,3 +105,51 @@ def categories_in_use() -> QuerySet:
 
 def categories_all() -> QuerySet:
     return SignalCategory.objects.all()
+
+
+# --- out to the rental system, as VERA signaleringen (ADR 0027) --------------------------------
+
+
+def signal_export_page(
+    *, actor, status: str = "", changed_since=None, page: int = 1, per_page: int = 25
+):
+    """One page of the corporation's own signals for its rental system, oldest first (so a
+    system that reads on from where it was finds the same order): never another corporation's
+    and never the signals a partner was shown. `status` is VERA's (ACT, VER); `changed_since`
+    a moment from which a signal was made or changed status. An erased household's signals are
+    not sent out. The access log names the households shown, as any list does."""
+    signals = (
+        Signal.objects.visible_to(actor)
+        .filter(household__corporation_id=actor.organisation_id)
+        .filter(household__anonymised_at__isnull=True)
+        .select_related("category", "household")
+        .only(
+            "created_at",
+            "status",
+            "status_changed_at",
+            "severity",
+            "category__code",
+            "household__tenancy_reference",
+            "household__corporation_id",  # the access log's row names the corporation
+        )
+    )
+    if status:
+        signals = signals.filter(
+            status__in=[own for own, code in vera.STATUS_SIGNALERING.items() if code == status]
+        )
+    if changed_since is not None:
+        signals = signals.filter(
+            Q(created_at__gte=changed_since) | Q(status_changed_at__gte=changed_since)
+        )
+    result = CappedPaginator(signals.order_by("created_at", "pk"), per_page).get_page(page)
+    log_shown(
+        actor=actor,
+        households=[signal.household for signal in result],
+        detail={
+            "list": "signaleringen",
+            "status": status,
+            "changed_since": changed_since.isoformat() if changed_since else None,
+        },
+        legal_basis=AccessLog.LegalBasis.OWN_TENANT,
+    )
+    return result

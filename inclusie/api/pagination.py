@@ -67,8 +67,9 @@ def paged(request, page, rows: list) -> Response:
     )
 
 
-def page_of(serializer_class, name: str):
-    """The schema of a page of `serializer_class`, named `name` in the document."""
+def page_of(serializer_class, name: str, **extra):
+    """The schema of a page of `serializer_class`, named `name` in the document, with the
+    `extra` fields a resource adds to its pages."""
     return type(
         name,
         (serializers.Serializer,),
@@ -78,5 +79,6 @@ def page_of(serializer_class, name: str):
             "volgende": serializers.URLField(allow_null=True),
             "vorige": serializers.URLField(allow_null=True),
             "resultaten": serializer_class(many=True),
+            **extra,
         },
     )

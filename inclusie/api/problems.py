@@ -26,6 +26,7 @@ TITLES = {
     406: gettext_lazy("Not acceptable"),
     409: gettext_lazy("Conflict"),
     415: gettext_lazy("Unsupported media type"),
+    422: gettext_lazy("Cannot be processed"),
     429: gettext_lazy("Too many requests"),
     500: gettext_lazy("Internal error"),
 }

@@ -51,6 +51,19 @@ COMPONENTS = {
                     "description": "Bij 400: elk veld dat ontbreekt of niet klopt.",
                     "items": {"$ref": "#/components/schemas/OngeldigeParameter"},
                 },
+                "fouten": {
+                    "type": "array",
+                    "description": (
+                        "Bij 422 van een batch: per huurovereenkomst of ze geldig is, en zo "
+                        "niet elke fout met het VERA-veld en de reden."
+                    ),
+                    "items": {"$ref": "#/components/schemas/Record"},
+                },
+                "url": {
+                    "type": "string",
+                    "format": "uri",
+                    "description": "Bij 422 van een batch: de import, met wat er gecontroleerd is.",
+                },
             },
         },
         "OngeldigeParameter": {

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from partners.models import KEY_START, ApiClient, Membership, Organisation, token_hash
 
 Scope = ApiClient.Scope
-# Scopes only a corporation can use: only a corporation has households to import.
-CORPORATION_SCOPES = {Scope.HOUSEHOLDS_IMPORT}
+# Scopes only a corporation can use: only a corporation has households to import, and its own
+# signals to read out to its rental system.
+CORPORATION_SCOPES = {Scope.HOUSEHOLDS_IMPORT, Scope.SIGNALS_READ}
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,9 @@ def client_register(
     elif (
         CORPORATION_SCOPES & set(scopes) and actor.organisation.kind != Organisation.Kind.CORPORATIE
     ):
-        errors["scopes"] = _("Only a housing corporation imports households.")
+        errors["scopes"] = _(
+            "Only a housing corporation imports households and reads its signals out."
+        )
     if expires_at is not None and expires_at <= timezone.now():
         errors["expires_at"] = _("Choose a moment in the future.")
     if errors:

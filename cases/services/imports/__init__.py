@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.access.actors import agent_for_client, history_by, is_agent
 from cases.access.log import log_access_many
 from cases.models import AccessLog, Complex, Household, HouseholdEvent, HouseholdImport, Resident
 from cases.models.households import ADDRESS_FIELDS
@@ -91,6 +92,7 @@ def household_import_create(
     return HouseholdImport.objects.create(
         organisation_id=actor.organisation_id,
         created_by_id=actor.user_id,
+        api_client_id=getattr(actor, "client_id", None),
         file_name=file_name[:255],
         encoding=parsed.encoding,
         delimiter=parsed.delimiter,
@@ -116,7 +118,7 @@ def household_import_start(*, actor: Membership, household_import: HouseholdImpo
     """Import a checked file: now when Celery runs eagerly, else as a task after commit."""
     if household_import.status != Status.VALIDATED or household_import.queued_at:
         raise ValidationError(_("This file is being imported already, or cannot be imported."))
-    household_import.started_by = actor
+    household_import.started_by = None if is_agent(actor) else actor
     household_import.origin = getattr(actor, "origin", "") or ""
     household_import.queued_at = timezone.now()
     household_import.save(update_fields=["started_by", "origin", "queued_at"])
@@ -153,9 +155,9 @@ def household_import_run(*, import_id: int) -> HouseholdImport | None:
             claimed = _claimable(import_id).update(status=Status.RUNNING)
             if not claimed:
                 return None
-            household_import = HouseholdImport.objects.select_related("started_by__user").get(
-                pk=import_id
-            )
+            household_import = HouseholdImport.objects.select_related(
+                "started_by__user", "api_client__organisation"
+            ).get(pk=import_id)
             _import(household_import)
             return household_import
     except ImportRefused as exc:
@@ -172,8 +174,11 @@ def household_import_run(*, import_id: int) -> HouseholdImport | None:
 
 
 def _import(household_import: HouseholdImport) -> None:
-    actor = household_import.started_by
-    actor.origin = household_import.origin
+    if household_import.started_by_id:
+        actor = household_import.started_by
+        actor.origin = household_import.origin
+    else:  # the rental system sent it: its client is the actor, under its name now
+        actor = agent_for_client(household_import.api_client, origin=household_import.origin)
     organisation_id = household_import.organisation_id
     # One import per corporation at a time. NO KEY: rows that refer to the organisation (the
     # access log of every page view) are not blocked meanwhile.
@@ -261,7 +266,7 @@ def _import_batch(household_import, actor, batch, columns, complex_ids, counts) 
     event = partial(
         HouseholdEvent, at=now, user_id=actor.user_id, organisation_id=actor.organisation_id
     )
-    source = {"source": "import", "import": household_import.pk}
+    source = {"source": "import", "import": household_import.pk, **history_by(actor)}
     existing = compare.existing(household_import.organisation_id, batch)
     new, changed, residents_new, residents_changed, events = [], [], [], [], []
     people_changed = []

@@ -417,6 +417,13 @@ class RecordResult:
         }
 
 
+def is_vera_batch(text: str) -> bool:
+    """Whether a stored import's text is a batch this module read (its header names where each
+    row came from), rather than an uploaded file."""
+    header = text.split("\n", 1)[0]
+    return bool(text) and all(name in header.split(";") for name in ORIGIN)
+
+
 def vera_record_results(text: str, errors: list[dict]) -> list[RecordResult]:
     """Each record of a batch (read by vera_batch_read; `text` is its ParsedFile.text) with the
     problems the check found (`errors`: validate_rows', or those an import stored): a problem
