@@ -590,10 +590,14 @@ LOGGING = {
 API_VERSION = "1.0.0"
 # Requests per client (an organisation's system) in the shared cache, as "number/period".
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
-if not re.fullmatch(r"[1-9]\d*/(s|sec|m|min|h|hour|d|day)", API_RATE_LIMIT):
-    raise ImproperlyConfigured(
-        f"API_RATE_LIMIT: {API_RATE_LIMIT!r} must be a number per period, like 600/min."
-    )
+# Wrong keys per address in the shared cache; past it a 429 before any key is looked up.
+API_FAILED_KEY_LIMIT = env_str("API_FAILED_KEY_LIMIT", "30/min")
+for _name, _rate in (
+    ("API_RATE_LIMIT", API_RATE_LIMIT),
+    ("API_FAILED_KEY_LIMIT", API_FAILED_KEY_LIMIT),
+):
+    if not re.fullmatch(r"[1-9]\d*/(s|sec|m|min|h|hour|d|day)", _rate):
+        raise ImproperlyConfigured(f"{_name}: {_rate!r} must be a number per period, like 600/min.")
 INSTALLED_APPS += ["rest_framework", "drf_spectacular"]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["inclusie.api.authentication.ApiKeyAuthentication"],

@@ -7,6 +7,8 @@ import datetime
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partners.models import ApiClient
@@ -115,6 +117,23 @@ def test_a_client_past_its_rate_is_a_429_with_retry_after(
     assert 0 < int(response["Retry-After"]) <= 60
     # Counted per client: another organisation's system is not held up.
     assert get(client, other_key).status_code == 200
+
+
+def test_an_address_sending_wrong_keys_is_held_up_before_any_lookup(
+    client, api_key, corporation, settings
+):
+    settings.API_FAILED_KEY_LIMIT = "3/min"
+    _api, key = api_key(corporation)
+    wrong = key[:-4] + "xxxx"
+    assert [get(client, wrong).status_code for _ in range(3)] == [401, 401, 401]
+    with CaptureQueriesContext(connection) as queries:
+        response = get(client, key)
+    assert not [q for q in queries.captured_queries if "apiclient" in q["sql"]], "no lookup"
+    problem(response, 429, "Te veel verzoeken")
+    assert 0 < int(response["Retry-After"]) <= 60
+    # Counted per address: the same key from another address works.
+    elsewhere = client.get(LIST, headers={"Authorization": f"Bearer {key}"}, REMOTE_ADDR="10.9.8.7")
+    assert elsewhere.status_code == 200
 
 
 @pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/api/v1/openapi.yaml"])

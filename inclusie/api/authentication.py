@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from cases.access.actors import agent_for_client
+from inclusie.api.throttling import failed_key_count, failed_key_wait
 from partners.actor import client_address
 from partners.selectors import client_for_key
 
@@ -18,11 +19,16 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).decode("latin-1")
         if not header:
             return None
+        address = client_address(request)
+        wait = failed_key_wait(address)
+        if wait is not None:
+            raise exceptions.Throttled(wait)
         scheme, _space, key = header.partition(" ")
         client = client_for_key(key.strip()) if scheme.lower() == SCHEME.lower() else None
         if client is None:
+            failed_key_count(address)
             raise exceptions.AuthenticationFailed(_("The key is unknown, revoked or past its end."))
-        return AnonymousUser(), agent_for_client(client, origin=client_address(request))
+        return AnonymousUser(), agent_for_client(client, origin=address)
 
     def authenticate_header(self, request) -> str:
         # Makes a request without a key a 401 (not a 403), as the design rules ask.
