@@ -386,6 +386,8 @@ def api_key(db):
         return issued.client, issued.key
 
     return register
+
+
 @pytest.fixture
 def call(client):
     """Call the API as a system with `key` (none: without a key), with a JSON body if given."""

@@ -160,13 +160,14 @@ class SearchSerializer(serializers.Serializer):
             raise serializers.ValidationError({missing: [_("Give the postcode and house number.")]})
         return data
 
-    def query(self) -> str:
-        """What the household search reads, as a person would type it."""
+    def filters(self) -> HouseholdFilters:
+        """What the household search reads: the reference exactly, or the address as a person
+        would type it."""
         data = self.validated_data
         if "huurcontractnummer" in data:
-            return data["huurcontractnummer"].strip()
+            return HouseholdFilters(tenancy_reference=data["huurcontractnummer"])
         addition = data.get("huisnummertoevoeging", "").strip()
-        return f"{data['postcode']} {data['huisnummer']} {addition}".strip()
+        return HouseholdFilters(query=f"{data['postcode']} {data['huisnummer']} {addition}".strip())
 
 
 class HouseholdSearch(ApiView):
@@ -189,7 +190,7 @@ class HouseholdSearch(ApiView):
         search.is_valid(raise_exception=True)
         page = household_search_page(
             actor=request.auth,
-            filters=HouseholdFilters(query=search.query()),
+            filters=search.filters(),
             page=number,
             per_page=size,
         )

@@ -6,7 +6,8 @@ a resource of its own (`imports/{id}`), read back for its state as a person read
 import page."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -70,6 +71,14 @@ class MatchSerializer(serializers.Serializer):
 class DuplicateSerializer(serializers.Serializer):
     huurovereenkomst = serializers.CharField()
     overeenkomsten = MatchSerializer(many=True)
+    samengevoegdIn = serializers.CharField(  # noqa: N815
+        allow_null=True,
+        help_text=(
+            "Het huishouden van deze huurovereenkomst is samengevoegd met dat van deze "
+            "huurovereenkomst: wat de batch erover zegt wordt niet geïmporteerd. Stuur het onder "
+            "de huurovereenkomst die doorgaat."
+        ),
+    )
 
 
 class CountsSerializer(serializers.Serializer):
@@ -136,6 +145,7 @@ def _duplicates(household_import) -> list[dict]:
                 }
                 for match in entry["matches"]
             ],
+            "samengevoegdIn": entry.get("merged_into"),
         }
         for entry in household_import_duplicates(household_import)
     ]
@@ -162,8 +172,22 @@ class TenancyBatch(ApiView):
             "reden. Alleen voor een woningcorporatie."
         ),
         request=BatchSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Location",
+                OpenApiTypes.URI,
+                location=OpenApiParameter.HEADER,
+                response=[202],
+                description="De import, om haar stand te lezen.",
+            )
+        ],
         responses={
-            202: ImportSerializer,
+            202: OpenApiResponse(
+                response=ImportSerializer, description="Gecontroleerd en in behandeling."
+            ),
+            413: OpenApiResponse(
+                description="De batch is groter dan de server aanneemt: stuur kleinere batches."
+            ),
             422: OpenApiResponse(
                 description="Een of meer huurovereenkomsten hebben fouten: niets geïmporteerd."
             ),

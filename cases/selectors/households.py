@@ -30,13 +30,16 @@ from partners.models import Membership, Neighbourhood
 @dataclass
 class HouseholdFilters:
     query: str = ""
+    # Only this tenancy reference (exact, in any case), with no fallback to names or streets:
+    # a system that asks for a reference means that one (the API's _zoek).
+    tenancy_reference: str = ""
     neighbourhood: Neighbourhood | None = None
     complex: Complex | None = None
     open_signals: bool | None = None
 
     def as_log(self) -> dict:
         return {
-            "query": query_digest(self.query),
+            "query": query_digest(self.query or self.tenancy_reference),
             "neighbourhood": self.neighbourhood.cbs_code if self.neighbourhood else None,
             "complex": self.complex.pk if self.complex else None,
             "open_signals": self.open_signals,
@@ -53,7 +56,9 @@ def household_search(*, actor: Membership, filters: HouseholdFilters) -> QuerySe
     visible = Household.objects.visible_to(actor, ids_first=True)
     # A household merged into another is a closed record (ADR 0026): lists and searches show
     # the one that goes on; its old tenancy reference finds that one.
-    by_reference = _by_tenancy_reference(visible, filters.query.strip()) if filters.query else []
+    reference = filters.tenancy_reference.strip()
+    lookup = reference or filters.query.strip()
+    by_reference = _by_tenancy_reference(visible, lookup) if lookup else []
     visible = visible.filter(merged_into__isnull=True)
     households = (
         visible.select_related("neighbourhood", "complex")
@@ -68,7 +73,7 @@ def household_search(*, actor: Membership, filters: HouseholdFilters) -> QuerySe
         )
     )
     query = filters.query.strip()
-    if by_reference:
+    if by_reference or reference:
         households = households.filter(pk__in=by_reference)
     elif query:
         postcode_match = POSTCODE_QUERY.match(query)

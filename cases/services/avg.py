@@ -31,6 +31,7 @@ from cases.models import (
 from cases.models.households import phone_validator
 from cases.models.imports import HouseholdImport
 from cases.selectors.retention import months_before, retention_months
+from cases.services.imports.parsing import ERASED_PREFIX
 from cases.services.retention import (
     anonymise_consents,
     anonymise_emergency,
@@ -242,7 +243,7 @@ def household_erase(*, actor: Membership, household: Household, received_on: dat
         record.street = record.house_number_addition = record.postcode = ""
         # The complex with the house number and town is the address in effect.
         record.complex = None
-        record.tenancy_reference = f"AVG-{record.pk}"
+        record.tenancy_reference = f"{ERASED_PREFIX}{record.pk}"
         record.anonymised_at = record.updated_at = now
         record.save()
     family = [household, *absorbed]

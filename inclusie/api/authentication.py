@@ -20,15 +20,17 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not header:
             return None
         address = client_address(request)
+        scheme, _space, key = header.partition(" ")
+        client = client_for_key(key.strip()) if scheme.lower() == SCHEME.lower() else None
+        if client is not None:
+            # A valid key always passes: wrong keys from a shared address (a municipality's
+            # network, a vendor serving several organisations) hold up only the wrong keys.
+            return AnonymousUser(), agent_for_client(client, origin=address)
         wait = failed_key_wait(address)
         if wait is not None:
             raise exceptions.Throttled(wait)
-        scheme, _space, key = header.partition(" ")
-        client = client_for_key(key.strip()) if scheme.lower() == SCHEME.lower() else None
-        if client is None:
-            failed_key_count(address)
-            raise exceptions.AuthenticationFailed(_("The key is unknown, revoked or past its end."))
-        return AnonymousUser(), agent_for_client(client, origin=address)
+        failed_key_count(address)
+        raise exceptions.AuthenticationFailed(_("The key is unknown, revoked or past its end."))
 
     def authenticate_header(self, request) -> str:
         # Makes a request without a key a 401 (not a 403), as the design rules ask.

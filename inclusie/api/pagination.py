@@ -14,9 +14,14 @@ PAGE = "pagina"
 SIZE = "paginaGrootte"
 DEFAULT_SIZE = 25
 MOST = 100
+# No list is read this deep (a list counts to its cap, and a system reads on by filter); the
+# bound keeps an absurd page number from reaching the database.
+MOST_PAGES = 10_000
 
 PARAMETERS = [
-    OpenApiParameter(PAGE, OpenApiTypes.INT, description="Het nummer van de pagina, vanaf 1."),
+    OpenApiParameter(
+        PAGE, OpenApiTypes.INT, description=f"Het nummer van de pagina, 1 tot {MOST_PAGES}."
+    ),
     OpenApiParameter(
         SIZE, OpenApiTypes.INT, description=f"Rijen per pagina, 1 tot {MOST} (standaard 25)."
     ),
@@ -28,18 +33,14 @@ def page_request(request) -> tuple[int, int]:
     range."""
     found = {}
     errors = {}
-    for name, default, most in ((PAGE, 1, None), (SIZE, DEFAULT_SIZE, MOST)):
+    for name, default, most in ((PAGE, 1, MOST_PAGES), (SIZE, DEFAULT_SIZE, MOST)):
         raw = request.query_params.get(name, "")
         try:
             value = int(raw) if raw else default
         except ValueError:
             value = 0
-        if value < 1 or (most and value > most):
-            errors[name] = [
-                _("Give a whole number from 1 to %(most)s.") % {"most": most}
-                if most
-                else _("Give a whole number from 1.")
-            ]
+        if value < 1 or value > most:
+            errors[name] = [_("Give a whole number from 1 to %(most)s.") % {"most": most}]
         found[name] = value
     if errors:
         raise exceptions.ValidationError(errors)

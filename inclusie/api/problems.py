@@ -5,8 +5,10 @@ writes nothing: its transaction is rolled back (ATOMIC_REQUESTS)."""
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
@@ -25,6 +27,7 @@ TITLES = {
     405: gettext_lazy("Method not allowed"),
     406: gettext_lazy("Not acceptable"),
     409: gettext_lazy("Conflict"),
+    413: gettext_lazy("Request too large"),
     415: gettext_lazy("Unsupported media type"),
     422: gettext_lazy("Cannot be processed"),
     429: gettext_lazy("Too many requests"),
@@ -79,6 +82,15 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    if isinstance(exc, RequestDataTooBig):
+        size = number_format(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20, 1)
+        return problem(
+            413,
+            _("The body is larger than %(size)s MB. Send it in smaller parts.") % {"size": size},
+            request=request,
+        )
+    if isinstance(exc, RecursionError):  # JSON nested deeper than any resource takes
+        return problem(400, _("The body is not valid JSON."), request=request)
     if not isinstance(exc, exceptions.APIException):
         logger.exception("The API failed on %s", request.path if request else "?")
         return problem(500, request=request)

@@ -62,7 +62,7 @@ COMPONENTS = {
                 "url": {
                     "type": "string",
                     "format": "uri",
-                    "description": "Bij 422 van een batch: de import, met wat er gecontroleerd is.",
+                    "description": "Bij 422 van een batch: de import, met haar stand.",
                 },
             },
         },
@@ -75,6 +75,23 @@ COMPONENTS = {
                 "reason": {"type": "string", "example": "Dit veld is verplicht."},
             },
         },
+    },
+}
+
+
+# What some problems say in a header besides their body.
+PROBLEM_HEADERS = {
+    "401": {
+        "WWW-Authenticate": {
+            "description": "Hoe je je aanmeldt: Bearer met de sleutel van het systeem.",
+            "schema": {"type": "string", "example": 'Bearer realm="api"'},
+        }
+    },
+    "429": {
+        "Retry-After": {
+            "description": "Over hoeveel seconden je het opnieuw kunt proberen.",
+            "schema": {"type": "integer", "example": 42},
+        }
     },
 }
 
@@ -105,8 +122,13 @@ def postprocess(result, generator, request, public):
             wanted = [401, 403, 429]
             if operation.get("parameters") or operation.get("requestBody"):
                 wanted.append(400)
+            if operation.get("requestBody"):
+                wanted += [413, 415]
             if "{" in path:
                 wanted.append(404)
             for code in wanted:
                 responses.setdefault(str(code), _problem(code))
+            for code, headers in PROBLEM_HEADERS.items():
+                if code in responses:
+                    responses[code]["headers"].update(headers)
     return result

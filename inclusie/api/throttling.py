@@ -2,9 +2,10 @@
 in production), so every web process counts together. Over it: 429 with Retry-After. A cache
 that does not answer lets the request through rather than stopping every client.
 
-Wrong keys are counted too, per address (API_FAILED_KEY_LIMIT): an address past it gets a 429
-before its key is even looked up, so guessing keys or a system with a stale key cannot keep
-the database busy. A key cannot be guessed (ADR 0024), but the lookups cost all clients."""
+Wrong keys are counted too, per address (API_FAILED_KEY_LIMIT): past it, a wrong key from that
+address gets a 429 instead of a 401, so a script guessing keys is slowed down and a system with
+a stale key is told to stop. A valid key from the same address always passes: one system's
+stale key must not lock out others behind the same network address."""
 
 import logging
 import time

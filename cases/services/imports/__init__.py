@@ -50,6 +50,10 @@ FAILURE_MESSAGES = {
         "Since the check, data changed and some rows are no longer valid (see below). Nothing "
         "was imported: fix the file and upload it again."
     ),
+    "revoked": _(
+        "The system that sent this batch was revoked, or its key ran out, before it was "
+        "imported. Nothing was imported."
+    ),
     "unreadable": _(
         "The stored file could not be read again. Nothing was imported: upload it again."
     ),
@@ -178,6 +182,9 @@ def _import(household_import: HouseholdImport) -> None:
         actor = household_import.started_by
         actor.origin = household_import.origin
     else:  # the rental system sent it: its client is the actor, under its name now
+        if not household_import.api_client.is_valid():
+            # Revoked at once means its queued batches too (ADR 0024).
+            raise ImportRefused("revoked")
         actor = agent_for_client(household_import.api_client, origin=household_import.origin)
     organisation_id = household_import.organisation_id
     # One import per corporation at a time. NO KEY: rows that refer to the organisation (the

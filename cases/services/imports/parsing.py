@@ -47,6 +47,10 @@ REQUIRED = [name for name, (required, _length) in COLUMNS.items() if required]
 ROW_MESSAGES = {
     "required": _("is empty, but is required"),
     "too_long": _("‘%(value)s’ is longer than %(max)s characters"),
+    "unstorable": _("holds a character that cannot be stored (a NUL or a broken character)"),
+    "reserved_reference": _(
+        "‘%(value)s’ begins with AVG-, which Inclusie keeps for households erased on request"
+    ),
     "house_number": _("‘%(value)s’ is not a house number (a whole number from 1 to 99999)"),
     "postcode": _(
         "‘%(value)s’ is not a Dutch postcode (four digits and two letters, like 1234 AB)"
@@ -340,6 +344,15 @@ def row_error(line: int, column: str, code: str, **params) -> dict:
     return error
 
 
+# The tenancy reference an erasure gives a household (cases.services.avg): "AVG-<id>".
+ERASED_PREFIX = "AVG-"
+
+
+def storable(value: str) -> bool:
+    """Whether PostgreSQL's text and UTF-8 take it: no NUL, no lone half of a surrogate pair."""
+    return "\x00" not in value and not any("\ud800" <= c <= "\udfff" for c in value)
+
+
 def validate_row(
     line: int, values: dict[str, str], neighbourhoods: dict[str, int]
 ) -> tuple[ImportRow | None, list[dict]]:
@@ -353,8 +366,14 @@ def validate_row(
         value = values.get(name, "")
         if required and not value:
             fail(name, "required")
+        elif not storable(value):
+            fail(name, "unstorable")
         elif len(value) > limit and name not in ("huisnummer", "postcode", "buurtcode"):
             fail(name, "too_long", value=_value(value), max=limit)
+    reference = values.get("huurcontract", "")
+    if reference.upper().startswith(ERASED_PREFIX) and storable(reference):
+        # An erased household's reference (cases.services.avg): nothing may be put into it.
+        fail("huurcontract", "reserved_reference", value=_value(reference))
 
     house_number = None
     if values.get("huisnummer"):

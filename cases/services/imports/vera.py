@@ -27,6 +27,7 @@ from cases.services.imports.parsing import (
     error_message,
     parse_text,
     row_error,
+    storable,
 )
 
 ORIGIN = ("vera_index", "vera_relatie")
@@ -254,6 +255,9 @@ class _Read:
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int):
             self.fail(path, "vera_text")
+            return ""
+        if isinstance(value, str) and not storable(value):
+            self.fail(path, "unstorable")
             return ""
         return " ".join(str(value).split())
 

@@ -61,7 +61,9 @@ def test_pages_follow_each_other(call, key, corporation, neighbourhood):
     assert second["volgende"] is None and "paginaGrootte=2" in second["vorige"]
 
 
-@pytest.mark.parametrize("query", ["pagina=0", "pagina=x", "paginaGrootte=101", "wijk=WK000000"])
+@pytest.mark.parametrize(
+    "query", ["pagina=0", "pagina=x", "pagina=10001", "paginaGrootte=101", "wijk=WK000000"]
+)
 def test_a_wrong_query_is_a_400_naming_the_parameter(call, key, query):
     response = call(key, "get", f"{LIST}?{query}")
     assert response.status_code == 400
@@ -197,3 +199,14 @@ def test_each_household_resource_is_refused_without_key_or_scope(
     assert call(None, method, path, body).status_code == 401
     assert call(without_scope, method, path, body).status_code == 403
     assert not AccessLog.objects.exists()
+
+
+def test_a_search_by_tenancy_reference_finds_that_one_and_nothing_else(call, key, household):
+    def found(reference):
+        body = {"huurcontractnummer": reference}
+        return [row["id"] for row in call(key, "post", SEARCH, body).json()["resultaten"]]
+
+    assert found(household.tenancy_reference.lower()) == [household.pk]
+    # Not a name or a street: a reference is meant exactly.
+    for part in ("Anna", "a", "Lindelaan", household.tenancy_reference[:-1]):
+        assert found(part) == [], part

@@ -13,8 +13,10 @@ from django.urls import reverse
 
 from cases.api.imports import STATES
 from cases.models import AccessLog, Household, HouseholdEvent, HouseholdImport
+from cases.services.duplicates import household_merge
 from cases.services.imports import household_import_run
 from partners.models import ApiClient
+from partners.services.clients import client_revoke
 from tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +147,7 @@ def test_possible_duplicates_are_named_and_their_reading_logged(
                     "zelfdeBewoners": 0,
                 }
             ],
+            "samengevoegdIn": None,
         }
     ]
     logged = AccessLog.objects.get(household=there, action=AccessLog.Action.SEARCH)
@@ -211,3 +214,79 @@ def test_the_import_page_says_which_system_sent_it(client, call, system, admin):
 
 def test_every_state_of_an_import_has_its_name_in_the_api():
     assert set(STATES) == set(HouseholdImport.Status.values)
+
+
+def test_a_batch_from_a_system_revoked_before_its_run_is_not_imported(
+    call, system, settings, admin
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    api, key = system
+    response = send(call, key)
+    client_revoke(actor=admin, client=api)
+    household_import_run(import_id=response.json()["id"])  # the worker, after the revocation
+    assert not Household.objects.exists()
+    sent = HouseholdImport.objects.get()
+    assert sent.status == "failed" and sent.failure_reason == "revoked"
+    assert not AccessLog.objects.filter(action=AccessLog.Action.IMPORT).exists()
+
+
+def test_an_erased_households_reference_takes_nothing_in(call, system, corporation, household):
+    records = copy.deepcopy(BATCH)
+    records[0]["code"] = f"avg-{household.pk}"  # what an erasure makes of a reference, any case
+    response = send(call, system[1], records)
+    assert response.status_code == 422
+    problem = response.json()["fouten"][0]["fouten"][0]
+    assert (problem["veld"], problem["code"]) == ("code", "reserved_reference")
+    assert "begint met AVG-" in problem["melding"]
+
+
+@pytest.mark.parametrize("bad", ["Jan\x00sen", "Jan\ud800sen"])
+def test_a_character_that_cannot_be_stored_is_a_reason_not_an_error(call, system, bad):
+    records = copy.deepcopy(BATCH)
+    records[0]["relaties"][0]["achternaam"] = bad
+    records[1]["code"] = "HC\x00"
+    response = send(call, system[1], records)
+    assert response.status_code == 422
+    bad_fields = {
+        (r["huurovereenkomst"], f["veld"], f["code"])
+        for r in response.json()["fouten"]
+        for f in r["fouten"]
+    }
+    assert ("HC-3001", "relaties[0].achternaam", "unstorable") in bad_fields
+    assert ("", "code", "unstorable") in bad_fields
+    assert not Household.objects.exists()
+
+
+def test_json_nested_too_deep_is_a_400(client, system):
+    body = '{"huurovereenkomsten": [' + "[" * 5000 + "]" * 5000 + "]}"
+    response = client.post(
+        SEND,
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {system[1]}"},
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_body_over_the_limit_is_a_413_saying_how_large(call, system, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
+    records = [copy.deepcopy(BATCH[0]) for _ in range(2500)]
+    response = send(call, system[1], records)
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert (
+        response.json()["detail"] == "De inhoud is groter dan 2,0 MB. Stuur hem in kleinere delen."
+    )
+    assert not HouseholdImport.objects.exists()
+
+
+def test_a_record_of_a_merged_household_says_where_it_went(call, system, admin):
+    send(call, system[1])
+    survivor, absorbed = Household.objects.filter(tenancy_reference__in=["HC-3001", "HC-3002"])
+    household_merge(actor=admin, survivor=survivor, absorbed=absorbed)
+    body = send(call, system[1]).json()
+    went = [d for d in body["mogelijkeDubbelen"] if d["samengevoegdIn"]]
+    assert [(d["huurovereenkomst"], d["samengevoegdIn"]) for d in went] == [
+        (absorbed.tenancy_reference, survivor.tenancy_reference)
+    ]
