@@ -33,7 +33,8 @@ def subscription_create(request, client_pk):
                 actor=request.actor, client=client, **form.cleaned_data
             )
         except ValidationError as exc:
-            for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+            by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+            for field, errors in by_field.items():
                 form.add_error(field, errors)
         else:
             # The secret is shown on this answer only.
