@@ -106,8 +106,8 @@ def _allowed(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def resolve(target: Target, *, allow_private: bool) -> str:
-    """The address to connect to: the host's first address, when all of them are allowed
+def resolve(target: Target, *, allow_private: bool) -> list[str]:
+    """The addresses to connect to, in the resolver's order, when all of them are allowed
     (public, unless allow_private); Refused otherwise."""
     try:
         found = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
@@ -120,7 +120,7 @@ def resolve(target: Target, *, allow_private: bool) -> str:
         raise Refused(
             _("The address leads to a private or local network; only public addresses are used.")
         )
-    return addresses[0]
+    return addresses
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,13 @@ class Answer:
         return self.outcome == Outcome.DELIVERED
 
 
+class _NotConnected(Exception):
+    """This address did not take the connection: the next one may."""
+
+    def __init__(self, outcome: str, detail: str):
+        self.outcome, self.detail = outcome, detail
+
+
 def post(
     url: str,
     *,
@@ -144,9 +151,10 @@ def post(
     allow_http: bool,
     allow_private: bool,
 ) -> Answer:
-    """POST once to the checked address, following no redirect, waiting at most `timeout`
-    seconds to connect and for each part of the answer. A 2xx is delivered; anything else is
-    an Answer with what went wrong (never an exception)."""
+    """POST once to the checked address (its next address when one does not connect),
+    following no redirect, waiting at most `timeout` seconds to connect and for each part of
+    the answer. A 2xx is delivered; anything else is an Answer with what went wrong (never an
+    exception)."""
     started = time.monotonic()
 
     def answer(outcome, status=None, detail=""):
@@ -155,9 +163,29 @@ def post(
 
     try:
         target = target_of(url, allow_http=allow_http)
-        address = resolve(target, allow_private=allow_private)
+        addresses = resolve(target, allow_private=allow_private)
     except Refused as refused:
         return answer(Outcome.ADDRESS, detail=refused)
+    for address in addresses:
+        try:
+            status, location, text = _post_to(address, target, body, headers, timeout)
+        except _NotConnected as failed:
+            last = failed
+            continue
+        except urllib3.exceptions.TimeoutError:  # sent, but no answer in time
+            return answer(Outcome.TIMEOUT, detail=f"> {timeout:g} s")
+        except urllib3.exceptions.HTTPError as error:
+            return answer(Outcome.CONNECTION, detail=_reason(error))
+        if 200 <= status < 300:
+            return answer(Outcome.DELIVERED, status)
+        if 300 <= status < 400:
+            return answer(Outcome.REDIRECT, status, location)
+        return answer(Outcome.STATUS, status, text)
+    return answer(last.outcome, detail=last.detail)
+
+
+def _post_to(address: str, target: Target, body: bytes, headers: dict, timeout: float):
+    """One POST to one address: (status, Location, the answer's start)."""
     options = {"timeout": urllib3.Timeout(connect=timeout, read=timeout), "retries": False}
     if target.scheme == "https":
         pool = urllib3.HTTPSConnectionPool(
@@ -184,19 +212,14 @@ def post(
             start = response.read(ANSWER_CHARS * 4, decode_content=True)
         finally:
             response.release_conn()
-    except urllib3.exceptions.TimeoutError:
-        return answer(Outcome.TIMEOUT, detail=f"> {timeout:g} s")
-    except urllib3.exceptions.HTTPError as error:
-        return answer(Outcome.CONNECTION, detail=_reason(error))
+    except urllib3.exceptions.NewConnectionError as error:  # before ConnectTimeoutError: a child
+        raise _NotConnected(Outcome.CONNECTION, _reason(error)) from error
+    except urllib3.exceptions.ConnectTimeoutError as error:
+        raise _NotConnected(Outcome.TIMEOUT, f"> {timeout:g} s") from error
     finally:
         pool.close()
     text = start.decode("utf-8", "replace").strip()
-    status = response.status
-    if 200 <= status < 300:
-        return answer(Outcome.DELIVERED, status)
-    if 300 <= status < 400:
-        return answer(Outcome.REDIRECT, status, response.headers.get("Location", ""))
-    return answer(Outcome.STATUS, status, text)
+    return response.status, response.headers.get("Location", ""), text
 
 
 def _reason(error: Exception) -> str:
