@@ -63,6 +63,20 @@ def production_services(app_configs, **kwargs):
                 id="inclusie.W006",
             )
         )
+    loose = [
+        name
+        for name in ("EVENT_ALLOW_HTTP", "EVENT_ALLOW_PRIVATE_ADDRESSES")
+        if getattr(settings, name)
+    ]
+    if loose:
+        problems.append(
+            Warning(
+                f"{' and '.join(loose)} on: events to the organisations' systems may go over "
+                "plain http or to addresses inside this network (ADR 0029).",
+                hint="Leave them at their default (off when DEBUG is off).",
+                id="inclusie.W009",
+            )
+        )
     return problems
 
 

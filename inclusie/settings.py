@@ -223,6 +223,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # notifications' sweep picks up what could not be queued (ADR 0011).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = "Europe/Amsterdam"
+# Events to the organisations' systems (ADR 0029): beat runs their sweep this often.
+EVENT_SWEEP_EVERY = env_int("EVENT_SWEEP_EVERY", 60, minimum=1)
 # The managers' dashboards read tallies rebuilt this often (ADR 0013); the page says how old.
 DASHBOARD_REFRESH_SECONDS = 10 * 60
 CELERY_BEAT_SCHEDULE = {
@@ -241,6 +243,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "partners.tasks.notifications_sweep",
         "schedule": 60,
+    },
+    "events-sweep": {
+        "task": "partners.tasks.events_sweep",
+        "schedule": EVENT_SWEEP_EVERY,
     },
     "referral-deadlines": {
         "task": "cases.tasks.deadlines_check",
@@ -283,6 +289,15 @@ NOTIFICATION_SWEEP_AFTER = env_int("NOTIFICATION_SWEEP_AFTER", 120, minimum=1)
 NOTIFICATION_CLAIM_SECONDS = env_int("NOTIFICATION_CLAIM_SECONDS", 120, minimum=1)
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 12, minimum=1)
 NOTIFICATION_POLL_SECONDS = env_int("NOTIFICATION_POLL_SECONDS", 30, minimum=2)  # the bell
+# Events to the organisations' own systems (ADR 0029): delivered from the same kind of outbox,
+# each POST waiting at most EVENT_TIMEOUT_SECONDS; retried backing off (a minute, doubling, at
+# most an hour) until EVENT_MAX_ATTEMPTS (30: about a day), then marked failed. Only https and
+# public addresses unless allowed (a developer's receiver on localhost; the tests).
+EVENT_TIMEOUT_SECONDS = env_int("EVENT_TIMEOUT_SECONDS", 5, minimum=1, maximum=30)
+EVENT_MAX_ATTEMPTS = env_int("EVENT_MAX_ATTEMPTS", 30, minimum=1, maximum=100)
+EVENT_SWEEP_AFTER = env_int("EVENT_SWEEP_AFTER", 120, minimum=1)
+EVENT_ALLOW_HTTP = env_bool("EVENT_ALLOW_HTTP", DEBUG)
+EVENT_ALLOW_PRIVATE_ADDRESSES = env_bool("EVENT_ALLOW_PRIVATE_ADDRESSES", DEBUG)
 
 # --- People, login and MFA ----------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from partners.kinds import KINDS
-from partners.models import Membership, Neighbourhood, Notification
+from partners.models import EventType, Membership, Neighbourhood, Notification
 
 
 def _helper(submit_label) -> FormHelper:
@@ -137,3 +137,27 @@ class ClientForm(forms.Form):
         # Valid through the whole day chosen.
         end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
         return timezone.make_aware(end)
+
+
+class SubscriptionForm(forms.Form):
+    """Subscribe a system of the organisation's own to events (ADR 0029); the service checks
+    the address (https, a public host)."""
+
+    url = forms.CharField(
+        label=_("Address that receives the events"),
+        max_length=500,
+        help_text=_("The system's web address (https://…) to which Inclusie POSTs each event."),
+    )
+    types = forms.MultipleChoiceField(
+        label=_("Events"),
+        choices=EventType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose which events the system receives.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["url"].widget.attrs.update(
+            {"autocomplete": "off", "inputmode": "url", "spellcheck": "false"}
+        )
+        self.helper = _helper(_("Subscribe and show the secret"))

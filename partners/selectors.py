@@ -1,10 +1,11 @@
-"""Reads of partners: members, invitations, a person's notifications and e-mail choices, and
-who among people is a shared worker (samenlevingsondersteuner)."""
+"""Reads of partners: members, invitations, a person's notifications and e-mail choices, who
+among people is a shared worker (samenlevingsondersteuner), the organisation's systems (API
+clients) and their event subscriptions with the delivery log."""
 
 import hmac
 from collections.abc import Iterable
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -12,6 +13,9 @@ from partners.kinds import CHOOSABLE, KINDS, Email
 from partners.models import (
     KEY_START,
     ApiClient,
+    EventAttempt,
+    EventDelivery,
+    EventSubscription,
     Invitation,
     Membership,
     Notification,
@@ -153,3 +157,46 @@ def client_for_key(key: str) -> ApiClient | None:
     if client is None or not hmac.compare_digest(client.key_hash, token_hash(key)):
         return None
     return client if client.is_valid() else None
+
+
+# --- Events to the organisation's systems (ADR 0029) -----------------------------------------
+
+# The attempts the log shows per delivery: the latest few (all are kept).
+ATTEMPTS_SHOWN = 5
+
+
+def subscription_list(*, client: ApiClient) -> QuerySet:
+    """The event subscriptions of one system, oldest first."""
+    return EventSubscription.objects.filter(client=client)
+
+
+def subscription_get(*, actor: Membership, client_pk: int, pk: int) -> EventSubscription:
+    """One subscription of a system of the actor's organisation; 404 for any other."""
+    return get_object_or_404(
+        EventSubscription.objects.select_related("client", "created_by"),
+        pk=pk,
+        client_id=client_pk,
+        client__organisation_id=actor.organisation_id,
+    )
+
+
+def delivery_log(*, subscription: EventSubscription) -> QuerySet:
+    """A subscription's deliveries, newest first, each with its event and latest attempts (one
+    query for the page's attempts, whatever its length)."""
+    return (
+        EventDelivery.objects.filter(subscription=subscription)
+        .select_related("event")
+        .prefetch_related(
+            Prefetch("log", queryset=EventAttempt.objects.order_by("-at", "-id"), to_attr="tries")
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def delivery_get(*, subscription: EventSubscription, pk: int) -> EventDelivery:
+    """One delivery of the subscription (already the actor's); 404 for any other."""
+    return get_object_or_404(
+        EventDelivery.objects.select_related("subscription__client"),
+        pk=pk,
+        subscription=subscription,
+    )

@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from partners.services import installation, memberships, notifications, submissions
+from partners.services import events, installation, memberships, notifications, submissions
 from partners.sessions import SessionStore
 
 # A mail that cannot go out yet is retried with backoff (at most half an hour apart, 12 times).
@@ -62,3 +62,18 @@ def digests_send() -> int:
     """The daily digest at 07:00 (Europe/Amsterdam); safe to run twice the same day."""
 
     return notifications.digests_create()
+
+
+@shared_task(acks_late=True)
+def event_deliver(delivery_id: int) -> bool:
+    """POST one event to a system; a second run finds it claimed or delivered and does nothing.
+    A failure is retried by the sweep, backing off (partners.services.events)."""
+
+    return events.event_deliver(delivery_id=delivery_id)
+
+
+@shared_task
+def events_sweep() -> int:
+    """Queue again the event deliveries still waiting a few minutes after they were written."""
+
+    return events.events_sweep()

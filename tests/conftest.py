@@ -39,6 +39,7 @@ pytest_plugins = [
     "tests.worlds.today",
     "tests.worlds.duplicates",
     "tests.identity_provider",
+    "tests.servers",
 ]
 CHROMIUM = "/usr/bin/chromium"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -401,3 +402,28 @@ def call(client):
         return getattr(client, method)(path, headers=headers, **extra)
 
     return _call
+
+
+@pytest.fixture
+def subscribe(api_key, settings):
+    """Subscribe a system of an organisation (a new one unless `client` is given) to event types
+    (all when none are given) at a URL, as its administrator does; returns the subscription and
+    its secret. Addresses on this machine are allowed, over http."""
+    from partners.models import EventType
+    from partners.services.events import subscription_create
+
+    settings.EVENT_ALLOW_HTTP = True
+    settings.EVENT_ALLOW_PRIVATE_ADDRESSES = True
+    made = []
+
+    def _subscribe(organisation, url, *types, client=None):
+        if client is None:
+            client, _key = api_key(organisation, name=f"Systeem {len(made) + 1}")
+        made.append(client)
+        admin = MembershipFactory(organisation=organisation, role=Role.BEHEERDER)
+        issued = subscription_create(
+            actor=admin, client=client, url=url, types=list(types) or list(EventType.values)
+        )
+        return issued.subscription, issued.secret
+
+    return _subscribe

@@ -22,6 +22,7 @@ FUNCTION_LEVEL = {
     # when it queues it.
     ("cases.services.imports", "cases.tasks"),
     ("partners.services.notifications", "partners.tasks"),
+    ("partners.services.events", "partners.tasks"),
     ("partners.services.memberships", "partners.tasks"),
     ("partners.services.installation", "partners.tasks"),
     # The session engine is loaded by Django before the app registry may be ready, so it reads

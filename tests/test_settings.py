@@ -134,6 +134,8 @@ def test_check_deploy_passes_with_debug_off():
         ("REDIS_URL", "", "inclusie.W002"),
         ("EMAIL_HOST", "", "inclusie.W003"),
         ("SITE_URL", "http://inclusie.example.nl", "inclusie.W004"),
+        ("EVENT_ALLOW_PRIVATE_ADDRESSES", "true", "inclusie.W009"),
+        ("EVENT_ALLOW_HTTP", "true", "inclusie.W009"),
     ],
 )
 def test_check_deploy_warns_about_embedded_services_in_production(variable, value, check):

@@ -1,12 +1,15 @@
-"""Who hears what (issue "notifications"): the people to tell of each event in cases.
+"""Who hears what (issue "notifications"): the people to tell of each event in cases, and the
+events the organisation's own systems can subscribe to (ADR 0029).
 
-Each function is called by a service inside its transaction, so the notifications are written
-with the event or not at all (partners.services.notifications.notify, the outbox). Texts name
+Each function is called by a service inside its transaction, so the notifications and events
+are written with what happened or not at all (partners.services.notifications.notify and
+partners.services.events.events_emit, the outbox). An event holds ids and statuses only. Texts name
 organisations, never households or residents; the link leads to the page, behind the login.
 Privacy tells an organisation's privacy officers through `privacy_officers_notify`."""
 
 from datetime import date
 
+from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
@@ -16,8 +19,9 @@ from cases.access.bases import participation_basis
 from cases.models import CaseAction, CaseNote, Consent, HomeVisit, JointCase, Referral
 from cases.workdays import add_working_days
 from cases.workflow import ReferralStatus, Severity
-from partners.models import Membership, Notification, Organisation, User
+from partners.models import EventType, Membership, Notification, Organisation, User
 from partners.selectors import shared_worker_ids
+from partners.services.events import events_emit
 from partners.services.notifications import notify
 
 Kind = Notification.Kind
@@ -62,6 +66,18 @@ def _referral_url(referral: Referral) -> str:
     return reverse("referrals:detail", args=[referral.pk])
 
 
+def _referral_event(referral: Referral) -> dict:
+    """What a system of the receiver learns of a referral: ids and statuses, no details."""
+    return {
+        "verwijzing": referral.pk,
+        "huishouden": referral.household_id,
+        "van": referral.from_organisation_id,
+        "aan": referral.to_organisation_id,
+        "status": referral.status,
+        "reagerenVoor": referral.deadline.isoformat(),
+    }
+
+
 def referral_sent(referral: Referral) -> None:
     notify(
         recipients=[referral.to_person]
@@ -71,6 +87,12 @@ def referral_sent(referral: Referral) -> None:
         organisation=referral.to_organisation,
         url=_referral_url(referral),
         data={"sender": referral.from_organisation.name},
+    )
+    events_emit(
+        organisation_id=referral.to_organisation_id,
+        type=EventType.REFERRAL_RECEIVED,
+        subject=f"verwijzingen/{referral.pk}",
+        data=_referral_event(referral),
     )
 
 
@@ -207,6 +229,20 @@ def consent_withdrawn(consent: Consent) -> None:
         url=reverse("referrals:inbox"),
         data={"partner": organisation.name},
     )
+    events_emit(
+        organisation_id=organisation.pk,
+        type=EventType.CONSENT_WITHDRAWN,
+        subject=f"toestemmingen/{consent.pk}",
+        data={
+            "toestemming": consent.pk,
+            "huishouden": consent.household_id,
+            "van": consent.recorded_for_id,
+            "aan": organisation.pk,
+            "verwijzingen": sorted(
+                Referral.objects.filter(consent=consent).values_list("pk", flat=True)
+            ),
+        },
+    )
 
 
 # --- reminders and escalations (Celery beat; safe to run twice through the dedupe keys) ---------
@@ -245,19 +281,28 @@ def deadlines_check(*, today: date | None = None) -> int:
         receiver = referral.to_organisation_id
         if receiver not in managers:
             managers[receiver] = managers_of(receiver)
-        written += len(
-            notify(
-                recipients=_handlers(referral) + managers[receiver],
-                kind=Kind.DEADLINE_PASSED,
-                organisation=referral.to_organisation,
-                url=_referral_url(referral),
-                data={
-                    "sender": referral.from_organisation.name,
-                    "deadline": referral.deadline.isoformat(),
-                },
-                dedupe_key=f"deadline-passed:{referral.pk}",
+        key = f"deadline-passed:{referral.pk}"
+        with transaction.atomic():  # the people and the systems hear together, or neither
+            written += len(
+                notify(
+                    recipients=_handlers(referral) + managers[receiver],
+                    kind=Kind.DEADLINE_PASSED,
+                    organisation=referral.to_organisation,
+                    url=_referral_url(referral),
+                    data={
+                        "sender": referral.from_organisation.name,
+                        "deadline": referral.deadline.isoformat(),
+                    },
+                    dedupe_key=key,
+                )
             )
-        )
+            events_emit(
+                organisation_id=receiver,
+                type=EventType.DEADLINE_PASSED,
+                subject=f"verwijzingen/{referral.pk}",
+                data=_referral_event(referral),
+                dedupe_key=key,
+            )
     overdue = (
         CaseAction.objects.filter(
             done_at__isnull=True, due_on__lt=today, case__status=JointCase.Status.OPEN

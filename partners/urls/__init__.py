@@ -7,4 +7,5 @@ urlpatterns = [
     path("meldingen/", include("partners.urls.notifications")),
     path("sessie/", include("partners.urls.sessions")),
     path("beheer/koppelingen/", include("partners.urls.clients")),
+    path("beheer/koppelingen/<int:client_pk>/abonnementen/", include("partners.urls.events")),
 ]

@@ -10,5 +10,6 @@ app_name = "clients"
 urlpatterns = [
     path("", views.client_list, name="list"),
     path("nieuw/", views.client_register, name="register"),
+    path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/intrekken/", views.client_revoke, name="revoke"),
 ]

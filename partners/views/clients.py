@@ -1,5 +1,6 @@
 """The administrators' page of their organisation's systems (API clients, ADR 0024): register
-one and see its key once, revoke one at once."""
+one and see its key once, revoke one at once; one system's page with its event subscriptions
+(ADR 0029)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -31,6 +32,16 @@ def _scopes(actor) -> list[tuple[str, str]]:
 def client_list(request):
     clients = selectors.client_list(actor=request.actor)
     return render(request, "partners/client_list.html", {"clients": clients})
+
+
+@require_GET
+@actor_required(BEHEERDER)
+def client_detail(request, pk):
+    client = selectors.client_get(actor=request.actor, pk=pk)
+    subscriptions = selectors.subscription_list(client=client)
+    return render(
+        request, "partners/client_detail.html", {"client": client, "subscriptions": subscriptions}
+    )
 
 
 @never_cache

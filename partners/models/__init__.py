@@ -466,3 +466,15 @@ class ApiClient(models.Model):
     def is_valid(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+# Events to the organisations' own systems (ADR 0029); a module of its own, which refers to the
+# models above by name.
+from partners.models.events import (  # noqa: E402, F401
+    Event,
+    EventAttempt,
+    EventDelivery,
+    EventSubscription,
+    EventType,
+    Outcome,
+)
