@@ -1,7 +1,8 @@
 """One day through the API and the pages together (issue 17 item 6): the corporation's rental
 system imports its tenancies; a corporation worker logs a visit with a signal and refers it on
-the pages; welfare's case system reads the referral, accepts and completes it; the worker's page
-shows who did; and the access log holds each step, by the channel and the actor that took it."""
+the pages; welfare's case system hears of it by an event, reads the referral, accepts and
+completes it; the worker's pages show who did; and the access log holds each step, by the
+channel and the actor that took it."""
 
 import json
 from pathlib import Path
@@ -36,12 +37,23 @@ def steps(household) -> list[tuple]:
 
 
 def test_a_tenancy_from_the_rental_system_to_a_completed_referral(
-    call, client, api_key, login, corporation, welfare, categories
+    call,
+    client,
+    api_key,
+    login,
+    corporation,
+    welfare,
+    categories,
+    subscribe,
+    receiver,
+    django_capture_on_commit_callbacks,
 ):
     lonely = categories[0]
     # Each organisation's administrator connects its own system (Beheer › Koppelingen).
     _rental, rental = api_key(corporation, name="Huursysteem")
-    _case, case_system = api_key(welfare, name="Welzijnsregistratie")
+    case, case_system = api_key(welfare, name="Welzijnsregistratie")
+    # Welfare's system listens for referrals it receives (Koppelingen › abonnement).
+    subscribe(welfare, receiver.url(), "nl.inclusie.verwijzing.ontvangen", client=case)
     district = NeighbourhoodFactory(cbs_code="WK990101", kind="wijk")  # where the batch lives
     NeighbourhoodFactory(cbs_code="BU99010101", kind="buurt", parent=district)
 
@@ -84,14 +96,21 @@ def test_a_tenancy_from_the_rental_system_to_a_completed_referral(
         given_how="mondeling",
         given_on=timezone.localdate(),
     )
-    referred = pages.post(
-        reverse("referrals:send", args=[household.pk]),
-        {"to_organisation": welfare.pk, "signals": [signal.pk], "message": "Graag contact"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the request's commit
+        referred = pages.post(
+            reverse("referrals:send", args=[household.pk]),
+            {"to_organisation": welfare.pk, "signals": [signal.pk], "message": "Graag contact"},
+        )
     assert referred.status_code == 302
     referral = Referral.objects.get(household=household)
 
-    # 4. Welfare's case system finds it, reads it, accepts and completes it.
+    # 4. Welfare's case system hears of it (a signed CloudEvent with ids only), finds it in its
+    #    inbox, reads it, accepts and completes it.
+    [heard] = receiver.received
+    event = json.loads(heard.body)
+    assert event["type"] == "nl.inclusie.verwijzing.ontvangen"
+    assert event["subject"] == f"verwijzingen/{referral.pk}"
+    assert "Graag contact" not in heard.body.decode() and "Jansen" not in heard.body.decode()
     inbox = call(case_system, "get", f"{API}/verwijzingen?status=verzonden").json()
     assert [row["id"] for row in inbox["resultaten"]] == [referral.pk]
     one = call(case_system, "get", inbox["resultaten"][0]["url"]).json()
