@@ -244,6 +244,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.notifications_sweep",
         "schedule": 60,
     },
+    "events-purge": {
+        "task": "partners.tasks.events_purge",
+        "schedule": 24 * 60 * 60,
+    },
     "events-sweep": {
         "task": "partners.tasks.events_sweep",
         "schedule": EVENT_SWEEP_EVERY,
@@ -296,6 +300,8 @@ NOTIFICATION_POLL_SECONDS = env_int("NOTIFICATION_POLL_SECONDS", 30, minimum=2) 
 EVENT_TIMEOUT_SECONDS = env_int("EVENT_TIMEOUT_SECONDS", 5, minimum=1, maximum=30)
 EVENT_MAX_ATTEMPTS = env_int("EVENT_MAX_ATTEMPTS", 30, minimum=1, maximum=100)
 EVENT_SWEEP_AFTER = env_int("EVENT_SWEEP_AFTER", 120, minimum=1)
+# Done deliveries (and their attempts) are kept this long for the administrator's log.
+EVENT_KEPT_DAYS = env_int("EVENT_KEPT_DAYS", 90, minimum=1, maximum=3650)
 EVENT_ALLOW_HTTP = env_bool("EVENT_ALLOW_HTTP", DEBUG)
 EVENT_ALLOW_PRIVATE_ADDRESSES = env_bool("EVENT_ALLOW_PRIVATE_ADDRESSES", DEBUG)
 

@@ -77,3 +77,10 @@ def events_sweep() -> int:
     """Queue again the event deliveries still waiting a few minutes after they were written."""
 
     return events.events_sweep()
+
+
+@shared_task
+def events_purge() -> int:
+    """Forget event deliveries done more than EVENT_KEPT_DAYS ago (daily)."""
+
+    return events.events_purge()

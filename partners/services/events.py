@@ -247,6 +247,23 @@ def events_sweep(*, limit: int = 1000) -> int:
     return len(ids)
 
 
+def events_purge(*, now: datetime | None = None) -> int:
+    """Forget deliveries done (delivered or failed) more than EVENT_KEPT_DAYS ago, with their
+    attempts, and the events left without deliveries; run daily by beat. A delivery still
+    waiting is kept whatever its age, and so is an event with a dedupe key (a deadline passes
+    once: its row is what says it was told). Returns how many deliveries went."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.EVENT_KEPT_DAYS)
+    done = EventDelivery.objects.filter(created_at__lt=cutoff).filter(
+        Q(delivered_at__isnull=False) | Q(failed_at__isnull=False)
+    )
+    with transaction.atomic():
+        ids = list(done.values_list("pk", flat=True)[:10_000])
+        EventAttempt.objects.filter(delivery_id__in=ids).delete()
+        EventDelivery.objects.filter(pk__in=ids).delete()
+        Event.objects.filter(created_at__lt=cutoff, dedupe_key="", deliveries__isnull=True).delete()
+    return len(ids)
+
+
 # --- one delivery -----------------------------------------------------------------------------
 
 

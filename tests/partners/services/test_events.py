@@ -14,6 +14,7 @@ from partners.models import Event, EventDelivery, EventSubscription, EventType, 
 from partners.services.clients import client_revoke
 from partners.services.events import (
     events_emit,
+    events_purge,
     secret_open,
     subscription_create,
     subscription_pause,
@@ -193,3 +194,32 @@ def test_events_must_be_chosen_from_those_offered(system, welfare_admin):
         with pytest.raises(ValidationError) as refused:
             subscription_create(actor=welfare_admin, client=system, url=URL, types=types)
         assert message in refused.value.message_dict["types"][0]
+
+
+# --- forgetting ----------------------------------------------------------------------------------
+
+
+def test_done_deliveries_are_forgotten_after_their_term_and_waiting_ones_kept(
+    subscribe, welfare, settings
+):
+    settings.EVENT_KEPT_DAYS = 90
+    subscribe(welfare, URL)
+    old = timezone.now() - datetime.timedelta(days=91)
+    delivered, failed, waiting, told, recent = (
+        emit(welfare),
+        emit(welfare),
+        emit(welfare),
+        emit(welfare, dedupe_key="deadline-passed:7"),
+        emit(welfare),
+    )
+    for event in (delivered, failed, waiting, told):
+        Event.objects.filter(pk=event.pk).update(created_at=old)
+        EventDelivery.objects.filter(event=event).update(created_at=old)
+    for event in (delivered, told, recent):
+        EventDelivery.objects.filter(event=event).update(delivered_at=timezone.now())
+    EventDelivery.objects.filter(event=failed).update(failed_at=timezone.now())
+
+    assert events_purge() == 3
+    assert set(EventDelivery.objects.values_list("event_id", flat=True)) == {waiting.pk, recent.pk}
+    # The deadline's event stays (it says the deadline was told); the others went with them.
+    assert set(Event.objects.values_list("pk", flat=True)) == {waiting.pk, told.pk, recent.pk}
