@@ -4,7 +4,6 @@ Under CI=true the suite refuses to fall back: SQLite, a missing Redis or a missi
 failure, not a skip."""
 
 import contextlib
-import json
 import os
 import shutil
 
@@ -17,8 +16,7 @@ from django.db import connection  # noqa: E402
 
 from cases.services.referrals import referral_send  # noqa: E402
 from partners.actor import SESSION_KEY  # noqa: E402
-from partners.models import ApiClient, Membership, Organisation  # noqa: E402
-from partners.services.clients import CORPORATION_SCOPES, client_register  # noqa: E402
+from partners.models import Membership, Organisation  # noqa: E402
 from tests.factories import (  # noqa: E402
     PASSWORD,
     MembershipFactory,
@@ -40,6 +38,7 @@ pytest_plugins = [
     "tests.worlds.duplicates",
     "tests.identity_provider",
     "tests.servers",
+    "tests.systems",
 ]
 CHROMIUM = "/usr/bin/chromium"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -364,66 +363,3 @@ def ledger_example(
     build_ledger_example(
         corporation, welfare, municipality, care, third_corporation, household, shared_worker
     )
-
-
-# --- Systems of an organisation that call the API (ADR 0024) -----------------------------------
-
-
-@pytest.fixture
-def api_key(db):
-    """Register an API client of an organisation with scopes (all it may have when none are
-    given), as its administrator does; returns the client and its key."""
-
-    def register(organisation, *scopes, name="Huursysteem", expires_at=None):
-        admin = MembershipFactory(organisation=organisation, role=Role.BEHEERDER)
-        corporation = organisation.kind == Kind.CORPORATIE
-        issued = client_register(
-            actor=admin,
-            name=name,
-            scopes=list(scopes)
-            or [s for s in ApiClient.Scope.values if corporation or s not in CORPORATION_SCOPES],
-            expires_at=expires_at,
-        )
-        return issued.client, issued.key
-
-    return register
-
-
-@pytest.fixture
-def call(client):
-    """Call the API as a system with `key` (none: without a key), with a JSON body if given."""
-
-    def _call(key, method, path, body=None, **headers):
-        if key:
-            headers["Authorization"] = f"Bearer {key}"
-        extra = {}
-        if body is not None:
-            extra = {"data": json.dumps(body), "content_type": "application/json"}
-        return getattr(client, method)(path, headers=headers, **extra)
-
-    return _call
-
-
-@pytest.fixture
-def subscribe(api_key, settings):
-    """Subscribe a system of an organisation (a new one unless `client` is given) to event types
-    (all when none are given) at a URL, as its administrator does; returns the subscription and
-    its secret. Addresses on this machine are allowed, over http."""
-    from partners.models import EventType
-    from partners.services.events import subscription_create
-
-    settings.EVENT_ALLOW_HTTP = True
-    settings.EVENT_ALLOW_PRIVATE_ADDRESSES = True
-    made = []
-
-    def _subscribe(organisation, url, *types, client=None):
-        if client is None:
-            client, _key = api_key(organisation, name=f"Systeem {len(made) + 1}")
-        made.append(client)
-        admin = MembershipFactory(organisation=organisation, role=Role.BEHEERDER)
-        issued = subscription_create(
-            actor=admin, client=client, url=url, types=list(types) or list(EventType.values)
-        )
-        return issued.subscription, issued.secret
-
-    return _subscribe
