@@ -99,5 +99,8 @@ def visit_sync(request, pk):
         )
     except ValidationError as exc:
         return JsonResponse({"state": "conflict", "message": " ".join(exc.messages)}, status=409)
+    if request.headers.get("X-Inclusie-Background") != "1":
+        # Sent from the form itself: the household page it goes to says it is saved.
+        messages.success(request, _("The home visit is saved."))
     url = reverse("cases:household_detail", args=[household.pk])
     return JsonResponse({"state": "saved", "url": url, "again": False})

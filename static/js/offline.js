@@ -177,7 +177,7 @@ function offlineVisits(user) {
   const refresh = () => visitsAll().then((all) => {
     const records = mine(all);
     const waiting = records.filter((r) => r.state !== "draft");
-    document.querySelectorAll("[data-waiting]").forEach((el) => {
+    document.querySelectorAll("[data-waiting-count]").forEach((el) => {
       el.hidden = waiting.length === 0;
       el.querySelector("[data-waiting-number]").textContent = String(waiting.length);
     });
