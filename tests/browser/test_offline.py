@@ -3,12 +3,13 @@ pages a person opened, a visit typed offline waits on the device and arrives exa
 also after a session ended; signing out leaves no personal data, or warns first."""
 
 import re
+import time
 
 import pytest
 from django.conf import settings
 
 from cases.models import AccessLog, HomeVisit, Signal
-from tests.browser.conftest import NARROW_PHONE, launch_context, log_in
+from tests.browser.conftest import NARROW_PHONE, launch_context, log_in, pass_server_time
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SAVED_HERE = "Opgeslagen op dit toestel, nog niet verstuurd"
@@ -52,10 +53,20 @@ def kept(page, path):
     )
 
 
+def until(page, script, arg=None, seconds=10):
+    """Until the (asynchronous) script is true in the page. wait_for_function would take the
+    promise itself for true."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(script, arg):
+        assert time.monotonic() < deadline, f"still false after {seconds}s: {script}"
+        page.wait_for_timeout(100)
+
+
 def wait_kept(page, path):
-    page.wait_for_function(
+    until(
+        page,
         """(url) => caches.open("inclusie-pages").then((c) => c.match(url)).then(Boolean)""",
-        arg=page.base_url + path,
+        page.base_url + path,
     )
 
 
@@ -94,6 +105,20 @@ def fill_visit(page, categories, notes="Koffie gedronken"):
         item.get_by_text("Midden").click()
         item.get_by_label("Korte beschrijving").fill(f"Gezien: signaal {n + 1}")
     form.get_by_label("Aantekeningen").fill(notes)
+
+
+def wait_device_empty(page):
+    """Until no visit waits on the device (the server confirmed each one)."""
+    until(
+        page,
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open("inclusie");
+            open.onsuccess = () => {
+                const all = open.result.transaction("visits").objectStore("visits").count();
+                all.onsuccess = () => { open.result.close(); resolve(all.result === 0); };
+            };
+        })""",
+    )
 
 
 def waiting_count(page):
@@ -145,5 +170,171 @@ def test_a_visit_typed_offline_survives_a_reload_and_arrives_once_with_both_sign
     [created] = AccessLog.objects.filter(action="create", object_type="cases.homevisit")
     assert created.detail["made_at"] == visit.made_at.isoformat()
     assert device_holds(page)["visits"] == []
+    assert page.problems == []
+    context.close()
+
+
+def open_kept_form(page, household):
+    """Signed in: open the visit form once with a network, so the device keeps it."""
+    worker_ready(page)
+    path = f"/huishoudens/{household.pk}/huisbezoek/"
+    page.goto(page.base_url + path)
+    wait_kept(page, path)
+
+
+def test_one_waiting_visit_sent_from_two_tabs_and_again_arrives_once(
+    browser, live_server, corporation_worker, household, categories, password
+):
+    context, page = open_phone(browser, live_server)
+    log_in(page, live_server.url, corporation_worker.user.email, password)
+    open_kept_form(page, household)
+    other_tab = context.new_page()
+    other_tab.goto(live_server.url + "/")
+
+    context.set_offline(True)
+    fill_visit(page, categories[:2])
+    page.get_by_role("button", name="Huisbezoek opslaan").click()
+    assert waiting_count(page) == "Wacht op versturen: 1"
+    [waiting] = device_holds(page)["visits"]
+
+    # Back online, both tabs send what waits on the device at the same moment.
+    context.set_offline(False)
+    for tab in (page, other_tab):
+        tab.get_by_test_id("waiting-count").wait_for(state="hidden")
+    assert HomeVisit.objects.count() == 1
+    # And once more by hand, as a retry after a lost answer would: the first answer, nothing new.
+    csrf = page.evaluate(
+        "fetch(document.body.dataset.sessionUrl).then((r) => r.json()).then((d) => d.csrf)"
+    )
+    again = page.request.post(
+        live_server.url + waiting["url"],
+        headers={"X-CSRFToken": csrf},
+        form={
+            "idempotency_key": waiting["key"],
+            "made_at": waiting["madeAt"],
+            **{name: values[0] for name, values in waiting["values"].items() if values},
+        },
+    )
+    assert again.json()["state"] == "saved" and again.json()["again"] is True
+    assert HomeVisit.objects.count() == 1
+    assert Signal.objects.count() == 2
+    assert page.problems == []
+    context.close()
+
+
+def test_a_double_tap_on_save_saves_one_visit(
+    browser, live_server, corporation_worker, household, categories, password
+):
+    context, page = open_phone(browser, live_server)
+    log_in(page, live_server.url, corporation_worker.user.email, password)
+    open_kept_form(page, household)
+    fill_visit(page, categories[:1])
+    page.get_by_role("button", name="Huisbezoek opslaan").dblclick()
+    page.get_by_text("Het huisbezoek is opgeslagen.").wait_for()
+    assert HomeVisit.objects.count() == 1
+    assert device_holds(page)["visits"] == []
+    assert page.problems == []
+    context.close()
+
+
+def test_a_visit_saved_offline_while_the_session_ends_arrives_after_signing_in(
+    browser, live_server, corporation_worker, household, categories, password
+):
+    context, page = open_phone(browser, live_server)
+    email = corporation_worker.user.email
+    log_in(page, live_server.url, email, password)
+    open_kept_form(page, household)
+
+    context.set_offline(True)
+    fill_visit(page, categories[:2])
+    page.get_by_role("button", name="Huisbezoek opslaan").click()
+    assert waiting_count(page) == "Wacht op versturen: 1"
+    pass_server_time(context, settings.SESSION_IDLE_TIMEOUT + 60)
+
+    context.set_offline(False)
+    page.get_by_test_id("draft-status").get_by_text("Meld je opnieuw aan").wait_for()
+    assert HomeVisit.objects.count() == 0
+    assert len(device_holds(page)["visits"]) == 1, "it stays on the device"
+
+    page.reload()
+    page.wait_for_url(re.compile(r"/account/login/"))
+    assert len(device_holds(page)["visits"]) == 1, "the login page keeps what waits"
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_url(re.compile(rf"/huishoudens/{household.pk}/huisbezoek/$"))
+    wait_device_empty(page)
+    visit = HomeVisit.objects.get()
+    assert visit.signals.count() == 2
+    assert device_holds(page)["visits"] == []
+    assert page.problems == []
+    context.close()
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Menu openen").click()
+    page.get_by_role("button", name="Afmelden").click()
+
+
+def test_signing_out_with_nothing_waiting_leaves_no_personal_data_on_the_device(
+    browser, live_server, corporation_worker, household, categories, password
+):
+    context, page = open_phone(browser, live_server)
+    log_in(page, live_server.url, corporation_worker.user.email, password)
+    worker_ready(page)
+    for path in ("/", f"/huishoudens/{household.pk}/"):
+        page.goto(live_server.url + path)
+        wait_kept(page, path)
+    open_kept_form(page, household)
+    fill_visit(page, categories[:1])
+    page.get_by_role("button", name="Huisbezoek opslaan").click()
+    page.get_by_text("Het huisbezoek is opgeslagen.").wait_for()
+
+    sign_out(page)
+    page.wait_for_url(re.compile(r"/account/login/"))
+    holds = device_holds(page)
+    assert holds["visits"] == [] and holds["drafts"] == []
+    assert "inclusie" not in holds["databases"]
+    assert "inclusie-pages" not in holds["caches"]
+    # Only the static files may be kept again as the login page uses them: no page, no data.
+    urls = page.evaluate(
+        """async () => {
+            const urls = [];
+            for (const name of await caches.keys()) {
+                const cache = await caches.open(name);
+                (await cache.keys()).forEach((request) => urls.push(new URL(request.url).pathname));
+            }
+            return urls;
+        }"""
+    )
+    assert all(url.startswith("/static/") for url in urls), urls
+    assert page.problems == []
+    context.close()
+
+
+def test_signing_out_with_a_draft_warns_and_lists_it_and_confirming_deletes_it(
+    browser, live_server, corporation_worker, household, categories, password
+):
+    context, page = open_phone(browser, live_server)
+    log_in(page, live_server.url, corporation_worker.user.email, password)
+    open_kept_form(page, household)
+    fill_visit(page, categories[:1], notes="Nog niet af")
+    page.wait_for_function("() => !document.querySelector('[data-testid=draft-status]').hidden")
+
+    sign_out(page)
+    warning = page.get_by_test_id("leave-warning")
+    warning.wait_for()
+    assert "Lindelaan 12-a, 9901 AB Testdorp (nog niet af" in warning.inner_text()
+    warning.get_by_role("button", name="Annuleren").click()
+    assert warning.is_hidden()
+    assert len(device_holds(page)["visits"]) == 1, "cancelling keeps the draft"
+    assert "/huisbezoek/" in page.url, "and the person is still signed in"
+
+    sign_out(page)
+    warning.get_by_role("button", name="Verwijderen en doorgaan").click()
+    page.wait_for_url(re.compile(r"/account/login/"))
+    holds = device_holds(page)
+    assert holds["visits"] == [] and "inclusie-pages" not in holds["caches"]
+    assert HomeVisit.objects.count() == 0
     assert page.problems == []
     context.close()
