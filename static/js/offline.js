@@ -152,6 +152,7 @@ function offlineVisits(user) {
   const texts = (document.getElementById("offline-texts") || { dataset: {} }).dataset;
   const mine = (records) => records.filter((r) => r.user === user);
   let syncing = null;
+  const sent = []; // sent from this page, to say so on the form
 
   const describe = (record) => {
     if (record.state === "draft") return texts.draft;
@@ -219,11 +220,15 @@ function offlineVisits(user) {
     const form = document.querySelector("form[data-offline]");
     const status = document.querySelector("[data-draft-status]");
     if (form && status) {
-      const here = records.filter((r) => String(r.household) === form.dataset.household);
-      const sent = here.filter((r) => r.state !== "draft");
-      status.hidden = here.length === 0;
-      status.textContent = here.length ? [texts.savedHere, ...sent.map(describe)].join(". ") : "";
-      status.classList.toggle("alert-danger", sent.some((r) => r.state === "conflict"));
+      const ours = (r) => String(r.household) === form.dataset.household;
+      const here = records.filter(ours);
+      const waiting_ = here.filter((r) => r.state !== "draft");
+      const arrived = sent.filter(ours).length > 0;
+      status.hidden = here.length === 0 && !arrived;
+      status.textContent = here.length ? [texts.savedHere, ...waiting_.map(describe)].join(". ") : (arrived ? texts.sent : "");
+      status.classList.toggle("alert-danger", waiting_.some((r) => r.state === "conflict"));
+      status.classList.toggle("alert-success", !here.length && arrived);
+      status.classList.toggle("alert-warning", here.length > 0);
     }
   }).catch(() => {});
 
@@ -232,7 +237,9 @@ function offlineVisits(user) {
     if (syncing) return syncing;
     syncing = visitsAll()
       .then((all) => mine(all).filter((r) => r.state === "waiting" && r.organisation === organisation))
-      .then((records) => records.reduce((chain, r) => chain.then(() => sendVisit(r, false)), Promise.resolve()))
+      .then((records) => records.reduce((chain, r) => chain.then(() => sendVisit(r, false).then((outcome) => {
+        if (outcome.state === "saved") sent.push(r);
+      })), Promise.resolve()))
       .catch(() => {})
       .then(() => {
         syncing = null;
@@ -319,6 +326,12 @@ function visitForm(form, user, organisation, refresh) {
         }
         // Waiting, ended or a conflict: the visit stays here, the form is free for the next one.
         form.reset();
+        if (outcome.state === "ended") {
+          // The server is there but the session is not: its login page, and back here after it,
+          // where the visit is sent.
+          window.location.reload();
+          return null;
+        }
         delete form.dataset.sending;
         return refresh().then(() => document.querySelector("[data-draft-status]")?.scrollIntoView());
       });
