@@ -35,9 +35,7 @@ def test_pages_link_the_manifest_and_name_the_worker(client):
     assert 'data-service-worker="/sw.js"' in html
 
 
-def test_the_pages_a_person_opens_may_be_kept_lists_may_not(
-    login, corporation_worker, household
-):
+def test_the_pages_a_person_opens_may_be_kept_lists_may_not(login, corporation_worker, household):
     client = login(corporation_worker)
     kept = [
         reverse("start"),
