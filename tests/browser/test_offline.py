@@ -400,3 +400,60 @@ def test_switching_organisation_with_a_visit_not_sent_warns_first(
     assert not kept(page, f"/huishoudens/{household.pk}/huisbezoek/")
     assert page.problems == []
     context.close()
+
+
+def test_a_draft_survives_closing_the_tab(
+    browser, live_server, corporation_worker, household, categories, password
+):
+    context, page = open_phone(browser, live_server)
+    log_in(page, live_server.url, corporation_worker.user.email, password)
+    open_kept_form(page, household)
+    fill_visit(page, categories[:1], notes="Halverwege")
+    page.get_by_test_id("draft-status").get_by_text(SAVED_HERE).wait_for()
+    page.close()
+
+    page = context.new_page()
+    page.goto(live_server.url + f"/huishoudens/{household.pk}/huisbezoek/")
+    page.get_by_test_id("draft-restored").wait_for()
+    form = page.get_by_test_id("visit-form")
+    assert form.get_by_label("Aantekeningen").input_value() == "Halverwege"
+    assert form.get_by_label(categories[0].name).is_checked()
+    assert SAVED_HERE in page.get_by_test_id("draft-status").inner_text()
+    assert HomeVisit.objects.count() == 0
+    context.close()
+
+
+def test_a_session_ended_by_an_administrator_clears_kept_pages_but_keeps_waiting_visits(
+    browser, live_server, corporation_worker, household, categories, password
+):
+    from partners.sessions import sessions_end_for
+
+    context, page = open_phone(browser, live_server)
+    email = corporation_worker.user.email
+    log_in(page, live_server.url, email, password)
+    open_kept_form(page, household)
+    context.set_offline(True)
+    fill_visit(page, categories[:1])
+    page.get_by_role("button", name="Huisbezoek opslaan").click()
+    assert waiting_count(page) == "Wacht op versturen: 1"
+
+    sessions_end_for(user_id=corporation_worker.user_id)
+    context.set_offline(False)
+    page.goto(live_server.url + "/")
+    page.wait_for_url(re.compile(r"/account/login/"))
+    page.wait_for_timeout(500)
+    assert len(device_holds(page)["visits"]) == 1, "a waiting visit is not thrown away"
+    log_in(page, live_server.url, email, password)
+    wait_device_empty(page)
+    assert HomeVisit.objects.count() == 1
+
+    # Nothing waiting now: the next time the administrator ends the session, the kept pages go.
+    page.goto(live_server.url + f"/huishoudens/{household.pk}/")
+    wait_kept(page, f"/huishoudens/{household.pk}/")
+    sessions_end_for(user_id=corporation_worker.user_id)
+    page.goto(live_server.url + f"/huishoudens/{household.pk}/")
+    page.wait_for_url(re.compile(r"/account/login/"))
+    until(page, "() => caches.has('inclusie-pages').then((has) => !has)")
+    assert "inclusie" not in device_holds(page)["databases"]
+    assert page.problems == []
+    context.close()
