@@ -7,6 +7,7 @@
 const OFFLINE_DB = "inclusie";
 const OFFLINE_STORE = "visits";
 const PAGES_CACHE = "inclusie-pages";
+const RETRY_SECONDS = 30;
 
 function registerWorker() {
   const url = document.body.dataset.serviceWorker;
@@ -82,6 +83,17 @@ function forgetDevice(user) {
     .then((othersLeft) => (othersLeft ? null : deleteVisitsDb()))
     .then(deleteCaches)
     .catch(() => deleteCaches());
+}
+
+// Switching organisation: the visits made for the one left, and the pages kept while acting
+// for it (they showed its households).
+function forgetOrganisation(user, organisation) {
+  return visitsAll()
+    .then((records) => Promise.all(records
+      .filter((r) => r.user === user && r.organisation === organisation)
+      .map((r) => visitDelete(r.id))))
+    .catch(() => {})
+    .then(() => (window.caches ? window.caches.delete(PAGES_CACHE) : null));
 }
 
 // A page without a signed-in person (the login page after a session ended, also by an
@@ -232,9 +244,15 @@ function offlineVisits(user) {
     }
   }).catch(() => {});
 
-  // Send what waits for this person and the organisation they act for, one at a time.
+  // Send what waits for this person and the organisation they act for, one at a time. A call
+  // while a round is on its way (the network came back during it) asks for one more round.
+  let again = false;
   const sync = () => {
-    if (syncing) return syncing;
+    if (syncing) {
+      again = true;
+      return syncing;
+    }
+    again = false;
     syncing = visitsAll()
       .then((all) => mine(all).filter((r) => r.state === "waiting" && r.organisation === organisation))
       .then((records) => records.reduce((chain, r) => chain.then(() => sendVisit(r, false).then((outcome) => {
@@ -244,15 +262,22 @@ function offlineVisits(user) {
       .then(() => {
         syncing = null;
         return refresh();
-      });
+      })
+      .then(() => (again ? sync() : null));
     return syncing;
   };
 
   const form = document.querySelector("form[data-offline]");
   if (form) visitForm(form, user, organisation, refresh);
-  guardLeaving(user, sync);
+  guardLeaving(user, organisation, sync);
   refresh().then(sync);
   window.addEventListener("online", sync);
+  // A network that is there but answers nothing fires no event: try again now and then.
+  window.setInterval(() => {
+    if (navigator.onLine) visitsAll().then((all) => {
+      if (mine(all).some((r) => r.state === "waiting" && r.organisation === organisation)) sync();
+    }).catch(() => {});
+  }, RETRY_SECONDS * 1000);
 }
 
 // The visit form: every change is kept on this device; saving sends it at once when it can,
@@ -339,20 +364,25 @@ function visitForm(form, user, organisation, refresh) {
 }
 
 // Signing out and switching organisation: first send what waits; if anything would stay
-// behind unsent, say what would be lost and go on only when the person confirms.
-function guardLeaving(user, sync) {
+// behind unsent, say what would be lost and go on only when the person confirms. Signing out
+// concerns all of this person's visits; switching those made for the organisation they leave
+// (choosing a first one, right after signing in, leaves nothing).
+function guardLeaving(user, organisation, sync) {
   const warning = document.getElementById("leave-warning");
   const actorUrl = document.body.dataset.actorUrl;
-  const leaving = Array.from(document.querySelectorAll("form")).filter((form) => form.hasAttribute("data-logout")
-    || (actorUrl && new URL(form.action, window.location.href).pathname === actorUrl));
+  const switching = (form) => actorUrl && new URL(form.action, window.location.href).pathname === actorUrl;
+  const leaving = Array.from(document.querySelectorAll("form"))
+    .filter((form) => form.hasAttribute("data-logout") || (organisation && switching(form)));
   leaving.forEach((form) => form.addEventListener("submit", (event) => {
     if (form.dataset.cleared) return;
     event.preventDefault();
-    const go = () => forgetDevice(user).then(() => {
+    const out = form.hasAttribute("data-logout");
+    const concerned = (r) => r.user === user && (out || r.organisation === organisation);
+    const go = () => (out ? forgetDevice(user) : forgetOrganisation(user, organisation)).then(() => {
       form.dataset.cleared = "1";
       form.submit();
     });
-    sync().then(() => visitsAll()).then((all) => all.filter((r) => r.user === user)).catch(() => []).then((left) => {
+    sync().then(() => visitsAll()).then((all) => all.filter(concerned)).catch(() => []).then((left) => {
       if (!left.length || !warning) {
         go();
         return;
