@@ -128,6 +128,8 @@ class MfaRequiredMiddleware:
         "alive",
         "sessions:status",
         "accessibility",  # public: the statement is for everyone, before MFA too
+        "service_worker",  # the installable app's files (ADR 0030): no personal data
+        "manifest",
     }
 
     def __init__(self, get_response):

@@ -4,7 +4,7 @@ from allauth.socialaccount import views as socialaccount_views
 from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.urls import include, path
 
-from inclusie import errors, views
+from inclusie import errors, offline, views
 from partners.identity import form_action_to_providers, provider_unreachable_explained
 
 # Only the allauth pages Inclusie uses. Left out on purpose: managing e-mail addresses (the login
@@ -25,6 +25,9 @@ ACCOUNT_PAGES = {
 urlpatterns = [
     path("", views.start, name="start"),
     path("gezond/", views.health, name="health"),
+    # The installable app (ADR 0030): from the root, so the worker's scope is the whole site.
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("gezond/leeft/", views.alive, name="alive"),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
     # The login page shows a button per identity provider; its form leads there (ADR 0021).

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from cases.selectors.today import today_sections
 from partners.actor import actor_required
 from partners.models import Membership, Organisation
+from partners.views.offline import kept_offline
 
 Role = Membership.Role
 Kind = Organisation.Kind
@@ -225,6 +226,7 @@ def _organisation_context(request) -> dict:
 
 
 @actor_required()
+@kept_offline
 def _organisation_start(request):
     return render(request, "start.html", _organisation_context(request))
 

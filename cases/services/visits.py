@@ -1,7 +1,8 @@
 """Logging a home visit with the signals seen, in one transaction with its history and log."""
 
+import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +19,7 @@ from cases.models import (
     Signal,
     SignalCategory,
 )
+from cases.selectors.visits import visit_sent_before
 from cases.services import notices
 from cases.services.households import household_open_require
 from cases.workflow import (
@@ -69,9 +71,22 @@ def home_visit_log(
     outcome: str,
     notes: str = "",
     signals: list[SignalInput] = (),
+    device_key: uuid.UUID | None = None,
+    made_at: datetime | None = None,
 ) -> HomeVisit:
-    """Log a home visit and the signals seen there, all or nothing."""
+    """Log a home visit and the signals seen there, all or nothing. A visit sent with a key made
+    on the device is stored once per person and key: a repeated send returns the first visit
+    (ADR 0030); made_at is when it was saved there, kept beside when it arrived."""
+    if device_key is not None:
+        earlier = visit_sent_before(actor=actor, device_key=device_key)
+        if earlier is not None:
+            return earlier
     household = household_open_require(actor=actor, household=household)
+    if device_key is not None:
+        # A second send of the same key waited on the household's lock for the first one.
+        earlier = visit_sent_before(actor=actor, device_key=device_key)
+        if earlier is not None:
+            return earlier
     _check_visit_input(kind=kind, outcome=outcome, visited_on=visited_on, signals=signals)
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": _("The date of a visit cannot be in the future.")})
@@ -84,6 +99,9 @@ def home_visit_log(
         )
     if outcome != VisitOutcome.SIGNALEN and signals:
         raise ValidationError({"outcome": _("You ticked signals: choose the outcome ‘signals’.")})
+    now = timezone.now()
+    # A device's clock may run ahead; a visit is never made after it arrived.
+    made_at = min(made_at, now) if made_at is not None else None
     visit = HomeVisit.objects.create(
         household=household,
         visited_on=visited_on,
@@ -92,8 +110,11 @@ def home_visit_log(
         notes=notes.strip(),
         created_by_id=actor.user_id,
         organisation_id=actor.organisation_id,
+        created_at=now,
+        made_at=made_at,
+        device_key=device_key,
     )
-    now = timezone.now()
+    on_device = {"made_at": made_at.isoformat()} if made_at is not None else {}
     events = [
         HouseholdEvent(
             household=household,
@@ -102,7 +123,12 @@ def home_visit_log(
             user_id=actor.user_id,
             organisation_id=actor.organisation_id,
             visit=visit,
-            data={"kind": kind, "outcome": outcome, "visited_on": visited_on.isoformat()},
+            data={
+                "kind": kind,
+                "outcome": outcome,
+                "visited_on": visited_on.isoformat(),
+                **on_device,
+            },
         )
     ]
     for item in signals:
@@ -131,6 +157,12 @@ def home_visit_log(
             )
         )
     HouseholdEvent.objects.bulk_create(events)
-    log_access(actor=actor, action=AccessLog.Action.CREATE, household=household, obj=visit)
+    log_access(
+        actor=actor,
+        action=AccessLog.Action.CREATE,
+        household=household,
+        obj=visit,
+        detail={**on_device, "device_key": str(device_key)} if on_device else None,
+    )
     notices.acute_signals_logged(visit, [item.severity for item in signals])
     return visit

@@ -16,6 +16,7 @@ from cases.selectors.joint_cases import case_link
 from cases.selectors.referrals import household_referrals
 from cases.views.roles import corporation_worker_required
 from cases.views.support import package_panel
+from partners.views.offline import kept_offline
 
 PAGE_SIZE = 25
 
@@ -44,6 +45,7 @@ def household_list(request):
 
 @require_GET
 @corporation_worker_required
+@kept_offline
 def household_detail(request, pk):
     whole = request.GET.get("tijdlijn") == "alles"
     page = household_page(actor=request.actor, pk=pk, events_limit=None if whole else 100)

@@ -41,9 +41,13 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
+  registerWorker();
   if (document.body.dataset.user) {
     keepDrafts(document.body.dataset.user);
+    offlineVisits(document.body.dataset.user);
     watchSession();
+  } else {
+    forgetUnlessWaiting();
   }
 });
 
@@ -82,6 +86,55 @@ function draftKeys(user) {
   return keys;
 }
 
+function formFields(form) {
+  return Array.from(form.elements).filter(
+    (el) => el.name && !NOT_KEPT.includes(el.type) && ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName),
+  );
+}
+
+function formValues(form) {
+  const values = {};
+  formFields(form).forEach((el) => {
+    values[el.name] = values[el.name] || [];
+    if (el.type === "checkbox" || el.type === "radio") {
+      if (el.checked) values[el.name].push(el.value);
+    } else if (el.type === "select-multiple") {
+      values[el.name].push(...Array.from(el.selectedOptions, (option) => option.value));
+    } else {
+      values[el.name].push(el.value);
+    }
+  });
+  return values;
+}
+
+function formRestore(form, values) {
+  const seen = {};
+  formFields(form).forEach((el) => {
+    const wanted = values[el.name];
+    if (!wanted) return;
+    if (el.type === "checkbox" || el.type === "radio") {
+      el.checked = wanted.includes(el.value);
+    } else if (el.type === "select-multiple") {
+      Array.from(el.options).forEach((option) => { option.selected = wanted.includes(option.value); });
+    } else {
+      const n = seen[el.name] || 0;
+      seen[el.name] = n + 1;
+      if (n < wanted.length) el.value = wanted[n];
+    }
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+}
+
+// Put a draft back in its form and say so.
+function putBack(form, values) {
+  formRestore(form, values);
+  const notice = document.getElementById("draft-restored");
+  if (notice) form.prepend(notice.content.firstElementChild.cloneNode(true));
+  // A form folded away (declining, in a <details>) is opened so the text is seen.
+  const folded = form.closest("details");
+  if (folded) folded.open = true;
+}
+
 function keepDrafts(user) {
   // Drop what the server confirmed (the keys named by this page) and what is too old to send.
   const saved = (document.body.dataset.draftsSaved || "").split(" ").filter(Boolean);
@@ -92,48 +145,11 @@ function keepDrafts(user) {
       window.localStorage.removeItem(storageKey);
     }
   });
-  // Signing out on purpose leaves nothing of this person's on a shared device.
-  document.querySelectorAll("form[data-logout]").forEach((form) => {
-    form.addEventListener("submit", () => {
-      draftKeys(user).forEach((storageKey) => window.localStorage.removeItem(storageKey));
-    });
-  });
-  document.querySelectorAll("form[data-draft]").forEach((form) => {
+  // Signing out on purpose leaves nothing of this person's on a shared device: see
+  // guardLeaving, which also clears what the offline visits keep.
+  document.querySelectorAll("form[data-draft]:not([data-offline])").forEach((form) => {
     const storageKey = `${DRAFT_PREFIX}${user}:${form.dataset.draft}`;
-    const fields = () => Array.from(form.elements).filter(
-      (el) => el.name && !NOT_KEPT.includes(el.type) && ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName),
-    );
-    const snapshot = () => {
-      const values = {};
-      fields().forEach((el) => {
-        values[el.name] = values[el.name] || [];
-        if (el.type === "checkbox" || el.type === "radio") {
-          if (el.checked) values[el.name].push(el.value);
-        } else if (el.type === "select-multiple") {
-          values[el.name].push(...Array.from(el.selectedOptions, (option) => option.value));
-        } else {
-          values[el.name].push(el.value);
-        }
-      });
-      return values;
-    };
-    const restore = (values) => {
-      const seen = {};
-      fields().forEach((el) => {
-        const wanted = values[el.name];
-        if (!wanted) return;
-        if (el.type === "checkbox" || el.type === "radio") {
-          el.checked = wanted.includes(el.value);
-        } else if (el.type === "select-multiple") {
-          Array.from(el.options).forEach((option) => { option.selected = wanted.includes(option.value); });
-        } else {
-          const n = seen[el.name] || 0;
-          seen[el.name] = n + 1;
-          if (n < wanted.length) el.value = wanted[n];
-        }
-        el.dispatchEvent(new Event("change", { bubbles: true }));
-      });
-    };
+    const snapshot = () => formValues(form);
     const save = () => {
       const draft = readDraft(storageKey);
       const kept = { key: (draft && draft.key) || newKey(), at: Date.now(), values: snapshot() };
@@ -147,12 +163,7 @@ function keepDrafts(user) {
 
     const draft = readDraft(storageKey);
     if (draft && draft.values && JSON.stringify(draft.values) !== JSON.stringify(snapshot())) {
-      restore(draft.values);
-      const notice = document.getElementById("draft-restored");
-      if (notice) form.prepend(notice.content.firstElementChild.cloneNode(true));
-      // A form folded away (declining, in a <details>) is opened so the text is seen.
-      const folded = form.closest("details");
-      if (folded) folded.open = true;
+      putBack(form, draft.values);
     }
     form.addEventListener("input", save);
     form.addEventListener("change", save);

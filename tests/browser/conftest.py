@@ -2,6 +2,7 @@
 axe-core (vendored in tests/browser/vendor, MPL-2.0) to check a page against WCAG 2.1 AA."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,137 @@ def pass_server_time(context, seconds):
     session[LAST_SEEN_KEY] -= seconds
     session.save()
     return session[LAST_SEEN_KEY]
+
+
+# --- Offline home visits (ADR 0030): a phone with its service worker, and what it keeps ------
+
+SAVED_HERE = "Opgeslagen op dit toestel, nog niet verstuurd"
+# With the network switched off, Chromium and htmx report each failed request (the bell's poll)
+# in the console; anything else there (a CSP violation, a script error) fails the test.
+OFFLINE_NOISE = (
+    "ERR_INTERNET_DISCONNECTED",
+    "Failed to load resource",
+    "htmx:sendError",
+    "htmx:afterRequest",
+)
+
+
+def open_phone(browser, live_server):
+    context = launch_context(browser, NARROW_PHONE, service_workers="allow")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.problems = []
+    page.on(
+        "console",
+        lambda m: (
+            m.type in ("error", "warning")
+            and not any(noise in m.text for noise in OFFLINE_NOISE)
+            and page.problems.append(m.text)
+        ),
+    )
+    page.base_url = live_server.url
+    return context, page
+
+
+def worker_ready(page):
+    """Until the service worker controls the page (it then sees every page opened after)."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+
+def kept(page, path):
+    """Whether the device keeps this page (the service worker's cache of pages)."""
+    return page.evaluate(
+        """(url) => caches.open("inclusie-pages").then((c) => c.match(url)).then(Boolean)""",
+        page.base_url + path,
+    )
+
+
+def until(page, script, arg=None, seconds=10):
+    """Until the (asynchronous) script is true in the page. wait_for_function would take the
+    promise itself for true."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(script, arg):
+        assert time.monotonic() < deadline, f"still false after {seconds}s: {script}"
+        page.wait_for_timeout(100)
+
+
+def wait_kept(page, path):
+    until(
+        page,
+        """(url) => caches.open("inclusie-pages").then((c) => c.match(url)).then(Boolean)""",
+        page.base_url + path,
+    )
+
+
+def device_holds(page):
+    """What the device keeps: the names of its caches and the visits in IndexedDB."""
+    return page.evaluate(
+        """async () => {
+            const caches_ = await caches.keys();
+            const dbs = (await indexedDB.databases()).map((db) => db.name);
+            let visits = [];
+            if (dbs.includes("inclusie")) {
+                visits = await new Promise((resolve) => {
+                    const open = indexedDB.open("inclusie");
+                    open.onsuccess = () => {
+                        const db = open.result;
+                        if (!db.objectStoreNames.contains("visits")) {
+                            db.close(); resolve([]); return;
+                        }
+                        const all = db.transaction("visits").objectStore("visits").getAll();
+                        all.onsuccess = () => { db.close(); resolve(all.result); };
+                    };
+                });
+            }
+            const drafts = Object.keys(localStorage).filter((k) => k.startsWith("inclusie:draft:"));
+            return { caches: caches_, databases: dbs, visits, drafts };
+        }"""
+    )
+
+
+def fill_visit(page, categories, notes="Koffie gedronken"):
+    form = page.get_by_test_id("visit-form")
+    form.locator("fieldset", has_text="Uitkomst").get_by_text("Signalen", exact=True).click()
+    for n, category in enumerate(categories):
+        item = form.locator(".category-item", has_text=category.name)
+        item.get_by_label(category.name).check()
+        item.get_by_text("Midden").click()
+        item.get_by_label("Korte beschrijving").fill(f"Gezien: signaal {n + 1}")
+    form.get_by_label("Aantekeningen").fill(notes)
+
+
+def wait_device_empty(page):
+    """Until no visit waits on the device (the server confirmed each one)."""
+    until(
+        page,
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open("inclusie");
+            open.onsuccess = () => {
+                const all = open.result.transaction("visits").objectStore("visits").count();
+                all.onsuccess = () => { open.result.close(); resolve(all.result === 0); };
+            };
+        })""",
+    )
+
+
+def waiting_count(page):
+    """The count of visits waiting on this device, in the header (once it shows)."""
+    count = page.get_by_test_id("waiting-count")
+    count.wait_for()
+    return " ".join(count.inner_text().split())
+
+
+def open_kept_form(page, household):
+    """Signed in: open the visit form once with a network, so the device keeps it."""
+    worker_ready(page)
+    path = f"/huishoudens/{household.pk}/huisbezoek/"
+    page.goto(page.base_url + path)
+    wait_kept(page, path)
+
+
+def sign_out(page):
+    button = page.get_by_role("button", name="Afmelden")
+    if not button.is_visible():
+        page.get_by_role("button", name="Menu openen").click()
+        page.locator("#hoofdmenu.show").wait_for()  # unfolded, not still moving
+    button.click()

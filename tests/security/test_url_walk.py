@@ -40,6 +40,9 @@ PUBLIC = {
     "api:openapi-json": {200},
     "api:openapi-yaml": {200},
     "api:not_found": {404},
+    # The installable app (ADR 0030): the worker's script and the manifest hold no personal data.
+    "service_worker": {200},
+    "manifest": {200},
 }
 # The API's resources answer a request without a key with a 401 problem, not a login page.
 API = "api:"

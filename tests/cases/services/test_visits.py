@@ -1,6 +1,8 @@
 """A home visit is logged with its signals, its history and one access-log row, or not at all."""
 
 import datetime
+import threading
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -114,3 +116,85 @@ def test_another_corporations_household_is_refused(outsider, household):
     with pytest.raises(ValidationError):
         visit(outsider, household)
     assert HomeVisit.objects.count() == 0
+
+
+# --- Visits kept on a device (ADR 0030) ---------------------------------------------------------
+
+
+def test_a_visit_sent_again_with_its_device_key_is_stored_once(
+    corporation_worker, household, categories
+):
+    key = uuid.uuid4()
+    signals = [SignalInput(categories[0], "hoog", "Woont alleen")]
+    first = visit(corporation_worker, household, signals, device_key=key)
+    again = visit(corporation_worker, household, signals, device_key=key, notes="anders")
+    assert again.pk == first.pk
+    assert HomeVisit.objects.count() == 1
+    assert Signal.objects.count() == 1
+    assert AccessLog.objects.filter(action=AccessLog.Action.CREATE).count() == 1
+    assert HouseholdEvent.objects.filter(kind="visit_logged").count() == 1
+
+
+def test_the_same_key_of_another_person_is_another_visit(
+    corporation_worker, household, corporation
+):
+    from tests.factories import MembershipFactory
+
+    colleague = MembershipFactory(organisation=corporation, role="medewerker")
+    key = uuid.uuid4()
+    visit(corporation_worker, household, device_key=key)
+    visit(colleague, household, device_key=key)
+    assert HomeVisit.objects.count() == 2
+
+
+def test_when_it_was_made_on_the_device_and_when_it_arrived_are_both_kept(
+    corporation_worker, household
+):
+    made = timezone.now() - datetime.timedelta(hours=3)
+    key = uuid.uuid4()
+    saved = visit(corporation_worker, household, device_key=key, made_at=made)
+    assert saved.made_at == made
+    assert saved.created_at - made >= datetime.timedelta(hours=3)
+    event = HouseholdEvent.objects.get(kind="visit_logged")
+    assert event.data["made_at"] == made.isoformat()
+    assert event.at == saved.created_at
+    log = AccessLog.objects.get(action=AccessLog.Action.CREATE)
+    assert log.detail == {"made_at": made.isoformat(), "device_key": str(key)}
+    assert log.at >= saved.created_at
+
+
+def test_a_device_clock_that_runs_ahead_is_not_believed(corporation_worker, household):
+    saved = visit(
+        corporation_worker,
+        household,
+        device_key=uuid.uuid4(),
+        made_at=timezone.now() + datetime.timedelta(days=2),
+    )
+    assert saved.made_at <= saved.created_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sends_of_one_key_at_the_same_moment_store_one_visit(
+    corporation_worker, household, categories
+):
+    from django.db import connection
+
+    key = uuid.uuid4()
+    signals = [SignalInput(categories[0], "hoog", "Woont alleen")]
+    results, start = [], threading.Barrier(2)
+
+    def send():
+        try:
+            start.wait()
+            results.append(visit(corporation_worker, household, signals, device_key=key).pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 2 and results[0] == results[1]
+    assert HomeVisit.objects.count() == 1
+    assert Signal.objects.count() == 1
