@@ -24,10 +24,8 @@ from cases.models import (
 )
 from cases.services.consents import consent_record
 from cases.services.emergency import emergency_access_open
-from cases.services.helpers import helper_register
 from cases.services.imports import household_import_create, household_import_start
 from cases.services.imports.parsing import parse
-from cases.services.links import helper_link_issue
 from cases.services.support import support_package_request
 from partners.models import Membership, Neighbourhood, Notification, Organisation, User
 
@@ -415,40 +413,3 @@ def import_counts(household_import):
         household_import.unchanged_rows,
         household_import.invalid_rows,
     )
-
-
-# --- Helpers (dragers) and their personal links (ADR 0032) -------------------------------------
-
-
-def helper_values(**overrides) -> dict:
-    """What a worker types to register a helper, valid unless overridden."""
-    today = timezone.localdate()
-    values = {
-        "first_name": "Henk",
-        "surname": "de Vries",
-        "phone": "06 0000 1234",
-        "email": "henk@test.example",
-        "offers": ["boodschappen", "gezelschap"],
-        "days": ["ma", "wo"],
-        "day_parts": ["ochtend"],
-        "reach_metres": 500,
-        "own_street_only": False,
-        "street_address": "Lindelaan 4",
-        "postcode": "9901 AB",
-        "consent_given_on": today,
-        "consent_how": "mondeling",
-        "vog_seen_on": None,
-        "vog_expires_on": None,
-    }
-    values.update(overrides)
-    return values
-
-
-def register_helper(actor, **overrides):
-    return helper_register(actor=actor, **helper_values(**overrides))
-
-
-def helper_link(actor, helper) -> str:
-    """A new link handed over on screen; returns its token."""
-    issued = helper_link_issue(actor=actor, helper=helper, delivery="scherm")
-    return issued.url.rstrip("/").rsplit("/", 1)[-1]

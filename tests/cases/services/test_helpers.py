@@ -11,7 +11,6 @@ from cases.access.actors import agent_for_link
 from cases.models import AccessLog, HelperEvent, PersonalLink
 from cases.services import helpers as services
 from cases.workflow import HelperStatus
-from tests.factories import helper_link, helper_values, register_helper
 
 pytestmark = pytest.mark.django_db
 Kind = HelperEvent.Kind
@@ -21,7 +20,9 @@ def _agent(helper):
     return agent_for_link(PersonalLink.objects.filter(helper=helper).latest("created_at"))
 
 
-def test_registering_records_the_consent_by_whom_and_the_history(corporation_worker):
+def test_registering_records_the_consent_by_whom_and_the_history(
+    corporation_worker, register_helper
+):
     today = timezone.localdate()
     helper = register_helper(
         corporation_worker, vog_seen_on=today, vog_expires_on=today + timedelta(days=365)
@@ -38,7 +39,7 @@ def test_registering_records_the_consent_by_whom_and_the_history(corporation_wor
     assert (row.action, row.channel, row.legal_basis) == ("create", "web", "toestemming")
 
 
-def test_bad_input_is_said_at_its_field_in_dutch(corporation_worker, settings):
+def test_bad_input_is_said_at_its_field_in_dutch(corporation_worker, settings, register_helper):
     settings.LANGUAGE_CODE = "nl"
     tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(ValidationError) as caught:
@@ -66,17 +67,19 @@ def test_bad_input_is_said_at_its_field_in_dutch(corporation_worker, settings):
     assert errors["first_name"] == ["Geef de voornaam van de drager."]
 
 
-def test_own_street_only_needs_no_metres(corporation_worker):
+def test_own_street_only_needs_no_metres(corporation_worker, register_helper):
     helper = register_helper(corporation_worker, own_street_only=True, reach_metres=800)
     assert helper.own_street_only and helper.reach_metres is None
 
 
-def test_only_a_worker_registers_a_helper(manager):
+def test_only_a_worker_registers_a_helper(manager, register_helper):
     with pytest.raises(ValidationError):
         register_helper(manager)
 
 
-def test_a_change_names_the_fields_not_the_values(corporation_worker):
+def test_a_change_names_the_fields_not_the_values(
+    corporation_worker, helper_values, register_helper
+):
     helper = register_helper(corporation_worker)
     services.helper_update(
         actor=corporation_worker, helper=helper, **helper_values(phone="06 0000 9999")
@@ -86,7 +89,9 @@ def test_a_change_names_the_fields_not_the_values(corporation_worker):
     assert "9999" not in str(event.data)
 
 
-def test_the_helper_confirms_pauses_resumes_and_stops_by_their_link(corporation_worker):
+def test_the_helper_confirms_pauses_resumes_and_stops_by_their_link(
+    corporation_worker, register_helper, helper_link
+):
     helper = register_helper(corporation_worker)
     helper_link(corporation_worker, helper)
     agent = _agent(helper)
@@ -107,7 +112,9 @@ def test_the_helper_confirms_pauses_resumes_and_stops_by_their_link(corporation_
     assert not PersonalLink.objects.filter(helper=helper, revoked_at__isnull=True).exists()
 
 
-def test_a_worker_stopping_the_offer_ends_the_link(corporation_worker):
+def test_a_worker_stopping_the_offer_ends_the_link(
+    corporation_worker, register_helper, helper_link
+):
     helper = register_helper(corporation_worker)
     helper_link(corporation_worker, helper)
     services.helper_stop(actor=corporation_worker, helper=helper)
@@ -116,7 +123,9 @@ def test_a_worker_stopping_the_offer_ends_the_link(corporation_worker):
         services.helper_resume(actor=corporation_worker, helper=helper)
 
 
-def test_another_organisations_worker_cannot_change_a_helper(corporation_worker, outsider):
+def test_another_organisations_worker_cannot_change_a_helper(
+    corporation_worker, outsider, register_helper
+):
     helper = register_helper(corporation_worker)
     with pytest.raises(Exception):  # noqa: B017 - not found through visible_to
         services.helper_pause(actor=outsider, helper=helper)

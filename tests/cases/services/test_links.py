@@ -14,14 +14,13 @@ from kombu.exceptions import OperationalError
 from cases.models import HelperEvent, PersonalLink
 from cases.selectors.links import link_for_token
 from cases.services import links as services
-from tests.factories import helper_link, register_helper
 
 pytestmark = pytest.mark.django_db
 OFFER = PersonalLink.Purpose.HELPER_OFFER
 LINK = re.compile(r"https?://\S+/link/([\w-]+)/")
 
 
-def test_the_token_is_stored_only_hashed(corporation_worker):
+def test_the_token_is_stored_only_hashed(corporation_worker, register_helper, helper_link):
     helper = register_helper(corporation_worker)
     token = helper_link(corporation_worker, helper)
     link = PersonalLink.objects.get()
@@ -32,12 +31,12 @@ def test_the_token_is_stored_only_hashed(corporation_worker):
     assert link_for_token(token, purpose=OFFER) == link
 
 
-def test_a_link_opens_only_for_its_own_purpose(corporation_worker):
+def test_a_link_opens_only_for_its_own_purpose(corporation_worker, register_helper, helper_link):
     token = helper_link(corporation_worker, register_helper(corporation_worker))
     assert link_for_token(token, purpose="ruimte") is None
 
 
-def test_a_new_link_stops_the_earlier_one(corporation_worker):
+def test_a_new_link_stops_the_earlier_one(corporation_worker, register_helper, helper_link):
     helper = register_helper(corporation_worker)
     first = helper_link(corporation_worker, helper)
     second = helper_link(corporation_worker, helper)
@@ -46,7 +45,9 @@ def test_a_new_link_stops_the_earlier_one(corporation_worker):
     assert helper.events.filter(kind=HelperEvent.Kind.LINK_SHOWN).count() == 2
 
 
-def test_an_expired_link_and_a_revoked_one_open_nothing(corporation_worker):
+def test_an_expired_link_and_a_revoked_one_open_nothing(
+    corporation_worker, register_helper, helper_link
+):
     helper = register_helper(corporation_worker)
     token = helper_link(corporation_worker, helper)
     PersonalLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -63,7 +64,7 @@ def _mailed_token() -> str:
 
 
 def test_the_mail_is_queued_after_commit_with_a_token_made_then(
-    corporation_worker, django_capture_on_commit_callbacks
+    corporation_worker, django_capture_on_commit_callbacks, register_helper
 ):
     helper = register_helper(corporation_worker)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -83,7 +84,7 @@ def test_the_mail_is_queued_after_commit_with_a_token_made_then(
 
 
 def test_a_broker_that_cannot_be_reached_delays_the_mail_and_loses_none(
-    corporation_worker, django_capture_on_commit_callbacks, monkeypatch, settings
+    corporation_worker, django_capture_on_commit_callbacks, monkeypatch, settings, register_helper
 ):
     from cases.tasks import link_mail_deliver
 
@@ -106,7 +107,9 @@ def test_a_broker_that_cannot_be_reached_delays_the_mail_and_loses_none(
     assert link_for_token(_mailed_token(), purpose=OFFER) is not None
 
 
-def test_a_mail_server_that_fails_releases_the_mail_for_the_retry(corporation_worker, settings):
+def test_a_mail_server_that_fails_releases_the_mail_for_the_retry(
+    corporation_worker, settings, register_helper
+):
     helper = register_helper(corporation_worker)
     link = services.helper_link_issue(
         actor=corporation_worker, helper=helper, delivery="email"
@@ -118,7 +121,7 @@ def test_a_mail_server_that_fails_releases_the_mail_for_the_retry(corporation_wo
     assert link.mailed_at is None and link.mail_claimed_until is None
 
 
-def test_a_helper_without_an_address_gets_no_mail(corporation_worker):
+def test_a_helper_without_an_address_gets_no_mail(corporation_worker, register_helper):
     helper = register_helper(corporation_worker, email="")
     with pytest.raises(Exception, match="e-mail"):
         services.helper_link_issue(actor=corporation_worker, helper=helper, delivery="email")
