@@ -225,6 +225,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_TIMEZONE = "Europe/Amsterdam"
 # Events to the organisations' systems (ADR 0029): beat runs their sweep this often.
 EVENT_SWEEP_EVERY = env_int("EVENT_SWEEP_EVERY", 60, minimum=1)
+# Personal links' e-mails (ADR 0032): beat runs their sweep this often.
+LINK_MAIL_SWEEP_EVERY = env_int("LINK_MAIL_SWEEP_EVERY", 60, minimum=1)
 # The managers' dashboards read tallies rebuilt this often (ADR 0013); the page says how old.
 DASHBOARD_REFRESH_SECONDS = 10 * 60
 CELERY_BEAT_SCHEDULE = {
@@ -247,7 +249,7 @@ CELERY_BEAT_SCHEDULE = {
     # Personal links' e-mails that could not be queued (Redis down) go out later (ADR 0032).
     "link-mails-sweep": {
         "task": "cases.tasks.link_mails_sweep",
-        "schedule": 60,
+        "schedule": LINK_MAIL_SWEEP_EVERY,
     },
     "events-purge": {
         "task": "partners.tasks.events_purge",
