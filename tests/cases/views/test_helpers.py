@@ -149,3 +149,17 @@ def test_the_list_reads_a_fixed_number_of_queries(login, corporation_worker, row
 
 # Session, user, actor, the helpers, savepoint and the access-log row: not one more per helper.
 QUERIES = 7
+
+
+def test_the_worker_sees_that_the_helper_stopped_through_their_link(
+    client, login, corporation_worker, register_helper, helper_link
+):
+    helper = register_helper(corporation_worker)
+    token = helper_link(corporation_worker, helper)
+    client.post(reverse("links:offer_step", args=[token, "stoppen"]))
+    page = login(corporation_worker).get(reverse("helpers:detail", args=[helper.pk]))
+    html = page.content.decode()
+    assert page.context["helper"].status == HelperStatus.STOPPED
+    assert "Henk (persoonlijke link)" in html and "Geen werkende link" not in html
+    listed = login(corporation_worker).get(reverse("helpers:list") + "?status=gestopt")
+    assert [h.pk for h in listed.context["helpers"]] == [helper.pk]
