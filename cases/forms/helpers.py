@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms.common import DateInput, capitalised
+from cases.validators import validate_postcode
 from cases.workflow import ConsentHow, DayPart, HelpKind, Weekday
 
 
@@ -41,7 +42,7 @@ class HelperForm(forms.Form):
     street_address = forms.CharField(
         label=_("Street and house number"), max_length=200, required=False
     )
-    postcode = forms.CharField(label=_("Postcode"), max_length=7)
+    postcode = forms.CharField(label=_("Postcode"), max_length=7, validators=[validate_postcode])
     consent_given_on = forms.DateField(label=_("Agreed to be registered on"), widget=DateInput())
     consent_how = forms.ChoiceField(
         label=_("How they agreed"),
@@ -74,3 +75,18 @@ class HelperForm(forms.Form):
             Fieldset(_("Certificate of conduct (VOG)"), "vog_seen_on", "vog_expires_on"),
         )
         self.helper.add_input(Submit("submit", submit_label))
+
+    def clean(self):
+        # Said with the other fields' errors at once, not only after they are right (the
+        # service checks the same).
+        data = super().clean()
+        if not data.get("phone") and not data.get("email") and "email" not in self.errors:
+            self.add_error(
+                "phone", _("Give a phone number or an e-mail address, so you can reach them.")
+            )
+        no_reach = not data.get("own_street_only") and data.get("reach_metres") is None
+        if no_reach and "reach_metres" not in self.errors:
+            self.add_error(
+                "reach_metres", _("Give how far they will go, or tick own street or complex.")
+            )
+        return data
