@@ -5,12 +5,13 @@ tokens get the same Dutch 404; wrong tokens per address and requests per link ar
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.access.actors import agent_for_link
-from cases.models import AccessLog, Household, PersonalLink, Signal
+from cases.models import AccessLog, Helper, Household, PersonalLink, Signal
 from cases.services.links import helper_link_revoke
 from cases.workflow import HelperStatus
 
@@ -119,7 +120,18 @@ def test_a_link_reaches_no_household_of_its_organisation(helper, token, househol
 def test_a_link_sees_only_its_own_helper(corporation_worker, helper, token, register_helper):
     other = register_helper(corporation_worker, first_name="Els")
     agent = agent_for_link(PersonalLink.objects.get(helper=helper))
-    from cases.models import Helper
-
     assert list(Helper.objects.visible_to(agent)) == [helper]
     assert other not in Helper.objects.visible_to(agent)
+
+
+def test_every_other_door_is_shut_to_a_link(token):
+    """Each QuerySet with a visible_to but Helper's answers nothing to a link, in SQL terms:
+    the query is empty before it reaches the database."""
+    agent = agent_for_link(PersonalLink.objects.get())
+    doors = [
+        model
+        for model in apps.get_app_config("cases").get_models()
+        if hasattr(model.objects, "visible_to") and model is not Helper
+    ]
+    assert len(doors) >= 7
+    assert [m.__name__ for m in doors if not m.objects.visible_to(agent).query.is_empty()] == []
