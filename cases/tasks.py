@@ -2,7 +2,16 @@
 
 from celery import shared_task
 
-from cases.services import access_reports, dashboards, emergency, imports, notices, retention
+from cases.services import (
+    access_reports,
+    dashboards,
+    emergency,
+    imports,
+    links,
+    notices,
+    retention,
+)
+from partners.tasks import MAIL_RETRY
 
 
 @shared_task(acks_late=True)
@@ -51,3 +60,16 @@ def dashboard_refresh(full: bool = False) -> None:
     """Count the dashboards' tallies again (Celery beat): what changed since the last run, or
     everything. Two runs at once wait for each other; a second run only makes them newer."""
     dashboards.dashboard_refresh(full=full)
+
+
+@shared_task(**MAIL_RETRY)
+def link_mail_deliver(link_id: int) -> bool:
+    """Mail a personal link with a token made now; retried with backoff while the mail server
+    cannot be reached; a second run finds it sent."""
+    return links.link_mail_deliver(link_id=link_id)
+
+
+@shared_task
+def link_mails_sweep() -> int:
+    """Every minute: queue again the links' mails that could not be queued (Redis down)."""
+    return links.link_mails_sweep()

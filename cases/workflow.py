@@ -180,3 +180,58 @@ OLD_VISIT = _("A home visit is logged within a year: the date cannot be before %
 def oldest_visit_day(today):
     """The earliest date a home visit logged today may have."""
     return today - timedelta(days=VISIT_DAYS_BACK)
+
+
+class HelperStatus(models.TextChoices):
+    """A helper's offer (drager): registered by a worker, confirmed by the helper through the
+    personal link, paused and resumed by either, stopped for good."""
+
+    REGISTERED = "aangemeld", _("waiting for confirmation")
+    ACTIVE = "actief", _("active")
+    PAUSED = "gepauzeerd", _("paused")
+    STOPPED = "gestopt", _("stopped")
+
+
+HELPER_TRANSITIONS: dict[str, set[str]] = {
+    HelperStatus.REGISTERED: {HelperStatus.ACTIVE, HelperStatus.STOPPED},
+    HelperStatus.ACTIVE: {HelperStatus.PAUSED, HelperStatus.STOPPED},
+    HelperStatus.PAUSED: {HelperStatus.ACTIVE, HelperStatus.STOPPED},
+    HelperStatus.STOPPED: set(),
+}
+
+
+class HelpKind(models.TextChoices):
+    """What a helper offers."""
+
+    BOODSCHAPPEN = "boodschappen", _("shopping")
+    KLUSSEN = "klussen", _("odd jobs")
+    GEZELSCHAP = "gezelschap", _("company")
+    TAAL_EN_POST = "taal_en_post", _("language and letters")
+    VERVOER = "vervoer", _("transport")
+    TUIN = "tuin", _("garden")
+    DIGITAAL = "digitaal", _("computer and phone")
+    HUISDIEREN = "huisdieren", _("pets")
+
+
+class Weekday(models.TextChoices):
+    MA = "ma", _("Monday")
+    DI = "di", _("Tuesday")
+    WO = "wo", _("Wednesday")
+    DO = "do", _("Thursday")
+    VR = "vr", _("Friday")
+    ZA = "za", _("Saturday")
+    ZO = "zo", _("Sunday")
+
+
+class DayPart(models.TextChoices):
+    OCHTEND = "ochtend", _("morning")
+    MIDDAG = "middag", _("afternoon")
+    AVOND = "avond", _("evening")
+
+
+class ConsentHow(models.TextChoices):
+    """How a helper gave consent to be registered."""
+
+    MONDELING = "mondeling", _("in person or by phone")
+    SCHRIFTELIJK = "schriftelijk", _("in writing")
+    EMAIL = "email", _("by e-mail")

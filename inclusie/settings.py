@@ -225,6 +225,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_TIMEZONE = "Europe/Amsterdam"
 # Events to the organisations' systems (ADR 0029): beat runs their sweep this often.
 EVENT_SWEEP_EVERY = env_int("EVENT_SWEEP_EVERY", 60, minimum=1)
+# Personal links' e-mails (ADR 0032): beat runs their sweep this often.
+LINK_MAIL_SWEEP_EVERY = env_int("LINK_MAIL_SWEEP_EVERY", 60, minimum=1)
 # The managers' dashboards read tallies rebuilt this often (ADR 0013); the page says how old.
 DASHBOARD_REFRESH_SECONDS = 10 * 60
 CELERY_BEAT_SCHEDULE = {
@@ -243,6 +245,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "partners.tasks.notifications_sweep",
         "schedule": 60,
+    },
+    # Personal links' e-mails that could not be queued (Redis down) go out later (ADR 0032).
+    "link-mails-sweep": {
+        "task": "cases.tasks.link_mails_sweep",
+        "schedule": LINK_MAIL_SWEEP_EVERY,
     },
     "events-purge": {
         "task": "partners.tasks.events_purge",
@@ -459,6 +466,14 @@ SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 SOCIALACCOUNT_LOGIN_ON_GET = False
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
+# Personal links of people without an account (ADR 0032): how long a new one works; how many
+# requests one link may make, and how many wrong tokens one address may try, per period, in the
+# shared cache; after how many seconds a link's e-mail not yet sent is queued again.
+PERSONAL_LINK_VALID_DAYS = env_int("PERSONAL_LINK_VALID_DAYS", 90, minimum=1, maximum=366)
+LINK_RATE_LIMIT = env_str("LINK_RATE_LIMIT", "120/min")
+LINK_FAILED_TOKEN_LIMIT = env_str("LINK_FAILED_TOKEN_LIMIT", "20/min")
+LINK_MAIL_SWEEP_AFTER = env_int("LINK_MAIL_SWEEP_AFTER", 120, minimum=1)
+LINK_MAIL_CLAIM_SECONDS = env_int("LINK_MAIL_CLAIM_SECONDS", 120, minimum=1)
 # How long a receiving organisation still sees a household after its referral closed.
 REFERRAL_ACCESS_DAYS_AFTER_CLOSE = env_int("REFERRAL_ACCESS_DAYS_AFTER_CLOSE", 30)
 # How long an emergency access (noodtoegang) lets its worker see the household (ADR 0010): an
@@ -616,6 +631,8 @@ API_FAILED_KEY_LIMIT = env_str("API_FAILED_KEY_LIMIT", "30/min")
 for _name, _rate in (
     ("API_RATE_LIMIT", API_RATE_LIMIT),
     ("API_FAILED_KEY_LIMIT", API_FAILED_KEY_LIMIT),
+    ("LINK_RATE_LIMIT", LINK_RATE_LIMIT),
+    ("LINK_FAILED_TOKEN_LIMIT", LINK_FAILED_TOKEN_LIMIT),
 ):
     if not re.fullmatch(r"[1-9]\d*/(s|sec|m|min|h|hour|d|day)", _rate):
         raise ImproperlyConfigured(f"{_name}: {_rate!r} must be a number per period, like 600/min.")

@@ -36,6 +36,7 @@ pytest_plugins = [
     "tests.worlds.privacy",
     "tests.worlds.today",
     "tests.worlds.duplicates",
+    "tests.worlds.helpers",
     "tests.identity_provider",
     "tests.servers",
     "tests.systems",

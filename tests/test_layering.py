@@ -21,6 +21,7 @@ FUNCTION_LEVEL = {
     # commit. The task module imports the services at the top, so the service imports the task
     # when it queues it.
     ("cases.services.imports", "cases.tasks"),
+    ("cases.services.links", "cases.tasks"),
     ("partners.services.notifications", "partners.tasks"),
     ("partners.services.events", "partners.tasks"),
     ("partners.services.memberships", "partners.tasks"),

@@ -33,6 +33,9 @@ class Agent:
     origin: str = ""
     # The API client it is, where a row must point at it (an import it sent); None for a link.
     client_id: int | None = None
+    # The personal link it is (ADR 0032), which decides the one object it reaches; None for
+    # an API client.
+    link_id: int | None = None
 
     # What a Membership has and an agent has not: services that record a person record none,
     # and those that need a role refuse.
@@ -82,6 +85,22 @@ def agent_for_client(client: ApiClient, *, origin: str = "") -> Agent:
         scopes=frozenset(client.scopes),
         origin=origin,
         client_id=client.pk,
+    )
+
+
+def agent_for_link(link, *, origin: str = "") -> Agent:
+    """The agent a personal link acts as (ADR 0032): for the organisation that made it, with
+    its purpose as its one scope, known to the log as `link:<id>` and by the first name of
+    the person it was made for."""
+    name = link.helper.first_name if link.helper_id else link.get_purpose_display()
+    return Agent(
+        channel=Channel.LINK,
+        reference=link.reference,
+        name=name,
+        organisation=link.organisation,
+        scopes=frozenset({link.purpose}),
+        origin=origin,
+        link_id=link.pk,
     )
 
 

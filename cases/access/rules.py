@@ -15,6 +15,13 @@ Route by route (the rule table; tests/cases/access/test_rules.py holds it row by
 - emergency: the one person who opened it, for that organisation, on the emergency page only;
   basis noodtoegang; EMERGENCY_ACCESS_HOURS; never a list, search or household page.
 
+- helpers (dragers, ADR 0032): not household data. The members of the organisation that
+  registered the helper; a personal link (an agent with channel link) only the one helper it
+  is bound to; an API client none.
+- a personal link reaches nothing else: no household, signal, referral, case, package,
+  agreement or import (`acts_for_organisation` is false for it), whatever its organisation
+  sees.
+
 A referral declined or withdrawn before it was accepted gives nothing. A participant that
 joined through a referral sees the household through that referral. Where several routes
 hold, the basis logged is the first of: own tenant, the latest referral's, consent.
@@ -106,3 +113,32 @@ def sharing_window(now: datetime | None = None) -> dict:
         "today": timezone.localdate(now),
         "closed_after": now - timedelta(days=settings.REFERRAL_ACCESS_DAYS_AFTER_CLOSE),
     }
+
+
+LINK_CHANNEL = "link"
+
+
+def is_link(actor) -> bool:
+    """A person without an account acting through a personal link (an Agent, ADR 0032)."""
+    return getattr(actor, "channel", None) == LINK_CHANNEL
+
+
+def acts_for_organisation(actor) -> bool:
+    """Whether the actor may see what its organisation sees (households and all that hangs on
+    them): a member or an API client may; a personal link never, it reaches only its object."""
+    return actor is not None and not is_link(actor)
+
+
+def helper_q(actor) -> Q | None:
+    """On Helper: those the actor may see; None for none. The organisation's members see the
+    helpers it registered; a personal link only the helper it is bound to; an API client none
+    (no scope gives helpers)."""
+    if actor is None:
+        return None
+    if is_link(actor):
+        if actor.link_id is None or "aanbod" not in actor.scopes:
+            return None
+        return Q(organisation_id=actor.organisation_id, links__pk=actor.link_id)
+    if getattr(actor, "channel", None) == "api":
+        return None
+    return Q(organisation_id=actor.organisation_id)

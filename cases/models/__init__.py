@@ -5,6 +5,7 @@ from cases.models.agreements import Agreement
 from cases.models.consents import Consent
 from cases.models.dashboards import DashboardRefresh, DashboardTally
 from cases.models.duplicates import DistinctHouseholds
+from cases.models.helpers import Helper, HelperEvent, PersonalLink
 from cases.models.history import HouseholdEvent
 from cases.models.households import Complex, Household, Resident
 from cases.models.imports import HouseholdImport
@@ -50,7 +51,10 @@ __all__ = [
     "DistinctHouseholds",
     "JointCase",
     "Complex",
+    "Helper",
+    "HelperEvent",
     "HomeVisit",
+    "PersonalLink",
     "Household",
     "HouseholdEvent",
     "HouseholdImport",

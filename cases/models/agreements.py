@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.access import rules
 from cases.models.signals import SignalCategory
 from partners.models import Membership, Organisation
 
@@ -15,7 +16,7 @@ from partners.models import Membership, Organisation
 class AgreementQuerySet(models.QuerySet):
     def visible_to(self, actor: Membership):
         """Administrators of both sides see their agreements."""
-        if actor is None:
+        if not rules.acts_for_organisation(actor):
             return self.none()
         return self.filter(Q(first_id=actor.organisation_id) | Q(second_id=actor.organisation_id))
 

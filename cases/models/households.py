@@ -68,7 +68,7 @@ class HouseholdQuerySet(models.QuerySet):
         households follows an index on the corporation instead of testing every household
         of the country against the shares (ADR 0012). Same rules, same result. A list that
         has its households already (a list of referrals) asks `shared_bases` instead."""
-        if actor is None:
+        if not rules.acts_for_organisation(actor):
             return self.none()
 
         org = actor.organisation_id
@@ -142,7 +142,7 @@ class HouseholdQuerySet(models.QuerySet):
         """Households the actor opened in an emergency whose window is open now: that person,
         acting for that organisation, never their colleagues. Only the emergency page reads
         through this door; no list, search, household page or service does (ADR 0010)."""
-        if actor is None:
+        if not rules.acts_for_organisation(actor):
             return self.none()
 
         opened = _model("emergency_accesses").objects.active_for(actor).values("household_id")

@@ -5,13 +5,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.access import rules
 from partners.models import ApiClient, Membership, Organisation
 
 
 class HouseholdImportQuerySet(models.QuerySet):
     def visible_to(self, actor: Membership):
         """An import is seen only by its own organisation."""
-        if actor is None:
+        if not rules.acts_for_organisation(actor):
             return self.none()
         return self.filter(organisation_id=actor.organisation_id)
 

@@ -20,7 +20,7 @@ class JointCaseQuerySet(models.QuerySet):
         """Cases the actor's organisation takes part in (the corporation always does for its own
         households), and only while it may see the household itself. `ids_first` reads the
         households shared with the actor first, as lists do (HouseholdQuerySet.visible_to)."""
-        if actor is None:
+        if not rules.acts_for_organisation(actor):
             return self.none()
         participating = CaseParticipant.objects.filter(
             organisation_id=actor.organisation_id

@@ -24,7 +24,7 @@ from partners.models import Membership, Organisation
 class ReferralQuerySet(models.QuerySet):
     def visible_to(self, actor: Membership):
         """Referrals the actor's organisation sent or received."""
-        if actor is None:
+        if not rules.acts_for_organisation(actor):
             return self.none()
         return self.filter(
             Q(from_organisation_id=actor.organisation_id)

@@ -59,7 +59,7 @@ class SignalQuerySet(models.QuerySet):
         """The corporation's own signals; a receiving organisation sees only the signals of
         referrals shared with it, never the household's other signals. `ids_first` reads the
         shared signals first, for lists (see HouseholdQuerySet.visible_to)."""
-        if actor is None:
+        if not rules.acts_for_organisation(actor):
             return self.none()
         shared = (
             self.model._meta.get_field("referrals")

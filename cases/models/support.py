@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.access import rules
 from cases.models.households import Household
 from cases.workflow import PackageItem, PackageStatus
 from partners.models import Membership, Organisation
@@ -16,7 +17,7 @@ class SupportPackageQuerySet(models.QuerySet):
     def visible_to(self, actor: Membership):
         """Every package of the corporation's own households; for another organisation only the
         packages it requested or pays, never those between others."""
-        if actor is None:
+        if not rules.acts_for_organisation(actor):
             return self.none()
         org = actor.organisation_id
         return self.filter(

@@ -32,4 +32,6 @@ urlpatterns = [
     path("", include("cases.urls.support")),
     path("", include("cases.urls.ledger")),
     path("", include("cases.urls.dashboards")),
+    path("dragers/", include(("cases.urls.helpers", "helpers"))),
+    path("link/", include(("cases.urls.links", "links"))),
 ]

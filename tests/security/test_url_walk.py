@@ -30,6 +30,9 @@ PUBLIC = {
     "account_reset_password_from_key_done": {200},
     "mfa_authenticate": {302},  # only in the middle of a login
     "partners:invitation_accept": {404},  # the link from the e-mail: 404 unless the token is valid
+    # A personal link's pages (ADR 0032): 404 unless the token is valid; its steps only POST.
+    "links:offer": {404},
+    "links:offer_step": {405},
     # Signing in through an identity provider (ADR 0021): 404 for a provider not configured; the
     # pages of a cancelled or failed attempt say so (a failure with 401).
     "openid_connect_login": {404},

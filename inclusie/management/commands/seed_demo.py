@@ -2,8 +2,8 @@
 role, then about 200 households of the corporation with home visits and signals (cases.demo),
 the agreements, consents and referrals between the organisations (cases.demo.referrals),
 the rates, estimates, shared worker's hours and support packages of the ledger (cases.demo.ledger),
-and for privacy older history near its retention term, a correction, an emergency access and
-the report about it (cases.demo.privacy);
+for privacy older history near its retention term, a correction, an emergency access and
+the report about it (cases.demo.privacy), and a few helpers (dragers, cases.demo.helpers);
 then the managers' dashboard figures are counted.
 It lives in inclusie because it wires partners and cases (partners never imports cases).
 
@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.demo import assign_neighbourhoods, build_demo_cases
+from cases.demo.helpers import build_demo_helpers
 from cases.demo.joint_cases import build_demo_joint_cases
 from cases.demo.ledger import build_demo_ledger
 from cases.demo.privacy import build_demo_privacy
@@ -207,6 +208,7 @@ class Command(BaseCommand):
         joint_cases = build_demo_joint_cases(
             organisations=organisations, workers=referral_workers, today=today
         )
+        helpers = build_demo_helpers(workers=referral_workers, today=today)
         privacy_officer = Membership.objects.get(
             user__email=f"privacy.corporatie@{DOMAIN}", organisation=corporation, ended_at=None
         )
@@ -243,6 +245,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Password for every demo account: {password}")
         if joint_cases:
             self.stdout.write(f"Demo joint cases added: {joint_cases}.")
+        if helpers:
+            self.stdout.write(f"Demo helpers (dragers) added: {helpers}.")
         self.stdout.write(
             f"Demo cases of {corporation.name} ({'added' if cases.created else 'already there'}): "
             f"{cases}."

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.access import rules
+from cases.access.actors import Agent
 from cases.access.bases import legal_basis_for, visible_bases
 from cases.models import (
     Agreement,
@@ -275,3 +276,32 @@ def test_the_sharing_window_follows_the_setting(settings):
     window = rules.sharing_window(now)
     assert window["closed_after"] == now - timedelta(days=5)
     assert window["today"] == timezone.localdate(now)
+
+
+def test_the_rules_of_helpers(corporation_worker):
+    """Helpers (ADR 0032): a member sees its organisation's; a link its own helper and nothing
+    of its organisation's households; an API client no helper; nobody nothing."""
+    org = corporation_worker.organisation
+    link = Agent(
+        channel="link",
+        reference="link:7",
+        name="Henk",
+        organisation=org,
+        scopes=frozenset({"aanbod"}),
+        link_id=7,
+    )
+    api = Agent(channel="api", reference="api-client:3", name="Huur", organisation=org)
+    assert rules.helper_q(corporation_worker) == Q(organisation_id=org.pk)
+    assert rules.helper_q(link) == Q(organisation_id=org.pk, links__pk=7)
+    assert rules.helper_q(api) is None and rules.helper_q(None) is None
+    other_purpose = Agent(
+        channel="link",
+        reference="link:8",
+        name="Ruimte",
+        organisation=org,
+        scopes=frozenset({"ruimte"}),
+        link_id=8,
+    )
+    assert rules.helper_q(other_purpose) is None
+    assert rules.acts_for_organisation(corporation_worker) and rules.acts_for_organisation(api)
+    assert not rules.acts_for_organisation(link) and not rules.acts_for_organisation(None)
