@@ -32,6 +32,8 @@ PUBLIC = {
     "socialaccount_login_cancelled",
     "api:openapi-json",
     "api:openapi-yaml",
+    "service_worker",  # the offline visits' worker and manifest (ADR 0030): no data in them
+    "manifest",
 }
 
 
