@@ -5,6 +5,7 @@ site root so the worker's scope covers every page. The worker is hand-written an
 import hashlib
 import json
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -28,7 +29,7 @@ ASSETS = [
     "icons/apple-touch-icon.png",
 ]
 # Raise when the worker's own code changes, so browsers replace it and its static cache.
-WORKER_REVISION = 1
+WORKER_REVISION = 2
 
 
 @require_GET
@@ -42,6 +43,8 @@ def service_worker(request):
         "assets": assets,
         "static": static(""),
         "header": OFFLINE_HEADER,
+        # No page is kept longer than a session can last (ADR 0030).
+        "maxAge": settings.SESSION_ABSOLUTE_TIMEOUT,
         "offline": {
             "title": _("No connection"),
             "text": _(

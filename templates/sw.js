@@ -2,12 +2,14 @@
 // static files, and a page only when the server marked it as one to keep (the visit form, the
 // start page, a household the person opened): a page is kept when it is fetched over the
 // network, which the server logs; reading it back offline is not logged. Lists are never kept.
+// A kept page is shown no longer than a session can last: after that it is dropped.
 // Signing out clears what it kept (static/js/inclusie.js).
 const CONFIG = {{ config|safe }};
 const STATIC_CACHE = `inclusie-static-${CONFIG.version}`;
 const PAGES_CACHE = "inclusie-pages";
 // A page that is no longer shown to this person is dropped from the device.
 const GONE = [401, 403, 404, 410];
+const KEPT_AT = "Inclusie-Kept-At";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -45,16 +47,27 @@ function page(event) {
   return fetch(request)
     .then((response) => {
       if (response.ok && !response.redirected && response.headers.get(CONFIG.header) === "keep") {
-        const copy = response.clone();
-        event.waitUntil(caches.open(PAGES_CACHE).then((cache) => cache.put(url, copy)));
+        event.waitUntil(keep(url, response.clone()));
       } else if (GONE.includes(response.status)) {
         event.waitUntil(caches.open(PAGES_CACHE).then((cache) => cache.delete(url)));
       }
       return response;
     })
-    .catch(() => caches.open(PAGES_CACHE)
-      .then((cache) => cache.match(url))
-      .then((kept) => kept || offlinePage()));
+    .catch(() => caches.open(PAGES_CACHE).then((cache) => cache.match(url).then((kept) => {
+      if (kept && Date.now() - Number(kept.headers.get(KEPT_AT)) <= CONFIG.maxAge * 1000) return kept;
+      if (kept) cache.delete(url);
+      return offlinePage();
+    })));
+}
+
+// A page is kept with when it was fetched, to know its age when it is read offline.
+function keep(url, response) {
+  return response.blob().then((body) => {
+    const headers = new Headers(response.headers);
+    headers.set(KEPT_AT, String(Date.now()));
+    const copy = new Response(body, { status: response.status, statusText: response.statusText, headers });
+    return caches.open(PAGES_CACHE).then((cache) => cache.put(url, copy));
+  });
 }
 
 // Static files: from the device when kept; otherwise fetched and kept (signing out empties

@@ -23,9 +23,12 @@ def visit_household(*, actor: Membership, pk: int) -> Household | None:
 
 def visit_conflict(*, actor: Membership, pk: int) -> str:
     """Why a visit kept on the device for household pk cannot be stored now, and what to do.
-    The particular reason is told only to a person who opened that household before (the
-    access log says so); anyone else gets the general one, so this is no existence oracle."""
-    opened = AccessLog.objects.filter(user_id=actor.user_id, household_id=pk).exists()
+    The particular reason is told only to a person who opened that household before for the
+    organisation they act for now (the access log says so); anyone else gets the general one,
+    so this is no existence oracle."""
+    opened = AccessLog.objects.filter(
+        user_id=actor.user_id, organisation_id=actor.organisation_id, household_id=pk
+    ).exists()
     household = Household.objects.filter(pk=pk).first() if opened else None
     if household is None:
         return _(

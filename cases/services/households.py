@@ -16,10 +16,11 @@ def household_access_require(*, actor: Membership, household: Household) -> None
 
 def household_open_require(*, actor: Membership, household: Household) -> Household:
     """Before a new record about a household (a visit, a referral, a consent, a support
-    package): refuse one the actor may not see, or one merged into another (ADR 0026), and
-    lock its row until the transaction ends. A merge locks both households first, so it waits
-    for a record being added (and moves it), or the record waits for the merge and is refused
-    here: nothing new lands on a closed record. Returns the household as locked."""
+    package): refuse one the actor may not see, one merged into another (ADR 0026) or one
+    whose data was erased, and lock its row until the transaction ends. A merge locks both
+    households first, so it waits for a record being added (and moves it), or the record waits
+    for the merge and is refused here: nothing new lands on a closed record. Returns the
+    household as locked."""
     locked = (
         Household.objects.visible_to(actor)
         .select_for_update(no_key=True)
@@ -29,6 +30,9 @@ def household_open_require(*, actor: Membership, household: Household) -> Househ
     if locked is None:
         raise ValidationError(_("You may not work with this household."))
     household_not_merged_require(household=locked)
+    if locked.anonymised_at is not None:
+        # Its personal data was erased (the AVG): nothing new is written about it.
+        raise ValidationError(_("This household's data was erased; nothing can be added to it."))
     return locked
 
 

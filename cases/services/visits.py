@@ -61,6 +61,26 @@ def _check_visit_input(*, kind, outcome, visited_on, signals) -> None:
             raise ValidationError(_("A follow-up date cannot be before the visit."))
 
 
+def _sent_before(*, actor: Membership, household: Household, device_key: uuid.UUID):
+    """The visit stored before with this key; a key that came with a visit to another household
+    is not this visit (a device must make a new key for each visit)."""
+    earlier = visit_sent_before(actor=actor, device_key=device_key)
+    if earlier is not None and earlier.household_id != household.pk:
+        raise ValidationError(_("This visit's key came before with a visit to another household."))
+    return earlier
+
+
+def _plausible_made_at(made_at, *, visited_on: date, now: datetime) -> datetime | None:
+    """When the device says the visit was saved there, if that can be true: a time with its
+    zone, not before the day of the visit. A device's clock may run ahead; a visit is never
+    made after it arrived."""
+    if made_at is None or timezone.is_naive(made_at):
+        return None
+    if timezone.localdate(made_at) < visited_on:
+        return None
+    return min(made_at, now)
+
+
 @transaction.atomic
 def home_visit_log(
     *,
@@ -78,13 +98,13 @@ def home_visit_log(
     on the device is stored once per person and key: a repeated send returns the first visit
     (ADR 0030); made_at is when it was saved there, kept beside when it arrived."""
     if device_key is not None:
-        earlier = visit_sent_before(actor=actor, device_key=device_key)
+        earlier = _sent_before(actor=actor, household=household, device_key=device_key)
         if earlier is not None:
             return earlier
     household = household_open_require(actor=actor, household=household)
     if device_key is not None:
         # A second send of the same key waited on the household's lock for the first one.
-        earlier = visit_sent_before(actor=actor, device_key=device_key)
+        earlier = _sent_before(actor=actor, household=household, device_key=device_key)
         if earlier is not None:
             return earlier
     _check_visit_input(kind=kind, outcome=outcome, visited_on=visited_on, signals=signals)
@@ -100,8 +120,7 @@ def home_visit_log(
     if outcome != VisitOutcome.SIGNALEN and signals:
         raise ValidationError({"outcome": _("You ticked signals: choose the outcome ‘signals’.")})
     now = timezone.now()
-    # A device's clock may run ahead; a visit is never made after it arrived.
-    made_at = min(made_at, now) if made_at is not None else None
+    made_at = _plausible_made_at(made_at, visited_on=visited_on, now=now)
     visit = HomeVisit.objects.create(
         household=household,
         visited_on=visited_on,
@@ -162,7 +181,7 @@ def home_visit_log(
         action=AccessLog.Action.CREATE,
         household=household,
         obj=visit,
-        detail={**on_device, "device_key": str(device_key)} if on_device else None,
+        detail={**on_device, "device_key": str(device_key)} if device_key is not None else None,
     )
     notices.acute_signals_logged(visit, [item.severity for item in signals])
     return visit

@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -64,6 +65,16 @@ def _made_at(request):
         return None
 
 
+def _sent_before_answer(earlier, pk):
+    """The answer for a key stored before: "saved again" for the same household. A key that came
+    with a visit to another household belongs to that visit, so this one is a new visit: the
+    device makes it a new key and sends it again (ADR 0030)."""
+    if earlier.household_id != pk:
+        return JsonResponse({"state": "conflict", "rekey": True, "message": ""}, status=409)
+    url = reverse("cases:household_detail", args=[earlier.household_id])
+    return JsonResponse({"state": "saved", "url": url, "again": True})
+
+
 @require_POST
 @corporation_worker_required
 def visit_sync(request, pk):
@@ -75,8 +86,7 @@ def visit_sync(request, pk):
         return HttpResponseBadRequest()
     earlier = visit_sent_before(actor=request.actor, device_key=key)
     if earlier is not None:
-        url = reverse("cases:household_detail", args=[earlier.household_id])
-        return JsonResponse({"state": "saved", "url": url, "again": True})
+        return _sent_before_answer(earlier, pk)
     household = visit_household(actor=request.actor, pk=pk)
     if household is None:
         conflict = visit_conflict(actor=request.actor, pk=pk)
@@ -97,6 +107,9 @@ def visit_sync(request, pk):
             device_key=key,
             made_at=_made_at(request),
         )
+    except IntegrityError:
+        # The same key from two tabs at once, for two households: the first one stands.
+        return _sent_before_answer(visit_sent_before(actor=request.actor, device_key=key), pk)
     except ValidationError as exc:
         return JsonResponse({"state": "conflict", "message": " ".join(exc.messages)}, status=409)
     if request.headers.get("X-Inclusie-Background") != "1":

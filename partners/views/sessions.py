@@ -16,7 +16,12 @@ def session_status(request):
     which does not count as activity (and, past the limit, gets a 401 from the middleware);
     the "Stay signed in" button POSTs, which does. The current form token comes along: a page
     kept on the device for use offline carries one from before the person signed in again,
-    and sending its waiting visits needs today's (ADR 0030)."""
+    and sending its waiting visits needs today's (ADR 0030). So does whose session it is: a
+    phone shared by two people sends a visit only in the session of the person who made it."""
     return JsonResponse(
-        {"remaining": session_idle_remaining(request.session), "csrf": get_token(request)}
+        {
+            "remaining": session_idle_remaining(request.session),
+            "csrf": get_token(request),
+            "user": request.user.pk,
+        }
     )

@@ -7,7 +7,10 @@
 const OFFLINE_DB = "inclusie";
 const OFFLINE_STORE = "visits";
 const PAGES_CACHE = "inclusie-pages";
+const DEVICE_USER = "inclusie-device-user";
 const RETRY_SECONDS = 30;
+
+const offlineTexts = () => (document.getElementById("offline-texts") || { dataset: {} }).dataset;
 
 function registerWorker() {
   const url = document.body.dataset.serviceWorker;
@@ -97,16 +100,29 @@ function forgetOrganisation(user, organisation) {
 }
 
 // A page without a signed-in person (the login page after a session ended, also by an
-// administrator): the kept pages go, unless visits wait to be sent after signing in again.
+// administrator): the kept pages always go, so the next person on this phone cannot open them;
+// the visits stay when some wait to be sent after signing in again (as their own maker only).
 function forgetUnlessWaiting() {
+  if (window.caches) window.caches.delete(PAGES_CACHE).catch(() => {});
   if (!window.indexedDB) return;
   visitsExist()
     .then((exists) => (exists ? visitsAll() : []))
-    .then((records) => {
-      if (records.length) return null;
-      return deleteVisitsDb().then(deleteCaches);
-    })
+    .then((records) => (records.length ? null : deleteVisitsDb().then(deleteCaches)))
     .catch(() => {});
+}
+
+// A signed-in page of another person than the last one on this device: the pages kept for
+// that one go (a session that ended without passing the login page, on a shared phone).
+function forgetOtherPerson(user) {
+  let last = null;
+  try {
+    last = window.localStorage.getItem(DEVICE_USER);
+    if (last === user) return;
+    window.localStorage.setItem(DEVICE_USER, user);
+  } catch {
+    last = ""; // No storage: nothing to compare with, so nothing kept is trusted.
+  }
+  if (last !== null && window.caches) window.caches.delete(PAGES_CACHE).catch(() => {});
 }
 
 // --- Sending --------------------------------------------------------------------------------
@@ -119,30 +135,49 @@ function fillForm(record) {
   return data;
 }
 
+// What an answer of the server means for a waiting visit. 200, 409 and 422 carry the
+// server's own word; a 403 means this person may no longer send visits (another role), a
+// 400 or 413 that the visit as kept cannot be taken; anything else is no answer yet.
+function answered(response) {
+  const texts = offlineTexts();
+  if (response.status === 401 || response.redirected) return { state: "ended" };
+  if ([200, 409, 422].includes(response.status)) return response.json();
+  if (response.status === 403) return { state: "conflict", message: texts.forbidden };
+  if ([400, 413].includes(response.status)) return { state: "invalid", message: texts.unreadable };
+  return { state: "waiting" };
+}
+
 // Send one waiting visit. First the session's status, as a background request: it says
-// whether the session still holds and gives today's form token (a page kept offline has an old
-// one). The answer is one of saved, invalid, conflict (kept with the server's message),
-// waiting (no network or no answer) or ended (sign in again).
-function sendVisit(record, foreground) {
+// whether the session still holds, whose it is (a visit is sent only in its maker's session)
+// and gives today's form token (a page kept offline has an old one). The answer is one of
+// saved, invalid, conflict (kept with the server's message), waiting (no network or no
+// answer) or ended (sign in again, as the person who made it).
+function sendVisit(record, foreground, rekeyed = false) {
   const statusUrl = document.body.dataset.sessionUrl;
   const background = { "X-Inclusie-Background": "1" };
   return window.fetch(statusUrl, { headers: background, credentials: "same-origin" })
     .then((status) => {
       if (status.status === 401 || status.redirected) return { state: "ended" };
       if (!status.ok) return { state: "waiting" };
-      return status.json().then(({ csrf }) => window.fetch(record.url, {
-        method: "POST",
-        body: fillForm(record),
-        headers: { "X-CSRFToken": csrf, ...(foreground ? {} : background) },
-        credentials: "same-origin",
-      })).then((response) => {
-        if (response.status === 401 || response.redirected) return { state: "ended" };
-        if ([200, 409, 422].includes(response.status)) return response.json();
-        return { state: "waiting" };
+      return status.json().then(({ csrf, user }) => {
+        if (String(user) !== String(record.user)) return { state: "ended" };
+        return window.fetch(record.url, {
+          method: "POST",
+          body: fillForm(record),
+          headers: { "X-CSRFToken": csrf, ...(foreground ? {} : background) },
+          credentials: "same-origin",
+        }).then(answered);
       });
     })
     .catch(() => ({ state: "waiting" }))
     .then((outcome) => {
+      if (outcome.rekey && !rekeyed) {
+        // Its key came with another visit before (ADR 0030): this is a new visit, with a new key.
+        const key = newKey();
+        const renewed = { ...record, key, id: `${record.user}:${record.household}:${key}` };
+        return visitPut(renewed).then(() => visitDelete(record.id)).catch(() => {})
+          .then(() => sendVisit(renewed, foreground, true));
+      }
       let kept;
       if (outcome.state === "saved") {
         kept = visitDelete(record.id);
@@ -161,7 +196,7 @@ function offlineVisits(user) {
   if (!window.indexedDB) return;
   const { body } = document;
   const organisation = body.dataset.organisation || "";
-  const texts = (document.getElementById("offline-texts") || { dataset: {} }).dataset;
+  const texts = offlineTexts();
   const mine = (records) => records.filter((r) => r.user === user);
   let syncing = null;
   const sent = []; // sent from this page, to say so on the form
@@ -215,8 +250,21 @@ function offlineVisits(user) {
         open.className = "btn btn-sm btn-outline-primary";
         open.href = record.form;
         open.textContent = texts.open;
+        if (record.state === "invalid") {
+          // To correct it, the visit goes back on its form as the draft (same key, so it still
+          // arrives once), unless another visit to that household is being typed there now.
+          open.addEventListener("click", (event) => {
+            event.preventDefault();
+            const draftId = `${record.user}:${record.household}`;
+            visitGet(draftId).then((typed) => (typed ? null : visitPut({
+              ...record, id: draftId, state: "draft", madeAt: null,
+            }).then(() => visitDelete(record.id)))).catch(() => {})
+              .then(() => window.location.assign(record.form));
+          });
+        }
         actions.append(open);
-        if (record.state === "conflict" || record.state === "invalid") {
+        if (record.state === "conflict") {
+          // Whatever stood in the way may be gone (the household is shared again).
           actions.append(button(texts.retry, "btn-outline-primary", () => {
             visitPut({ ...record, state: "waiting" }).then(sync);
           }));
@@ -237,7 +285,9 @@ function offlineVisits(user) {
       const waiting_ = here.filter((r) => r.state !== "draft");
       const arrived = sent.filter(ours).length > 0;
       status.hidden = here.length === 0 && !arrived;
-      status.textContent = here.length ? [texts.savedHere, ...waiting_.map(describe)].join(". ") : (arrived ? texts.sent : "");
+      // A draft that came back from the server refused still says why, until it is saved.
+      const refused = here.filter((r) => r.state === "draft" && r.message).map((r) => `${texts.refused} ${r.message}`);
+      status.textContent = here.length ? [texts.savedHere, ...refused, ...waiting_.map(describe)].join(". ") : (arrived ? texts.sent : "");
       status.classList.toggle("alert-danger", waiting_.some((r) => r.state === "conflict"));
       status.classList.toggle("alert-success", !here.length && arrived);
       status.classList.toggle("alert-warning", here.length > 0);
@@ -267,6 +317,7 @@ function offlineVisits(user) {
     return syncing;
   };
 
+  forgetOtherPerson(user);
   const form = document.querySelector("form[data-offline]");
   if (form) visitForm(form, user, organisation, refresh);
   guardLeaving(user, organisation, sync);
@@ -281,38 +332,40 @@ function offlineVisits(user) {
 }
 
 // The visit form: every change is kept on this device; saving sends it at once when it can,
-// and otherwise keeps it waiting and empties the form for the next visit.
+// and otherwise keeps it waiting and empties the form for the next visit. The draft is read
+// from the device at each change, never held here: another tab of the same household may have
+// saved it meanwhile, and then this one is a new visit with a key of its own.
 function visitForm(form, user, organisation, refresh) {
   const id = `${user}:${form.dataset.household}`;
-  let draft = null;
+  const problem = document.querySelector("[data-storage-problem]");
   let writing = Promise.resolve();
+  // One write after the other. A failed one (storage full or switched off) is said on the form.
   const write = (work) => {
-    writing = writing.then(work).catch(() => {});
-    return writing;
+    const done = writing.then(work);
+    writing = done.catch(() => {});
+    return done;
   };
-  const save = () => {
-    draft = {
-      ...(draft || {
-        id,
-        user,
-        organisation,
-        household: form.dataset.household,
-        label: form.dataset.label,
-        url: form.dataset.offline,
-        form: window.location.pathname,
-        key: newKey(),
-        state: "draft",
-      }),
-      at: Date.now(),
-      values: formValues(form),
-    };
-    const record = draft;
-    return write(() => visitPut(record)).then(refresh);
+  const stored = (ok) => {
+    if (problem) problem.hidden = ok;
   };
+  const fresh = () => ({
+    id,
+    user,
+    organisation,
+    household: form.dataset.household,
+    label: form.dataset.label,
+    url: form.dataset.offline,
+    form: window.location.pathname,
+    key: newKey(),
+    state: "draft",
+  });
+  const save = () => write(() => visitGet(id)
+    .then((kept) => visitPut({ ...(kept || fresh()), at: Date.now(), values: formValues(form) })))
+    .then(() => stored(true), () => stored(false))
+    .then(refresh);
 
   visitGet(id).then((kept) => {
     if (!kept) return;
-    draft = kept;
     if (JSON.stringify(kept.values) !== JSON.stringify(formValues(form))) putBack(form, kept.values);
   }).catch(() => {}).then(() => {
     form.addEventListener("input", save);
@@ -323,10 +376,22 @@ function visitForm(form, user, organisation, refresh) {
     event.preventDefault();
     if (form.dataset.sending) return; // a double tap: the first one is on its way
     form.dataset.sending = "1";
-    if (!draft) save();
-    const record = { ...draft, values: formValues(form), id: `${id}:${draft.key}`, state: "waiting", madeAt: new Date().toISOString() };
-    draft = null;
-    write(() => visitPut(record).then(() => visitDelete(id)))
+    const values = formValues(form);
+    const made = (kept) => {
+      const base = kept || fresh();
+      return { ...base, values, at: Date.now(), id: `${id}:${base.key}`, state: "waiting", madeAt: new Date().toISOString() };
+    };
+    let record = null;
+    let onDevice = true;
+    write(() => visitGet(id).then((kept) => {
+      record = made(kept);
+      return visitPut(record).then(() => visitDelete(id));
+    }))
+      .catch(() => {
+        // Not kept on this device: sent straight away, and the form keeps what was typed.
+        onDevice = false;
+        record = record || made(null);
+      })
       .then(() => sendVisit(record, true))
       .then((outcome) => {
         if (outcome.state === "saved") {
@@ -336,18 +401,26 @@ function visitForm(form, user, organisation, refresh) {
         if (outcome.state === "invalid") {
           // The server shows the form with its messages beside the fields, as without JavaScript;
           // the visit is a draft again, sent with the same key.
-          return write(() => visitPut({ ...record, id, state: "draft", madeAt: null })
-            .then(() => visitDelete(record.id)))
-            .then(() => {
-              ["idempotency_key", "made_at"].forEach((name) => {
-                const field = document.createElement("input");
-                field.type = "hidden";
-                field.name = name;
-                field.value = name === "made_at" ? record.madeAt : record.key;
-                form.append(field);
-              });
-              form.submit();
+          const back = onDevice
+            ? write(() => visitPut({ ...record, id, state: "draft", madeAt: null }).then(() => visitDelete(record.id)))
+            : Promise.resolve();
+          return back.catch(() => {}).then(() => {
+            ["idempotency_key", "made_at"].forEach((name) => {
+              const field = document.createElement("input");
+              field.type = "hidden";
+              field.name = name;
+              field.value = name === "made_at" ? record.madeAt : record.key;
+              form.append(field);
             });
+            form.submit();
+          });
+        }
+        delete form.dataset.sending;
+        if (!onDevice) {
+          // Neither sent nor kept: nothing is emptied, and the form says so.
+          stored(false);
+          problem?.scrollIntoView();
+          return null;
         }
         // Waiting, ended or a conflict: the visit stays here, the form is free for the next one.
         form.reset();
@@ -357,7 +430,6 @@ function visitForm(form, user, organisation, refresh) {
           window.location.reload();
           return null;
         }
-        delete form.dataset.sending;
         return refresh().then(() => document.querySelector("[data-draft-status]")?.scrollIntoView());
       });
   });
@@ -382,15 +454,20 @@ function guardLeaving(user, organisation, sync) {
       form.dataset.cleared = "1";
       form.submit();
     });
-    sync().then(() => visitsAll()).then((all) => all.filter(concerned)).catch(() => []).then((left) => {
-      if (!left.length || !warning) {
+    // What could not be read is not taken for nothing left: the warning says so.
+    sync().then(() => visitsAll()).then((all) => all.filter(concerned)).catch(() => null).then((left) => {
+      if ((left && !left.length) || !warning) {
         go();
         return;
       }
       const list = warning.querySelector("[data-leave-items]");
-      const texts = document.getElementById("offline-texts").dataset;
-      list.replaceChildren(...left.map((record) => {
+      const texts = offlineTexts();
+      list.replaceChildren(...(left || [null]).map((record) => {
         const item = document.createElement("li");
+        if (!record) {
+          item.textContent = texts.unknown;
+          return item;
+        }
         const made = new Date(record.madeAt || record.at).toLocaleString(document.documentElement.lang, {
           dateStyle: "medium", timeStyle: "short",
         });

@@ -4,6 +4,7 @@ axe-core (vendored in tests/browser/vendor, MPL-2.0) to check a page against WCA
 import os
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -39,9 +40,65 @@ def browser(chromium, in_ci):
         browser.close()
 
 
+# Every request a browser context made: (its URL, the address of the document that asked, or
+# None for the service worker). Nothing Inclusie serves may reach a host but its own.
+REQUESTS = []
+WITHOUT_HOST = ("data", "blob", "about", "chrome-extension")
+
+
+def record_request(request):
+    try:
+        asked_by = request.frame.url
+    except Exception:  # a service worker's request has no frame
+        asked_by = None
+    REQUESTS.append((request.url, asked_by))
+
+
 def launch_context(browser, viewport, **options):
     # An English browser: Inclusie must still speak Dutch first.
-    return browser.new_context(viewport=viewport, locale="en-US", **options)
+    context = browser.new_context(viewport=viewport, locale="en-US", **options)
+    context.on("request", record_request)
+    return context
+
+
+def origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def foreign_requests(own, allowed=()):
+    """The requests Inclusie's pages or its service worker made to a host but their own: a
+    resource from anywhere else, or a page of ours sending the browser on to one. Only the
+    addresses in `allowed` (the test's identity provider) may be visited, and what a page there
+    asks for is that site's own business."""
+    own = origin(own)
+    mine = (own, *(origin(url) for url in allowed))
+    found = []
+    for url, asked_by in REQUESTS:
+        if urlsplit(url).scheme in WITHOUT_HOST or origin(url) in mine:
+            continue
+        if asked_by is None or origin(asked_by) == own:
+            found.append(url)
+    return found
+
+
+@pytest.fixture(autouse=True)
+def only_our_own_hosts(request):
+    """Fails a browser test whose pages reached any host but the site's own (and the test's
+    identity provider, where the person signs in)."""
+    REQUESTS.clear()
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    # Asked for now: the fixtures are torn down before this one.
+    own = request.getfixturevalue("live_server").url
+    allowed = []
+    if "identity_provider" in request.fixturenames:
+        allowed.append(request.getfixturevalue("identity_provider").url)
+    yield
+    found = foreign_requests(own, allowed)
+    REQUESTS.clear()
+    assert not found, f"requests to another host: {found}"
 
 
 @pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -203,6 +260,25 @@ def fill_visit(page, categories, notes="Koffie gedronken"):
     form.get_by_label("Aantekeningen").fill(notes)
 
 
+def wait_draft_holds(page, text):
+    """Until the draft on the device holds this text (every change is written as typed, one
+    write after the other: the last one may still be on its way)."""
+    until(
+        page,
+        """(text) => new Promise((resolve) => {
+            const open = indexedDB.open("inclusie");
+            open.onsuccess = () => {
+                const all = open.result.transaction("visits").objectStore("visits").getAll();
+                all.onsuccess = () => {
+                    open.result.close();
+                    resolve(all.result.some((r) => JSON.stringify(r.values).includes(text)));
+                };
+            };
+        })""",
+        text,
+    )
+
+
 def wait_device_empty(page):
     """Until no visit waits on the device (the server confirmed each one)."""
     until(
@@ -230,6 +306,17 @@ def open_kept_form(page, household):
     path = f"/huishoudens/{household.pk}/huisbezoek/"
     page.goto(page.base_url + path)
     wait_kept(page, path)
+
+
+@pytest.fixture
+def at_kept_form(browser, live_server, corporation_worker, household, categories, password):
+    """A corporation worker on a phone, signed in, at the household's visit form, which the
+    device now keeps: (context, page)."""
+    context, page = open_phone(browser, live_server)
+    log_in(page, live_server.url, corporation_worker.user.email, password)
+    open_kept_form(page, household)
+    yield context, page
+    context.close()
 
 
 def sign_out(page):

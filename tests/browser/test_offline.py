@@ -19,6 +19,7 @@ from tests.browser.conftest import (
     pass_server_time,
     until,
     wait_device_empty,
+    wait_draft_holds,
     wait_kept,
     waiting_count,
     worker_ready,
@@ -170,6 +171,7 @@ def test_a_draft_survives_closing_the_tab(
     open_kept_form(page, household)
     fill_visit(page, categories[:1], notes="Halverwege")
     page.get_by_test_id("draft-status").get_by_text(SAVED_HERE).wait_for()
+    wait_draft_holds(page, "Halverwege")
     page.close()
 
     page = context.new_page()
@@ -201,13 +203,13 @@ def test_a_session_ended_by_an_administrator_clears_kept_pages_but_keeps_waiting
     context.set_offline(False)
     page.goto(live_server.url + "/")
     page.wait_for_url(re.compile(r"/account/login/"))
-    page.wait_for_timeout(500)
+    until(page, "() => caches.has('inclusie-pages').then((has) => !has)")
     assert len(device_holds(page)["visits"]) == 1, "a waiting visit is not thrown away"
     log_in(page, live_server.url, email, password)
     wait_device_empty(page)
     assert HomeVisit.objects.count() == 1
 
-    # Nothing waiting now: the next time the administrator ends the session, the kept pages go.
+    # Nothing waiting now: the next time the administrator ends the session, all of it goes.
     page.goto(live_server.url + f"/huishoudens/{household.pk}/")
     wait_kept(page, f"/huishoudens/{household.pk}/")
     sessions_end_for(user_id=corporation_worker.user_id)

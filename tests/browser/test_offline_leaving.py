@@ -61,11 +61,9 @@ def test_signing_out_with_nothing_waiting_leaves_no_personal_data_on_the_device(
 
 
 def test_signing_out_with_a_draft_warns_and_lists_it_and_confirming_deletes_it(
-    browser, live_server, corporation_worker, household, categories, password
+    at_kept_form, live_server, corporation_worker, household, categories, password
 ):
-    context, page = open_phone(browser, live_server)
-    log_in(page, live_server.url, corporation_worker.user.email, password)
-    open_kept_form(page, household)
+    context, page = at_kept_form
     fill_visit(page, categories[:1], notes="Nog niet af")
     page.wait_for_function("() => !document.querySelector('[data-testid=draft-status]').hidden")
 
@@ -89,11 +87,15 @@ def test_signing_out_with_a_draft_warns_and_lists_it_and_confirming_deletes_it(
 
 
 def test_a_conflict_says_why_and_the_visit_stays_until_the_person_deletes_it(
-    browser, live_server, corporation_worker, household, categories, third_corporation, password
+    at_kept_form,
+    live_server,
+    corporation_worker,
+    household,
+    categories,
+    third_corporation,
+    password,
 ):
-    context, page = open_phone(browser, live_server)
-    log_in(page, live_server.url, corporation_worker.user.email, password)
-    open_kept_form(page, household)
+    context, page = at_kept_form
     context.set_offline(True)
     fill_visit(page, categories[:1])
     page.get_by_role("button", name="Huisbezoek opslaan").click()
@@ -145,4 +147,23 @@ def test_switching_organisation_with_a_visit_not_sent_warns_first(
     # What was kept for the corporation is gone; only pages opened for welfare may follow.
     assert not kept(page, f"/huishoudens/{household.pk}/huisbezoek/")
     assert page.problems == []
+    context.close()
+
+
+def test_signing_out_when_the_device_cannot_be_read_warns_rather_than_assume_nothing_waits(
+    at_kept_form, live_server, corporation_worker, household, password
+):
+    context, page = at_kept_form
+    page.evaluate(
+        """() => {
+            IDBObjectStore.prototype.getAll = function () {
+                throw new DOMException("The device could not read it.", "UnknownError");
+            };
+        }"""
+    )
+    sign_out(page)
+    warning = page.get_by_test_id("leave-warning")
+    warning.wait_for()
+    assert "Dit toestel kon niet nagaan of er nog bezoeken wachten" in warning.inner_text()
+    assert "/huisbezoek/" in page.url, "still signed in until the person confirms"
     context.close()

@@ -198,3 +198,42 @@ def test_two_sends_of_one_key_at_the_same_moment_store_one_visit(
     assert len(results) == 2 and results[0] == results[1]
     assert HomeVisit.objects.count() == 1
     assert Signal.objects.count() == 1
+
+
+def test_a_key_that_came_with_a_visit_to_another_household_is_refused(
+    corporation_worker, household, corporation, neighbourhood
+):
+    from tests.factories import HouseholdFactory
+
+    elsewhere = HouseholdFactory(corporation=corporation, neighbourhood=neighbourhood)
+    key = uuid.uuid4()
+    visit(corporation_worker, household, device_key=key)
+    with pytest.raises(ValidationError):
+        visit(corporation_worker, elsewhere, device_key=key)
+    assert list(HomeVisit.objects.values_list("household", flat=True)) == [household.pk]
+
+
+@pytest.mark.parametrize(
+    "made_at",
+    [
+        datetime.datetime(2026, 1, 1, 9, 0),  # without a time zone
+        timezone.now() - datetime.timedelta(days=3),  # before the day of the visit
+    ],
+    ids=["naive", "before-the-visit"],
+)
+def test_a_time_made_on_the_device_that_cannot_be_true_is_left_out_but_the_key_is_logged(
+    corporation_worker, household, made_at
+):
+    key = uuid.uuid4()
+    saved = visit(corporation_worker, household, device_key=key, made_at=made_at)
+    assert saved.made_at is None
+    log = AccessLog.objects.get(action=AccessLog.Action.CREATE)
+    assert log.detail == {"device_key": str(key)}
+
+
+def test_an_erased_household_takes_no_visit(corporation_worker, household):
+    household.anonymised_at = timezone.now()
+    household.save(update_fields=["anonymised_at"])
+    with pytest.raises(ValidationError, match="gewist"):
+        visit(corporation_worker, household)
+    assert HomeVisit.objects.count() == 0

@@ -156,3 +156,13 @@ def test_the_form_shows_a_fieldset_per_life_area_with_a_dutch_legend(
     assert '<legend class="category-group-legend">Sociaal netwerk</legend>' in html
     assert '<legend class="category-group-legend">Financiën</legend>' in html
     assert html.index("Eenzaam") < html.index("Schulden")
+
+
+def test_an_erased_household_takes_no_visit_and_says_why(login, corporation_worker, household):
+    client = login(corporation_worker)
+    household.anonymised_at = timezone.now()
+    household.save(update_fields=["anonymised_at"])
+    response = post(client, household, visited_on=TODAY, kind="regulier", outcome="geen_zorgen")
+    assert response.status_code == 200
+    assert "De gegevens van dit huishouden zijn gewist" in response.content.decode()
+    assert HomeVisit.objects.count() == 0

@@ -119,3 +119,43 @@ def test_without_a_session_the_device_is_sent_to_the_login_page(client, househol
 def test_the_session_status_gives_the_current_form_token(login, corporation_worker):
     data = login(corporation_worker).get(reverse("sessions:status")).json()
     assert len(data["csrf"]) == 64 and data["remaining"] > 0
+    assert data["user"] == corporation_worker.user_id, "a visit is sent only by its maker"
+
+
+def test_a_key_that_came_with_another_household_is_sent_again_as_a_new_visit(
+    login, corporation_worker, household, corporation, neighbourhood
+):
+    from tests.factories import HouseholdFactory
+
+    elsewhere = HouseholdFactory(corporation=corporation, neighbourhood=neighbourhood)
+    client = login(corporation_worker)
+    key = uuid.uuid4()
+    assert send(client, household, key).json()["state"] == "saved"
+    response = send(client, elsewhere, key, notes="Een ander bezoek")
+    assert response.status_code == 409
+    assert response.json()["rekey"] is True
+    assert list(HomeVisit.objects.values_list("household", flat=True)) == [household.pk]
+
+
+def test_the_particular_reason_only_for_the_organisation_that_opened_it(
+    login, corporation_worker, household, third_corporation
+):
+    from tests.factories import MembershipFactory
+
+    elsewhere = MembershipFactory(
+        user=corporation_worker.user, organisation=third_corporation, role="medewerker"
+    )
+    login(corporation_worker).get(reverse("cases:household_detail", args=[household.pk]))
+    Household.objects.filter(pk=household.pk).update(anonymised_at=timezone.now())
+    response = send(login(elsewhere), household)
+    assert response.status_code == 409
+    assert "Je kunt dit huishouden niet meer zien" in response.json()["message"]
+
+
+@pytest.mark.parametrize("made_at", ["2026-01-01T09:00:00", "gisteren", "2026-02-30T09:00"])
+def test_a_time_from_the_device_that_is_no_time_is_left_out(
+    login, corporation_worker, household, made_at
+):
+    response = send(login(corporation_worker), household, made_at=made_at)
+    assert response.json()["state"] == "saved"
+    assert HomeVisit.objects.get().made_at is None
