@@ -229,6 +229,31 @@ class DayPart(models.TextChoices):
     AVOND = "avond", _("evening")
 
 
+class HelpRequestStatus(models.TextChoices):
+    """A request for informal help (vraag): open until a match is agreed, closed when no longer
+    needed (by a worker, with a reason) or when its household is erased."""
+
+    OPEN = "open", _("open")
+    MATCHED = "gekoppeld", _("matched")
+    CLOSED = "gesloten", _("closed")
+
+
+class MatchStatus(models.TextChoices):
+    """A helper proposed for a request by a worker (ADR 0033): the helper accepts or declines
+    through their link; the household agrees through the worker; only then, agreed, are first
+    names and contact details exchanged. Either side can end an agreed match."""
+
+    PROPOSED = "voorgesteld", _("proposed to the helper")
+    ACCEPTED = "geaccepteerd", _("accepted by the helper")
+    AGREED = "afgesproken", _("agreed by both")
+    DECLINED = "afgewezen", _("declined")
+    ENDED = "beeindigd", _("ended")
+
+
+# What counts as a helper's load: the matches not yet declined or ended.
+MATCH_ACTIVE = (MatchStatus.PROPOSED, MatchStatus.ACCEPTED, MatchStatus.AGREED)
+
+
 class ConsentHow(models.TextChoices):
     """How a helper gave consent to be registered."""
 

@@ -137,6 +137,61 @@ class SignalFactory(factory.django.DjangoModelFactory):
     organisation = factory.SelfAttribute("household.corporation")
 
 
+class HelperFactory(factory.django.DjangoModelFactory):
+    """A confirmed helper (drager); services are the way in for the tests of registering."""
+
+    class Meta:
+        model = "cases.Helper"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    first_name = factory.Sequence(lambda n: f"Helper{n}")
+    surname = "Test"
+    email = factory.Sequence(lambda n: f"helper{n}@test.example")
+    offers = factory.LazyFunction(lambda: ["boodschappen"])
+    days = factory.LazyFunction(lambda: ["ma", "di", "wo", "do", "vr"])
+    day_parts = factory.LazyFunction(lambda: ["ochtend", "middag"])
+    reach_metres = 1000
+    street_address = factory.Sequence(lambda n: f"Helperstraat {n + 1}")
+    postcode = "9901 AB"
+    consent_given_on = factory.LazyFunction(timezone.localdate)
+    consent_how = "mondeling"
+    consent_recorded_by = factory.SubFactory(UserFactory)
+    status = "actief"
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class HelpRequestFactory(factory.django.DjangoModelFactory):
+    """An open request for informal help from a signal of its household."""
+
+    class Meta:
+        model = "cases.HelpRequest"
+
+    household = factory.SubFactory(HouseholdFactory)
+    organisation = factory.SelfAttribute("household.corporation")
+    signal = factory.SubFactory(SignalFactory, household=factory.SelfAttribute("..household"))
+    kind = "boodschappen"
+    description = "Boodschappen op maandag"
+    days = factory.LazyFunction(lambda: ["ma"])
+    day_parts = factory.LazyFunction(lambda: ["ochtend"])
+    consent_given_on = factory.LazyFunction(timezone.localdate)
+    consent_how = "mondeling"
+    consent_recorded_by = factory.SubFactory(UserFactory)
+    created_by = factory.SelfAttribute("consent_recorded_by")
+
+
+class HelpMatchFactory(factory.django.DjangoModelFactory):
+    """A helper proposed for a request (status "voorgesteld" unless told otherwise)."""
+
+    class Meta:
+        model = "cases.HelpMatch"
+
+    request = factory.SubFactory(HelpRequestFactory)
+    helper = factory.SubFactory(
+        HelperFactory, organisation=factory.SelfAttribute("..request.organisation")
+    )
+    proposed_by = factory.SelfAttribute("request.created_by")
+
+
 # The message of the referral tests/cases/conftest.py's `shared` sends.
 REFERRAL_MESSAGE = "Mevrouw is vaak alleen; bel eerst haar dochter"
 

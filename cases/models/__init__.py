@@ -5,6 +5,7 @@ from cases.models.agreements import Agreement
 from cases.models.consents import Consent
 from cases.models.dashboards import DashboardRefresh, DashboardTally
 from cases.models.duplicates import DistinctHouseholds
+from cases.models.help_requests import HelpGiven, HelpMatch, HelpRequest
 from cases.models.helpers import Helper, HelperEvent, PersonalLink
 from cases.models.history import HouseholdEvent
 from cases.models.households import Complex, Household, Resident
@@ -53,6 +54,9 @@ __all__ = [
     "Complex",
     "Helper",
     "HelperEvent",
+    "HelpGiven",
+    "HelpMatch",
+    "HelpRequest",
     "HomeVisit",
     "PersonalLink",
     "Household",

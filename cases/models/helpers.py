@@ -42,6 +42,18 @@ class Helper(models.Model):
     own_street_only = models.BooleanField(_("own street or complex only"), default=False)
     street_address = models.CharField(_("street and house number"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=7)
+    # Where the helper lives, for the distance to a request (ADR 0034): entered, imported or
+    # from the postcode's centroid; the complex when they live in one of the corporation's.
+    latitude = models.DecimalField(max_digits=8, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    complex = models.ForeignKey(
+        "cases.Complex",
+        verbose_name=_("complex"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # Consent to be registered: when, how and by whom it was recorded.
     consent_given_on = models.DateField(_("consent given on"))
     consent_how = models.CharField(_("consent given"), max_length=20, choices=ConsentHow.choices)
@@ -126,6 +138,13 @@ class HelperEvent(models.Model):
         PAUSED = "paused", _("paused")
         RESUMED = "resumed", _("resumed")
         STOPPED = "stopped", _("stopped")
+        # Matches (ADR 0033).
+        PROPOSED = "proposed", _("a request proposed")
+        ACCEPTED = "accepted", _("accepted a request")
+        DECLINED = "declined", _("declined a request")
+        AGREED = "agreed", _("help agreed by both")
+        HELP_GIVEN = "help_given", _("help given")
+        MATCH_ENDED = "match_ended", _("help ended")
 
     helper = models.ForeignKey(Helper, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -47,6 +47,15 @@ class HouseholdEvent(models.Model):
         HOUSEHOLD_MERGED = "household_merged", _("another household merged into this one")
         HOUSEHOLD_ABSORBED = "household_absorbed", _("merged into another household")
         MARKED_DISTINCT = "marked_distinct", _("marked as not a duplicate")
+        # Informal help from a neighbour (ADR 0033): the request and each step of its matches.
+        HELP_REQUESTED = "help_requested", _("informal help requested")
+        HELP_PROPOSED = "help_proposed", _("helper proposed")
+        HELP_ACCEPTED = "help_accepted", _("helper accepted")
+        HELP_DECLINED = "help_declined", _("helper declined")
+        HELP_AGREED = "help_agreed", _("help agreed by both")
+        HELP_GIVEN = "help_given", _("informal help given")
+        HELP_ENDED = "help_ended", _("informal help ended")
+        HELP_REQUEST_CLOSED = "help_request_closed", _("request for informal help closed")
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -200,6 +200,10 @@ class Household(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     email = models.EmailField(_("e-mail address"), blank=True)
+    # The address's place, for the distance to helpers (ADR 0034): entered, imported or from
+    # the postcode's centroid.
+    latitude = models.DecimalField(max_digits=8, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     # Set when the household's data was erased on request (ADR 0010): names, contact data and
