@@ -277,6 +277,11 @@ function offlineVisits(user) {
       }));
       section.hidden = records.length === 0;
     });
+    // What went from this page in the background is said, so nothing leaves the list unseen.
+    document.querySelectorAll("[data-sent-notice]").forEach((notice) => {
+      notice.hidden = sent.length === 0;
+      notice.textContent = `${texts.sentHere} ${sent.map((r) => r.label).join("; ")}.`;
+    });
     const form = document.querySelector("form[data-offline]");
     const status = document.querySelector("[data-draft-status]");
     if (form && status) {

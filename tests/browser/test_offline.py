@@ -114,6 +114,29 @@ def test_one_waiting_visit_sent_from_two_tabs_and_again_arrives_once(
     context.close()
 
 
+def test_a_visit_sent_in_the_background_is_said_on_the_start_page(
+    browser, live_server, corporation_worker, household, categories, password
+):
+    context, page = open_phone(browser, live_server)
+    log_in(page, live_server.url, corporation_worker.user.email, password)
+    wait_kept(page, "/")
+    open_kept_form(page, household)
+    context.set_offline(True)
+    fill_visit(page, categories[:1])
+    page.get_by_role("button", name="Huisbezoek opslaan").click()
+    assert waiting_count(page) == "Wacht op versturen: 1"
+    page.goto(live_server.url + "/")  # kept: the list of what waits
+    page.get_by_test_id("waiting-list").wait_for()
+
+    context.set_offline(False)
+    notice = page.get_by_test_id("sent-notice")
+    notice.wait_for()
+    assert notice.inner_text() == "Verstuurd en opgeslagen: Lindelaan 12-a, 9901 AB Testdorp."
+    assert page.get_by_test_id("waiting-list").is_hidden()
+    assert HomeVisit.objects.count() == 1
+    context.close()
+
+
 def test_a_double_tap_on_save_saves_one_visit(
     browser, live_server, corporation_worker, household, categories, password
 ):
