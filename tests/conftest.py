@@ -346,7 +346,7 @@ def send(corporation_worker, household, welfare, lonely, django_capture_on_commi
     return _send
 
 
-# --- the ledger's worked example (tests/factories.py) ------------------------------------------
+# --- the ledger's worked example (tests/factories/ledger.py) -----------------------------------
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ client, and the OpenAPI document at its standard place, for anyone."""
 
 import datetime
 import json
+import time
 
 import pytest
 from django.utils import timezone
@@ -123,6 +124,9 @@ def test_an_address_sending_wrong_keys_is_held_up_but_valid_keys_pass(
     settings.API_FAILED_KEY_LIMIT = "3/min"
     _api, key = api_key(corporation)
     wrong = key[:-4] + "xxxx"
+    # Wrong keys are counted per clock minute: start where the four tries fit in one.
+    if (left := 60 - time.time() % 60) < 20:
+        time.sleep(left)
     assert [get(client, wrong).status_code for _ in range(3)] == [401, 401, 401]
     response = get(client, wrong)
     problem(response, 429, "Te veel verzoeken")

@@ -271,12 +271,15 @@ def test_no_test_file_is_longer_than_a_reader_holds():
 
 
 def test_no_test_module_imports_another():
-    """Shared helpers live in fixtures (conftest.py) or tests/factories.py."""
+    """Shared helpers live in fixtures (conftest.py) or tests/factories/."""
     offenders = []
     for path in _test_files():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("tests"):
-                allowed = node.module in ("tests.factories", "tests.browser.conftest")
+                allowed = node.module in ("tests.factories", "tests.browser.conftest") or (
+                    node.module.startswith("tests.factories.")
+                    and path.is_relative_to(TESTS / "factories")
+                )
                 if not allowed:
                     offenders.append(f"{path.relative_to(ROOT)}: {node.module}")
     assert offenders == []
