@@ -99,3 +99,9 @@ def help_world(corporation_worker) -> HelpWorld:
 @pytest.fixture
 def link_token_of(db):
     return token_of
+
+
+@pytest.fixture
+def help_secrets():
+    """What the helper may learn only once both sides agreed."""
+    return SECRETS

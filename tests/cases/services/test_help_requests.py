@@ -129,11 +129,11 @@ def test_closing_ends_the_live_matches_with_the_reason(help_world):
     assert match.status == MatchStatus.ENDED and match.ended_by == "medewerker"
     assert _events(help_world.household, "help_request_closed").count() == 1
     assert HelperEvent.objects.filter(helper=help_world.helper, kind="match_ended").count() == 1
-    with pytest.raises(ValidationError, match="closed already"):
+    with pytest.raises(ValidationError, match="al gesloten"):
         help_request_close(actor=help_world.worker, request=request, reason="Nogmaals")
 
 
 def test_a_worker_of_another_organisation_cannot_close_it(help_world, outsider):
     request = help_world.request()
-    with pytest.raises(ValidationError, match="may not"):
+    with pytest.raises(ValidationError, match="mag niet"):
         help_request_close(actor=outsider, request=request, reason="Weg")

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from cases.access.actors import agent_for_link
 from cases.models import AccessLog, HelperEvent, HelpMatch, HouseholdEvent, PersonalLink
+from cases.services.links import helper_link_issue
 from cases.services.matches import match_answer, match_end, match_household_agrees, match_propose
 from cases.workflow import HelpRequestStatus, MatchStatus
 from partners.models import Notification
 from tests.factories import HelperFactory
-from tests.worlds.matches import token_of
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +190,8 @@ def test_the_request_stays_matched_while_another_match_is_agreed(help_world):
 
 
 def _link_pk(world, helper) -> int:
-    token_of(world.worker, helper)
+    issued = helper_link_issue(actor=world.worker, helper=helper, delivery="scherm")
+    assert issued.url
     return helper.links.get().pk
 
 

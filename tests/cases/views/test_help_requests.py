@@ -122,7 +122,7 @@ def test_a_needs_vog_request_is_not_proposed_to_a_helper_without_one(login, help
         reverse("cases:help_match_propose", args=[request.pk]), {"helper": without.pk}
     )
     assert response.status_code == 400 and not HelpMatch.objects.exists()
-    assert "VOG" in response.content.decode()
+    assert "deze drager heeft er vandaag geen geldige" in response.content.decode()
 
 
 def test_ending_without_a_reason_is_said_at_the_field(login, help_world):

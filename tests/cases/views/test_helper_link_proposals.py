@@ -13,7 +13,6 @@ from cases.models import AccessLog, HelpMatch, PersonalLink
 from cases.services.links import helper_link_revoke
 from cases.services.matches import match_household_agrees
 from cases.workflow import MatchStatus
-from tests.worlds.matches import SECRETS
 
 pytestmark = pytest.mark.django_db
 
@@ -25,32 +24,32 @@ def _pages(world, match):
     )
 
 
-def test_no_contact_detail_before_both_sides_agree(client, help_world):
+def test_no_contact_detail_before_both_sides_agree(client, help_world, help_secrets):
     match = help_world.proposed()
     for url in _pages(help_world, match):
         html = client.get(url).content.decode()
         assert "Boodschappen" in html and "Kerkstraat" in html
-        for secret in (*SECRETS, "Boodschappen doen op maandag"):
+        for secret in (*help_secrets, "Boodschappen doen op maandag"):
             assert secret not in html, (url, secret)
     # The household agreed, the helper not yet: still nothing.
     match_household_agrees(actor=help_world.worker, match=match)
     for url in _pages(help_world, match):
         html = client.get(url).content.decode()
-        assert not any(secret in html for secret in SECRETS), url
+        assert not any(secret in html for secret in help_secrets), url
 
 
-def test_contact_details_once_both_agreed(client, help_world):
+def test_contact_details_once_both_agreed(client, help_world, help_secrets):
     match = help_world.proposed()
     proposal = reverse("links:proposal", args=[help_world.token, match.pk])
     answered = client.post(
         reverse("links:proposal_step", args=[help_world.token, match.pk, "accepteren"])
     )
     assert answered.status_code == 302
-    assert not any(s in client.get(proposal).content.decode() for s in SECRETS)
+    assert not any(s in client.get(proposal).content.decode() for s in help_secrets)
     match_household_agrees(actor=help_world.worker, match=match)
     for url in _pages(help_world, match):
         html = client.get(url).content.decode()
-        for secret in SECRETS:
+        for secret in help_secrets:
             assert secret in html, (url, secret)
 
 
