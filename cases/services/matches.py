@@ -34,8 +34,9 @@ Side = HelpMatch.Side
 LINK_BASIS = AccessBasis.CONSENT
 
 
-def _step(*, actor: Actor, match: HelpMatch, event: str, step: str, now: datetime, **data):
-    """One step's traces: the household's history, the helper's, the access log."""
+def _step(*, actor: Actor, match: HelpMatch, event: str, step: str | None, now: datetime, **data):
+    """One step's traces: the household's history, the helper's (unless `step` is None: the
+    caller wrote it), the access log."""
     request = match.request
     household_event_add(
         actor=actor,
@@ -46,12 +47,13 @@ def _step(*, actor: Actor, match: HelpMatch, event: str, step: str, now: datetim
         match=match.pk,
         **data,
     )
-    helper_event_add(
-        helper=match.helper,
-        actor=actor,
-        kind=step,
-        data={"request": request.pk, "match": match.pk, **data},
-    )
+    if step is not None:
+        helper_event_add(
+            helper=match.helper,
+            actor=actor,
+            kind=step,
+            data={"request": request.pk, "match": match.pk, **data},
+        )
     log_access(
         actor=actor,
         action=AccessLog.Action.UPDATE,
@@ -187,21 +189,14 @@ def match_household_agrees(*, actor: Actor, match: HelpMatch) -> HelpMatch:
     match.household_agreed_recorded_by_id = actor.user_id
     match.last_activity_at = now
     if match.helper_answered_at is None:
-        # Half of it: the household's side, waiting for the helper.
-        household_event_add(
+        # Half of it: the household's side, waiting for the helper (not the helper's step).
+        _step(
             actor=actor,
-            household=match.request.household,
-            kind=Event.HELP_AGREED,
-            at=now,
-            request=match.request_id,
-            match=match.pk,
+            match=match,
+            event=Event.HELP_AGREED,
+            step=None,
+            now=now,
             side=Side.HOUSEHOLD,
-        )
-        log_access(
-            actor=actor,
-            action=AccessLog.Action.UPDATE,
-            household=match.request.household,
-            obj=match,
         )
     _agree_if_both(actor=actor, match=match, now=now)
     match.save()
@@ -233,22 +228,9 @@ def match_end(*, actor: Actor, match: HelpMatch, reason: str, side: str = Side.W
         if not others.exists():
             request.status = HelpRequestStatus.OPEN
             request.save(update_fields=["status"])
-    household_event_add(
-        actor=actor,
-        household=request.household,
-        kind=Event.HELP_ENDED,
-        at=now,
-        request=request.pk,
-        match=match.pk,
-        by=side,
-        reason=reason,
-    )
-    log_access(
-        actor=actor,
-        action=AccessLog.Action.UPDATE,
-        household=request.household,
-        obj=match,
-        legal_basis=LINK_BASIS if is_link(actor) else None,
+    # The helper's history has it from match_close.
+    _step(
+        actor=actor, match=match, event=Event.HELP_ENDED, step=None, now=now, by=side, reason=reason
     )
     if side == Side.HELPER:
         _tell_proposer(match, MatchStatus.ENDED)
