@@ -88,6 +88,10 @@ KINDS: dict[str, KindSpec] = {
         Email.DIRECT,
         mandatory=True,
     ),
+    # A helper (drager) answered a proposal or ended a match, through their link (ADR 0033).
+    Kind.HELP_MATCH: KindSpec(
+        _("A helper %(answer)s a request for informal help you proposed"), Email.DIGEST
+    ),
     Kind.DIGEST: KindSpec(
         ngettext_lazy(
             "Your daily digest: %(count)s notification",
@@ -111,6 +115,8 @@ def text_of(notification: Notification) -> str:
                 value = formats.date_format(date.fromisoformat(value), "j F Y")
         if key == "status":
             value = str(REFERRAL_STATUS_TEXT.get(value, value))
+        if key == "answer":
+            value = str(HELP_ANSWER_TEXT.get(value, value))
         values[key] = value
     text = KINDS[notification.kind].text
     if "count" in values:  # plural forms choose by the number
@@ -125,4 +131,11 @@ REFERRAL_STATUS_TEXT = {
     "afgewezen": _("declined"),
     "afgerond": _("completed"),
     "ingetrokken": _("withdrawn"),
+}
+
+# A helper's answer as the sentence "A helper accepted …" needs it (ADR 0033).
+HELP_ANSWER_TEXT = {
+    "geaccepteerd": _("accepted"),
+    "afgewezen": _("declined"),
+    "beeindigd": _("ended the help for"),
 }

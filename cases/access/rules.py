@@ -18,6 +18,9 @@ Route by route (the rule table; tests/cases/access/test_rules.py holds it row by
 - helpers (dragers, ADR 0032): not household data. The members of the organisation that
   registered the helper; a personal link (an agent with channel link) only the one helper it
   is bound to; an API client none.
+- requests for informal help and their matches (ADR 0033): a member sees those of the
+  households it may see; a helper's personal link only its own helper's live matches and
+  their requests, never another's; an API client none.
 - a personal link reaches nothing else: no household, signal, referral, case, package,
   agreement or import (`acts_for_organisation` is false for it), whatever its organisation
   sees.
@@ -35,7 +38,14 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.workflow import REFERRAL_OPEN, AccessBasis, JointCaseStatus, LegalBasis, ReferralStatus
+from cases.workflow import (
+    MATCH_ACTIVE,
+    REFERRAL_OPEN,
+    AccessBasis,
+    JointCaseStatus,
+    LegalBasis,
+    ReferralStatus,
+)
 
 
 def _path(prefix: str, field: str) -> str:
@@ -142,3 +152,35 @@ def helper_q(actor) -> Q | None:
     if getattr(actor, "channel", None) == "api":
         return None
     return Q(organisation_id=actor.organisation_id)
+
+
+def help_match_q(actor, *, households) -> Q | None:
+    """On HelpMatch (ADR 0033): those the actor may see; None for none. A member sees the
+    matches of the requests of the households it may see (`households`, the subquery of
+    Household.objects.visible_to); a helper's personal link only its own helper's live matches
+    (proposed, accepted or agreed: a declined or ended one is gone from it); an API client
+    none."""
+    if actor is None:
+        return None
+    if is_link(actor):
+        if actor.link_id is None or "aanbod" not in actor.scopes:
+            return None
+        return Q(
+            helper__organisation_id=actor.organisation_id,
+            helper__links__pk=actor.link_id,
+            status__in=MATCH_ACTIVE,
+        )
+    if getattr(actor, "channel", None) == "api":
+        return None
+    return Q(request__household__in=households)
+
+
+def help_request_q(actor, *, households, proposed) -> Q | None:
+    """On HelpRequest (ADR 0033): a member sees the requests of the households it may see
+    (`households`); a personal link only the requests of its own helper's live matches
+    (`proposed`, the request ids of HelpMatch.objects.visible_to); an API client none."""
+    if help_match_q(actor, households=households) is None:
+        return None
+    if is_link(actor):
+        return Q(pk__in=proposed)
+    return Q(household__in=households)

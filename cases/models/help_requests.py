@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.access import rules
 from cases.models.helpers import Helper
 from cases.models.households import Household
 from cases.models.joint_cases import CaseAction
@@ -19,6 +20,27 @@ from cases.workflow import (
     MatchStatus,
 )
 from partners.models import Organisation
+
+
+class HelpRequestQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """The one door to requests (cases.access.rules.help_request_q): those of the
+        households the actor may see; a helper's link only those proposed to its helper."""
+        q = rules.help_request_q(
+            actor,
+            households=Household.objects.visible_to(actor).values("pk"),
+            proposed=HelpMatch.objects.visible_to(actor).values("request_id"),
+        )
+        return self.none() if q is None else self.filter(q)
+
+
+class HelpMatchQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """The one door to matches (cases.access.rules.help_match_q): those of the requests
+        of the households the actor may see; a helper's link only its own helper's live
+        ones."""
+        q = rules.help_match_q(actor, households=Household.objects.visible_to(actor).values("pk"))
+        return self.none() if q is None else self.filter(q)
 
 
 class HelpRequest(models.Model):
@@ -60,6 +82,8 @@ class HelpRequest(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    objects = HelpRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("request for informal help")
@@ -112,6 +136,8 @@ class HelpMatch(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.CharField(max_length=20, choices=Side.choices, blank=True)
     end_reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    objects = HelpMatchQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("match")

@@ -8,6 +8,7 @@ from cases.urls import (
     agreements,
     avg,
     emergency,
+    help_requests,
     households,
     privacy,
     referrals,
@@ -17,7 +18,9 @@ from cases.urls import (
 )
 
 # Namespaces that span subjects.
-CASES = households.urlpatterns + visits.urlpatterns + signals.urlpatterns
+CASES = (
+    households.urlpatterns + visits.urlpatterns + signals.urlpatterns + help_requests.urlpatterns
+)
 REFERRALS = referrals.urlpatterns + agreements.urlpatterns
 PRIVACY = privacy.urlpatterns + avg.urlpatterns + retention.urlpatterns + emergency.urlpatterns
 

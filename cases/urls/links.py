@@ -7,5 +7,13 @@ from cases.views import helper_link
 
 urlpatterns = [
     path("<str:token>/", helper_link.offer, name="offer"),
+    # Before the offer's steps, whose <slug:step> would take "hulpvragen" (ADR 0033).
+    path("<str:token>/hulpvragen/", helper_link.proposals, name="proposals"),
+    path("<str:token>/hulpvragen/<int:pk>/", helper_link.proposal, name="proposal"),
+    path(
+        "<str:token>/hulpvragen/<int:pk>/<slug:answer>/",
+        helper_link.proposal_step,
+        name="proposal_step",
+    ),
     path("<str:token>/<slug:step>/", helper_link.step, name="offer_step"),
 ]

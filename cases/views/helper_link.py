@@ -1,5 +1,7 @@
 """A helper's own pages through their personal link (ADR 0032): their offer, and confirming,
-pausing, resuming or stopping it. The actor is the link's Agent; nothing here logs anyone in."""
+pausing, resuming or stopping it; the requests proposed to them, accepting or declining one,
+and ending agreed help (ADR 0033). The actor is the link's Agent; nothing here logs anyone
+in."""
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -8,7 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import PersonalLink
 from cases.selectors.helpers import helper_get
+from cases.selectors.matches import link_match_get, link_proposal, link_proposals
 from cases.services import helpers as services
+from cases.services import matches
 from cases.views.links import link_page
 
 offer_page = link_page(PersonalLink.Purpose.HELPER_OFFER)
@@ -50,3 +54,59 @@ def step(request, token, step):
     if step == "stoppen":
         return render(request, "cases/links/stopped.html")
     return redirect(reverse("links:offer", args=[token]) + f"?gedaan={step}")
+
+
+ANSWERS = {
+    "accepteren": lambda actor, match, reason: matches.match_answer(
+        actor=actor, match=match, accept=True
+    ),
+    "afwijzen": lambda actor, match, reason: matches.match_answer(
+        actor=actor, match=match, accept=False, reason=reason
+    ),
+    "beeindigen": lambda actor, match, reason: matches.match_end(
+        actor=actor, match=match, reason=reason
+    ),
+}
+
+
+@require_GET
+@offer_page
+def proposals(request, token):
+    done = request.GET.get("gedaan", "")
+    return render(
+        request,
+        "cases/links/proposals.html",
+        {
+            "proposals": link_proposals(actor=request.agent),
+            "token": token,
+            "done": done if done in ANSWERS else "",
+        },
+    )
+
+
+@require_GET
+@offer_page
+def proposal(request, token, pk):
+    item = link_proposal(actor=request.agent, pk=pk)
+    done = request.GET.get("gedaan", "") == "accepteren"
+    context = {"proposal": item, "token": token, "accepted": done}
+    return render(request, "cases/links/proposal.html", context)
+
+
+@require_POST
+@offer_page
+def proposal_step(request, token, pk, answer):
+    if answer not in ANSWERS:
+        return render(request, "cases/links/invalid.html", status=404)
+    match = link_match_get(actor=request.agent, pk=pk)
+    reason = request.POST.get("reason", "")
+    try:
+        ANSWERS[answer](request.agent, match, reason)
+    except ValidationError as exc:
+        item = link_proposal(actor=request.agent, pk=pk)
+        context = {"proposal": item, "token": token, "error": " ".join(exc.messages)}
+        context.update(answer=answer, reason=reason)
+        return render(request, "cases/links/proposal.html", context, status=400)
+    if answer == "accepteren":
+        return redirect(reverse("links:proposal", args=[token, pk]) + "?gedaan=accepteren")
+    return redirect(reverse("links:proposals", args=[token]) + f"?gedaan={answer}")

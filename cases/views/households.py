@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 
 from cases.forms.households import HouseholdSearchForm
 from cases.selectors.duplicates import household_duplicates
+from cases.selectors.help_requests import household_help_requests
 from cases.selectors.households import (
     HouseholdFilters,
     complexes_of,
@@ -57,5 +58,6 @@ def household_detail(request, pk):
         "panel": package_panel(actor=request.actor, household=page.household),
         "referrals": household_referrals(actor=request.actor, household=page.household),
         "case_link": case_link(actor=request.actor, household=page.household),
+        "help_requests": household_help_requests(actor=request.actor, household=page.household),
     }
     return render(request, "cases/household_detail.html", context)

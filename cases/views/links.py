@@ -16,6 +16,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
@@ -88,7 +89,12 @@ def link_page(purpose: str):
                 return _refused(request, wait=wait)
             request.link = link
             request.agent = agent_for_link(link, origin=address)
-            return _private(view(request, token, *args, **kwargs))
+            try:
+                response = view(request, token, *args, **kwargs)
+            except Http404:
+                # What the link does not reach answers as a wrong token does (ADR 0033).
+                response = render(request, "cases/links/invalid.html", status=404)
+            return _private(response)
 
         return wrapped
 

@@ -19,6 +19,8 @@ member_required = actor_required()
 worker_required = actor_required(Role.MEDEWERKER)
 # Household data of its own is the corporation's workers': the lists, visits, consent.
 corporation_worker_required = actor_required(Role.MEDEWERKER, kinds=(Kind.CORPORATIE,))
+# Requests for informal help and their matches (ADR 0033): the corporation's and welfare workers.
+help_worker_required = actor_required(Role.MEDEWERKER, kinds=(Kind.CORPORATIE, Kind.WELZIJN))
 # The paying organisation decides about its own money (cases.access.bases.DECIDERS).
 decider_required = actor_required(*DECIDERS)
 manager_required = actor_required(Role.MANAGER)

@@ -1,7 +1,8 @@
 """Walk every URL pattern of the project with a helper's personal link (ADR 0032): the token
 in every place a route takes a word, the helper's and the link's ids in every place it takes a
-number, by GET and POST, without a login. Only the helper's own offer answers 200; no staff
-page, API resource or other helper is reached (the public pages answer as they answer
+number, by GET and POST, without a login. Only the helper's own offer and the requests
+proposed to that helper (ADR 0033) answer 200; no staff page, API resource, other helper or
+other helper's proposal is reached (the public pages answer as they answer
 anyone), and no link page sets a session."""
 
 import re
@@ -10,8 +11,9 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from cases.models import Helper, PersonalLink
-from cases.workflow import HelperStatus
+from cases.models import Helper, HelpMatch, PersonalLink
+from cases.workflow import HelperStatus, MatchStatus
+from tests.factories import HelpMatchFactory
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/account/login/"
@@ -64,9 +66,13 @@ def test_a_helpers_link_reaches_only_the_helpers_own_pages(
     other = register_helper(corporation_worker, first_name="Els")
     token = helper_link(corporation_worker, helper)
     link = PersonalLink.objects.get(helper=helper)
+    # A request proposed to this helper and one to the other (ADR 0033): only its own opens.
+    mine = HelpMatchFactory(helper=helper, request__household__corporation=helper.organisation)
+    theirs = HelpMatchFactory(helper=other, request=mine.request)
+    numbers = {helper.pk, other.pk, link.pk, mine.pk, theirs.pk, mine.request_id}
     answered = {}
     for name, pattern in ALL:
-        for number in {helper.pk, other.pk, link.pk}:
+        for number in numbers:
             path = to_path(pattern, word=token, number=number)
             for method in ("get", "post"):
                 response = getattr(client, method)(path)
@@ -80,7 +86,14 @@ def test_a_helpers_link_reaches_only_the_helpers_own_pages(
                 assert status in (302, 401, 403, 404, 405), f"{method} {path}: {status}"
                 if status == 302 and name not in ("set_language",) and "/link/" not in path:
                     assert response["Location"].startswith(LOGIN), (path, response["Location"])
-    assert answered == {"links:offer": {"get"}}
+    assert answered == {
+        "links:offer": {"get"},
+        "links:proposals": {"get"},
+        "links:proposal": {"get"},
+    }
+    # Only its own proposal opened, and the walk's POSTs answered none.
+    assert client.get(f"/link/{token}/hulpvragen/{theirs.pk}/").status_code == 404
+    assert set(HelpMatch.objects.values_list("status", flat=True)) == {MatchStatus.PROPOSED}
     # The walk's POSTs named no step the link knows: nothing changed.
     assert set(Helper.objects.values_list("status", flat=True)) == {HelperStatus.REGISTERED}
     assert client.get(f"/link/{token}/").status_code == 200

@@ -33,6 +33,9 @@ PUBLIC = {
     # A personal link's pages (ADR 0032): 404 unless the token is valid; its steps only POST.
     "links:offer": {404},
     "links:offer_step": {405},
+    "links:proposals": {404},
+    "links:proposal": {404},
+    "links:proposal_step": {405},
     # Signing in through an identity provider (ADR 0021): 404 for a provider not configured; the
     # pages of a cancelled or failed attempt say so (a failure with 401).
     "openid_connect_login": {404},

@@ -17,12 +17,14 @@ from cases.models import (
     CaseParticipant,
     Consent,
     EmergencyAccess,
+    HelpMatch,
+    HelpRequest,
     Household,
     JointCase,
     Referral,
     Signal,
 )
-from cases.workflow import AccessBasis, LegalBasis, ReferralStatus
+from cases.workflow import MATCH_ACTIVE, AccessBasis, LegalBasis, MatchStatus, ReferralStatus
 from tests.factories import MembershipFactory, SignalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -305,3 +307,57 @@ def test_the_rules_of_helpers(corporation_worker):
     assert rules.helper_q(other_purpose) is None
     assert rules.acts_for_organisation(corporation_worker) and rules.acts_for_organisation(api)
     assert not rules.acts_for_organisation(link) and not rules.acts_for_organisation(None)
+
+
+def test_the_rules_of_help_requests_and_matches(corporation_worker):
+    """Requests and matches (ADR 0033): a member those of the households it may see; a
+    helper's link only its own helper's live matches and their requests; an API client and
+    another purpose's link none."""
+    org = corporation_worker.organisation
+    households = Household.objects.filter(pk__in=[1, 2]).values("pk")
+    proposed = [3]
+    link = Agent(
+        channel="link",
+        reference="link:7",
+        name="Henk",
+        organisation=org,
+        scopes=frozenset({"aanbod"}),
+        link_id=7,
+    )
+    api = Agent(channel="api", reference="api-client:3", name="Huur", organisation=org)
+    other_purpose = Agent(
+        channel="link", reference="link:8", name="R", organisation=org, scopes=frozenset({"x"})
+    )
+    assert rules.help_match_q(corporation_worker, households=households) == Q(
+        request__household__in=households
+    )
+    assert rules.help_request_q(corporation_worker, households=households, proposed=proposed) == Q(
+        household__in=households
+    )
+    assert rules.help_match_q(link, households=households) == Q(
+        helper__organisation_id=org.pk, helper__links__pk=7, status__in=MATCH_ACTIVE
+    )
+    assert rules.help_request_q(link, households=households, proposed=proposed) == Q(
+        pk__in=proposed
+    )
+    for nobody in (api, other_purpose, None):
+        assert rules.help_match_q(nobody, households=households) is None
+        assert rules.help_request_q(nobody, households=households, proposed=proposed) is None
+
+
+def test_help_requests_and_matches_reach_whom_the_rules_say(help_world, outsider, welfare_worker):
+    """The QuerySets apply the rules: the corporation's worker sees them, a worker of another
+    organisation without a share does not, the link its own helper's live matches only."""
+    request = help_world.request()
+    match = help_world.proposed(request)
+    other = help_world.helper_also()
+    HelpMatch.objects.create(request=request, helper=other, proposed_by=help_world.worker.user)
+    for model in (HelpRequest, HelpMatch):
+        assert model.objects.visible_to(help_world.worker).exists()
+        assert not model.objects.visible_to(outsider).exists()
+        assert not model.objects.visible_to(welfare_worker).exists()
+    assert list(HelpMatch.objects.visible_to(help_world.agent)) == [match]
+    assert list(HelpRequest.objects.visible_to(help_world.agent)) == [request]
+    HelpMatch.objects.filter(pk=match.pk).update(status=MatchStatus.DECLINED)
+    assert not HelpMatch.objects.visible_to(help_world.agent).exists()
+    assert not HelpRequest.objects.visible_to(help_world.agent).exists()

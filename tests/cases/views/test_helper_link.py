@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.access.actors import agent_for_link
-from cases.models import AccessLog, Helper, Household, PersonalLink, Signal
+from cases.models import AccessLog, Helper, HelpMatch, HelpRequest, Household, PersonalLink, Signal
 from cases.services.links import helper_link_revoke
 from cases.workflow import HelperStatus
 
@@ -125,13 +125,14 @@ def test_a_link_sees_only_its_own_helper(corporation_worker, helper, token, regi
 
 
 def test_every_other_door_is_shut_to_a_link(token):
-    """Each QuerySet with a visible_to but Helper's answers nothing to a link, in SQL terms:
-    the query is empty before it reaches the database."""
+    """Each QuerySet with a visible_to but Helper's and the proposals' (HelpRequest,
+    HelpMatch: ADR 0033, tested in test_helper_link_proposals.py) answers nothing to a link, in
+    SQL terms: the query is empty before it reaches the database."""
     agent = agent_for_link(PersonalLink.objects.get())
     doors = [
         model
         for model in apps.get_app_config("cases").get_models()
-        if hasattr(model.objects, "visible_to") and model is not Helper
+        if hasattr(model.objects, "visible_to") and model not in (Helper, HelpRequest, HelpMatch)
     ]
     assert len(doors) >= 7
     assert [m.__name__ for m in doors if not m.objects.visible_to(agent).query.is_empty()] == []
