@@ -45,7 +45,7 @@ from cases.models import (  # noqa: E402
     Signal,
     SignalCategory,
 )
-from cases.selectors.matching import helper_suggestions  # noqa: E402
+from cases.selectors.matching import helper_suggestions, offset_place  # noqa: E402
 from cases.workflow import DayPart, HelpKind, Weekday  # noqa: E402
 from partners.models import Membership, Neighbourhood, Organisation, User  # noqa: E402
 
@@ -57,9 +57,7 @@ REACHES = (300, 500, 1000, 1000, 2000, 5000)
 
 
 def _place(rng: random.Random) -> tuple[Decimal, Decimal]:
-    north, east = rng.uniform(0, SIDE_METRES), rng.uniform(0, SIDE_METRES)
-    lat = ORIGIN[0] + north / 111_320
-    lon = ORIGIN[1] + east / (111_320 * math.cos(math.radians(ORIGIN[0])))
+    lat, lon = offset_place(ORIGIN, rng.uniform(0, SIDE_METRES), rng.uniform(0, SIDE_METRES))
     return Decimal(f"{lat:.6f}"), Decimal(f"{lon:.6f}")
 
 

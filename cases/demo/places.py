@@ -5,14 +5,12 @@ a house number is 6 m further along it; a complex is one building at its street'
 No postcode centroid is made up: the demo's postcodes are the digits of real areas. Safe to
 run twice: only rows without a place get one."""
 
-import math
-
 from cases.demo.data import AREAS, DEMO_PREFIX
 from cases.models import Helper, Household
+from cases.selectors.matching import offset_place
 from cases.validators import STREET_NUMBER_QUERY
 
 ORIGIN = (52.0, 4.0)
-METRES_PER_DEGREE = 111_320
 METRES_PER_NUMBER = 6
 # The demo helpers' streets that are not among the households' (cases.demo.helpers).
 OTHER_STREETS = {
@@ -38,10 +36,8 @@ def demo_place(street: str, number: int, *, in_complex: bool = False) -> tuple[f
     start = street_starts().get(street)
     if start is None:
         return None
-    north, east = start[0], start[1] + (0 if in_complex else number * METRES_PER_NUMBER)
-    lat = ORIGIN[0] + north / METRES_PER_DEGREE
-    lon = ORIGIN[1] + east / (METRES_PER_DEGREE * math.cos(math.radians(ORIGIN[0])))
-    return round(lat, 6), round(lon, 6)
+    east = start[1] + (0 if in_complex else number * METRES_PER_NUMBER)
+    return offset_place(ORIGIN, start[0], east)
 
 
 def build_demo_places(*, corporation, organisations) -> tuple[int, int]:

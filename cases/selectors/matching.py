@@ -60,6 +60,14 @@ def haversine_metres(lat1, lon1, lat2, lon2) -> float:
     return 2 * EARTH_METRES * math.asin(math.sqrt(a))
 
 
+def offset_place(origin: tuple[float, float], north: float, east: float) -> tuple[float, float]:
+    """The point so many metres north and east of `origin` (degrees), rounded as the database
+    keeps places: for fictional places (the demo, the tests, the benchmark)."""
+    lat = float(origin[0]) + north / METRES_PER_DEGREE
+    lon = float(origin[1]) + east / (METRES_PER_DEGREE * math.cos(math.radians(float(origin[0]))))
+    return round(lat, 6), round(lon, 6)
+
+
 def rounded_metres(metres: float) -> int:
     """The distance as it is shown and ranked: under 100 m as 0, then by 50 m, from 1 km by
     100 m; so helpers that look equally far are ordered by load and not by a few metres."""

@@ -3,31 +3,20 @@ household at a fictional place (in the North Sea, so no coordinate points at a r
 in a complex in the Lindelaan, and a way to put helpers of the cast's corporation at so many
 metres north and east of it."""
 
-import math
 from decimal import Decimal
 
 import pytest
 
+from cases.selectors.matching import offset_place
 from tests.factories import ComplexFactory, HelperFactory, HelpRequestFactory, HouseholdFactory
 
 ORIGIN = (Decimal("52.000000"), Decimal("4.000000"))
-METRES_PER_DEGREE = 111_320
 
 
 def _at(north: float, east: float) -> dict:
     """Latitude and longitude so many metres north and east of ORIGIN."""
-    lat0, lon0 = ORIGIN
-    lat = float(lat0) + north / METRES_PER_DEGREE
-    lon = float(lon0) + east / (METRES_PER_DEGREE * math.cos(math.radians(float(lat0))))
-    return {
-        "latitude": Decimal(f"{lat:.6f}"),
-        "longitude": Decimal(f"{lon:.6f}"),
-    }
-
-
-@pytest.fixture
-def place_at():
-    return _at
+    lat, lon = offset_place(ORIGIN, north, east)
+    return {"latitude": Decimal(f"{lat:.6f}"), "longitude": Decimal(f"{lon:.6f}")}
 
 
 @pytest.fixture
