@@ -474,6 +474,9 @@ LINK_RATE_LIMIT = env_str("LINK_RATE_LIMIT", "120/min")
 LINK_FAILED_TOKEN_LIMIT = env_str("LINK_FAILED_TOKEN_LIMIT", "20/min")
 LINK_MAIL_SWEEP_AFTER = env_int("LINK_MAIL_SWEEP_AFTER", 120, minimum=1)
 LINK_MAIL_CLAIM_SECONDS = env_int("LINK_MAIL_CLAIM_SECONDS", 120, minimum=1)
+# Suggestions of helpers for a request (ADR 0034): a helper with this many live matches
+# (proposed, accepted or agreed) is not suggested for another.
+HELPER_MAX_OPEN_MATCHES = env_int("HELPER_MAX_OPEN_MATCHES", 3, minimum=1, maximum=50)
 # How long a receiving organisation still sees a household after its referral closed.
 REFERRAL_ACCESS_DAYS_AFTER_CLOSE = env_int("REFERRAL_ACCESS_DAYS_AFTER_CLOSE", 30)
 # How long an emergency access (noodtoegang) lets its worker see the household (ADR 0010): an

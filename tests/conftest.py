@@ -38,6 +38,7 @@ pytest_plugins = [
     "tests.worlds.duplicates",
     "tests.worlds.helpers",
     "tests.worlds.matches",
+    "tests.worlds.matching",
     "tests.identity_provider",
     "tests.servers",
     "tests.systems",

@@ -18,6 +18,7 @@ from cases.models.ledger import (
     HoursSplitShare,
     WorkedHours,
 )
+from cases.models.places import PostcodeCentroid
 from cases.models.privacy import (
     AccessReport,
     EmergencyAccess,
@@ -59,6 +60,7 @@ __all__ = [
     "HelpRequest",
     "HomeVisit",
     "PersonalLink",
+    "PostcodeCentroid",
     "Household",
     "HouseholdEvent",
     "HouseholdImport",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cases.access.actors import Actor, is_agent
 from cases.access.log import log_access
 from cases.models import AccessLog, Helper, HelperEvent, PersonalLink
+from cases.services.places import centroid_place
 from cases.validators import normalise_postcode
 from cases.workflow import (
     HELPER_TRANSITIONS,
@@ -124,6 +125,8 @@ def helper_register(*, actor: Actor, **values) -> Helper:
         organisation_id=actor.organisation_id,
         consent_recorded_by_id=actor.user_id,
         vog_seen_by_id=actor.user_id if values["vog_seen_on"] else None,
+        # Where they live, roughly, for the distance to a request (ADR 0034).
+        **centroid_place(values["postcode"]),
         **values,
     )
     helper_event_add(
@@ -155,6 +158,10 @@ def helper_update(*, actor: Actor, helper: Helper, **values) -> Helper:
         helper.consent_recorded_by_id = actor.user_id
     for key in changed:
         setattr(helper, key, values[key])
+    if {"postcode", "street_address"} & set(changed) or helper.latitude is None:
+        # A move makes the old place wrong: the new postcode's centroid, or none (ADR 0034).
+        for key, value in centroid_place(helper.postcode).items():
+            setattr(helper, key, value)
     helper.save()
     helper_event_add(helper=helper, actor=actor, kind=Kind.CHANGED, data={"fields": changed})
     log_access(

@@ -3,7 +3,8 @@ role, then about 200 households of the corporation with home visits and signals 
 the agreements, consents and referrals between the organisations (cases.demo.referrals),
 the rates, estimates, shared worker's hours and support packages of the ledger (cases.demo.ledger),
 for privacy older history near its retention term, a correction, an emergency access and
-the report about it (cases.demo.privacy), and a few helpers (dragers, cases.demo.helpers);
+the report about it (cases.demo.privacy), and a few helpers (dragers, cases.demo.helpers)
+with fictional places for the distances (cases.demo.places);
 then the managers' dashboard figures are counted.
 It lives in inclusie because it wires partners and cases (partners never imports cases).
 
@@ -18,6 +19,7 @@ from cases.demo import assign_neighbourhoods, build_demo_cases
 from cases.demo.helpers import build_demo_helpers
 from cases.demo.joint_cases import build_demo_joint_cases
 from cases.demo.ledger import build_demo_ledger
+from cases.demo.places import build_demo_places
 from cases.demo.privacy import build_demo_privacy
 from cases.demo.referrals import build_demo_referrals
 from cases.services.dashboards import dashboard_refresh
@@ -209,6 +211,8 @@ class Command(BaseCommand):
             organisations=organisations, workers=referral_workers, today=today
         )
         helpers = build_demo_helpers(workers=referral_workers, today=today)
+        # Fictional places, so the suggestions of helpers show distances (ADR 0034).
+        build_demo_places(corporation=corporation, organisations=organisations.values())
         privacy_officer = Membership.objects.get(
             user__email=f"privacy.corporatie@{DOMAIN}", organisation=corporation, ended_at=None
         )
