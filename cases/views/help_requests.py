@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.forms.help_requests import HelpRequestForm, ProposeForm, ReasonForm
 from cases.models import Helper
 from cases.selectors import help_requests as selectors
+from cases.selectors.matching import helper_suggestions
 from cases.services import help_requests as services
 from cases.services import matches
 from cases.views.roles import help_worker_required
@@ -43,6 +44,9 @@ def _request_page(request, pk, *, status=200, **forms):
     context = {
         "page": page,
         "help_request": page.request,
+        # Ranked and explained (ADR 0034); the select below still offers any helper.
+        "suggestions": helper_suggestions(actor=request.actor, request=page.request),
+        "propose_url": reverse("cases:help_match_propose", args=[pk]),
         "propose_form": forms.get("propose_form") or _propose_form(None, pk, helpers),
         "end_form": forms.get("end_form"),
         "end_match": forms.get("end_match"),
