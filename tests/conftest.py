@@ -37,6 +37,7 @@ pytest_plugins = [
     "tests.worlds.today",
     "tests.worlds.duplicates",
     "tests.worlds.helpers",
+    "tests.worlds.help_balance",
     "tests.identity_provider",
     "tests.servers",
     "tests.systems",

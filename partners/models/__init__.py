@@ -312,6 +312,7 @@ class Notification(models.Model):
         EMERGENCY_WEEK = "emergency_week", _("weekly overview of emergency access")
         ACCESS_REPORT = "access_report", _("report of unusual access")
         RETENTION_CHANGED = "retention_changed", _("retention term changed")
+        HELP_QUIET = "help_quiet", _("informal help without activity")
         DIGEST = "digest", _("daily digest")
 
     class Email(models.TextChoices):
