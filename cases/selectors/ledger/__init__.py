@@ -8,7 +8,7 @@ only, no household data, and a fixed number of queries whatever the number of si
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
@@ -56,7 +56,7 @@ class Investment:
 
     @property
     def informal_hours(self) -> Decimal:
-        return (Decimal(self.informal_minutes) / 60).quantize(Decimal("0.1"))
+        return (Decimal(self.informal_minutes) / 60).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
     @property
     def informal_suppressed(self) -> bool:
