@@ -6,6 +6,7 @@ from cases.services import (
     access_reports,
     dashboards,
     emergency,
+    help_given,
     imports,
     links,
     notices,
@@ -73,3 +74,10 @@ def link_mail_deliver(link_id: int) -> bool:
 def link_mails_sweep() -> int:
     """Every minute: queue again the links' mails that could not be queued (Redis down)."""
     return links.link_mails_sweep()
+
+
+@shared_task
+def help_matches_remind() -> int:
+    """Daily: the workers of agreed matches of informal help that have been quiet hear of it,
+    once per quiet period (ADR 0035); a second run tells nobody twice."""
+    return help_given.help_matches_remind()

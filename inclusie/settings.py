@@ -227,6 +227,9 @@ CELERY_TIMEZONE = "Europe/Amsterdam"
 EVENT_SWEEP_EVERY = env_int("EVENT_SWEEP_EVERY", 60, minimum=1)
 # Personal links' e-mails (ADR 0032): beat runs their sweep this often.
 LINK_MAIL_SWEEP_EVERY = env_int("LINK_MAIL_SWEEP_EVERY", 60, minimum=1)
+# An agreed match of informal help with no activity this many days reminds its worker, once per
+# quiet period (ADR 0035).
+HELP_MATCH_QUIET_DAYS = env_int("HELP_MATCH_QUIET_DAYS", 21, minimum=1)
 # The managers' dashboards read tallies rebuilt this often (ADR 0013); the page says how old.
 DASHBOARD_REFRESH_SECONDS = 10 * 60
 CELERY_BEAT_SCHEDULE = {
@@ -275,6 +278,11 @@ CELERY_BEAT_SCHEDULE = {
     "access-reports-daily": {
         "task": "cases.tasks.access_reports_daily",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # Quiet matches of informal help remind their worker (ADR 0035); safe to run twice.
+    "help-matches-remind": {
+        "task": "cases.tasks.help_matches_remind",
+        "schedule": crontab(hour=7, minute=30),
     },
     "emergency-weeks": {
         "task": "cases.tasks.emergency_weeks_notify",

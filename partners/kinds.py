@@ -92,6 +92,15 @@ KINDS: dict[str, KindSpec] = {
     Kind.HELP_MATCH: KindSpec(
         _("A helper %(answer)s a request for informal help you proposed"), Email.DIGEST
     ),
+    # Informal help (ADR 0035): an agreed match with no help recorded for a while.
+    Kind.HELP_QUIET: KindSpec(
+        ngettext_lazy(
+            "Informal help you proposed has had no activity for %(count)s day: how is it going?",
+            "Informal help you proposed has had no activity for %(count)s days: how is it going?",
+            "count",
+        ),
+        Email.DIGEST,
+    ),
     Kind.DIGEST: KindSpec(
         ngettext_lazy(
             "Your daily digest: %(count)s notification",

@@ -39,6 +39,7 @@ pytest_plugins = [
     "tests.worlds.helpers",
     "tests.worlds.matches",
     "tests.worlds.matching",
+    "tests.worlds.help_balance",
     "tests.identity_provider",
     "tests.servers",
     "tests.systems",

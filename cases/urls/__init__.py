@@ -37,4 +37,6 @@ urlpatterns = [
     path("", include("cases.urls.dashboards")),
     path("dragers/", include(("cases.urls.helpers", "helpers"))),
     path("link/", include(("cases.urls.links", "links"))),
+    path("", include("cases.urls.help_given")),
+    path("", include("cases.urls.balance")),
 ]

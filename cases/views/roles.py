@@ -26,6 +26,9 @@ decider_required = actor_required(*DECIDERS)
 manager_required = actor_required(Role.MANAGER)
 # The costs-and-savings ledger is read by managers and administrators.
 ledger_reader_required = actor_required(Role.MANAGER, Role.BEHEERDER)
+# The balance of helpers and requests per complex steers allocation: the managers of a
+# corporation and of a municipality (ADR 0035).
+balance_reader_required = actor_required(Role.MANAGER, kinds=(Kind.CORPORATIE, Kind.GEMEENTE))
 administrator_required = actor_required(Role.BEHEERDER)
 corporation_administrator_required = actor_required(Role.BEHEERDER, kinds=(Kind.CORPORATIE,))
 # What the whole installation shares (the signal categories, the access log's term) is kept by

@@ -313,6 +313,7 @@ class Notification(models.Model):
         ACCESS_REPORT = "access_report", _("report of unusual access")
         RETENTION_CHANGED = "retention_changed", _("retention term changed")
         HELP_MATCH = "help_match", _("a helper answered a proposal")
+        HELP_QUIET = "help_quiet", _("informal help without activity")
         DIGEST = "digest", _("daily digest")
 
     class Email(models.TextChoices):

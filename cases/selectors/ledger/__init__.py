@@ -8,7 +8,7 @@ only, no household data, and a fixed number of queries whatever the number of si
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from cases.models import (
     Agreement,
     AvoidedCost,
+    HelpGiven,
     HourlyRate,
     Referral,
     Signal,
@@ -48,6 +49,18 @@ class Investment:
     missing_rate: bool = False
     packages: Decimal = ZERO
     package_count: int = 0
+    # Informal help given under the matches of this organisation's requests (ADR 0035): hours,
+    # not money; with the households helped of another organisation than the reader's.
+    informal_minutes: int = 0
+    informal_others: int = 0
+
+    @property
+    def informal_hours(self) -> Decimal:
+        return (Decimal(self.informal_minutes) / 60).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def informal_suppressed(self) -> bool:
+        return 0 < self.informal_others < SMALL_COUNT
 
     @property
     def total(self) -> Decimal:
@@ -119,6 +132,10 @@ class Ledger:
     @property
     def has_suppressed(self) -> bool:
         return any(s.suppressed for s in self.savings)
+
+    @property
+    def has_informal_help(self) -> bool:
+        return any(i.informal_minutes for i in self.investments)
 
     @property
     def has_missing_rates(self) -> bool:
@@ -268,7 +285,7 @@ def _resolved(
 
 
 def ledger_for(*, actor: Membership, period: Period) -> Ledger:
-    """The ledger of the actor's organisation and its partners over a period (twelve
+    """The ledger of the actor's organisation and its partners over a period (thirteen
     queries)."""
     own_id = actor.organisation_id
     ids = {own_id} | ledger_partners(organisation_id=own_id, period=period)
@@ -305,6 +322,21 @@ def ledger_for(*, actor: Membership, period: Period) -> Ledger:
     ):
         investment = investments[row["paying_organisation_id"]]
         investment.packages, investment.package_count = row["total"], row["count"]
+
+    for row in (
+        HelpGiven.objects.filter(
+            given_on__range=(period.start, period.end), match__request__organisation_id__in=ids
+        )
+        .values("match__request__organisation_id", "match__request__household__corporation_id")
+        .annotate(
+            minutes=Sum("minutes"), households=Count("match__request__household", distinct=True)
+        )
+        .order_by()
+    ):
+        investment = investments[row["match__request__organisation_id"]]
+        investment.informal_minutes += row["minutes"]
+        if row["match__request__household__corporation_id"] != own_id:
+            investment.informal_others += row["households"]
 
     estimates = group_versions(
         AvoidedCost.objects.filter(organisation_id__in=ids).select_related("category"),

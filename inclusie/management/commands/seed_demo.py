@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.demo import assign_neighbourhoods, build_demo_cases
+from cases.demo.help_balance import build_demo_balance
 from cases.demo.helpers import build_demo_helpers
 from cases.demo.joint_cases import build_demo_joint_cases
 from cases.demo.ledger import build_demo_ledger
@@ -211,6 +212,7 @@ class Command(BaseCommand):
             organisations=organisations, workers=referral_workers, today=today
         )
         helpers = build_demo_helpers(workers=referral_workers, today=today)
+        balance = build_demo_balance(workers=referral_workers, today=today)
         # Fictional places, so the suggestions of helpers show distances (ADR 0034).
         build_demo_places(corporation=corporation, organisations=organisations.values())
         privacy_officer = Membership.objects.get(
@@ -251,6 +253,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo joint cases added: {joint_cases}.")
         if helpers:
             self.stdout.write(f"Demo helpers (dragers) added: {helpers}.")
+        if balance:
+            self.stdout.write(f"Demo requests for informal help added: {balance}.")
         self.stdout.write(
             f"Demo cases of {corporation.name} ({'added' if cases.created else 'already there'}): "
             f"{cases}."
