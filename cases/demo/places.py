@@ -55,10 +55,19 @@ def build_demo_places(*, corporation, organisations) -> tuple[int, int]:
             household.street, household.house_number, in_complex=household.complex_id is not None
         ) or (None, None)
     Household.objects.bulk_update(households, ["latitude", "longitude"], batch_size=500)
+    # A helper living in a complex lives in its building (cases.demo.help_balance).
+    buildings = {
+        complex_id: (latitude, longitude)
+        for complex_id, latitude, longitude in Household.objects.filter(
+            complex__isnull=False, latitude__isnull=False
+        ).values_list("complex_id", "latitude", "longitude")
+    }
     helpers = list(Helper.objects.filter(organisation__in=organisations, latitude__isnull=True))
     for helper in helpers:
         match = STREET_NUMBER_QUERY.match(helper.street_address)
-        if match:
+        if helper.complex_id in buildings:
+            helper.latitude, helper.longitude = buildings[helper.complex_id]
+        elif match:
             helper.latitude, helper.longitude = demo_place(match.group(1), int(match.group(2))) or (
                 None,
                 None,

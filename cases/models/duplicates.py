@@ -52,6 +52,7 @@ FOLLOW_SURVIVOR = (
     ("cases.referral", "household"),
     ("cases.jointcase", "household"),
     ("cases.supportpackage", "household"),
+    ("cases.helprequest", "household"),
 )
 # The residents follow too, each person once (the same name and year is one person).
 PER_PERSON = (("cases.resident", "household"),)

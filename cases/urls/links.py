@@ -10,6 +10,12 @@ urlpatterns = [
     # Before the offer's steps, whose <slug:step> would take "hulpvragen" (ADR 0033).
     path("<str:token>/hulpvragen/", helper_link.proposals, name="proposals"),
     path("<str:token>/hulpvragen/<int:pk>/", helper_link.proposal, name="proposal"),
+    # Before the answers, whose <slug:answer> would take "gegeven" (ADR 0035).
+    path(
+        "<str:token>/hulpvragen/<int:pk>/gegeven/",
+        helper_link.proposal_help_given,
+        name="proposal_help_given",
+    ),
     path(
         "<str:token>/hulpvragen/<int:pk>/<slug:answer>/",
         helper_link.proposal_step,

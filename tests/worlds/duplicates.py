@@ -15,6 +15,7 @@ from cases.models import AccessLog, Household
 from cases.selectors.households import household_page
 from cases.services import joint_cases
 from cases.services.emergency import emergency_access_open
+from cases.services.help_requests import help_request_create
 from cases.services.referrals import referral_send
 from cases.services.visits import SignalInput, home_visit_log
 from tests.factories import (
@@ -83,6 +84,15 @@ def _records(actor, household, welfare, lonely, debt, number):
     signal = household.signals.filter(category=lonely).first()
     referral_send(actor=actor, household=household, to_organisation=welfare, signals=[signal])
     request_package(actor, household, household.corporation)
+    help_request_create(
+        actor=actor,
+        household=household,
+        signal=household.signals.filter(category=debt).first(),
+        kind="taal_en_post",
+        description=f"Hulp bij de post {number}",
+        consent_given_on=TODAY,
+        consent_how="mondeling",
+    )
     household_page(actor=actor, pk=household.pk)  # a read in the access log
 
 
@@ -90,7 +100,8 @@ def _records(actor, household, welfare, lonely, debt, number):
 def pair(corporation, corporation_worker, welfare, outsider, household, categories, neighbourhood):
     """The cast's household (Lindelaan 12-a, HC-000012, Anna de Test 1948) and the same household
     under tenancy reference HC-000099 (12-A; Anna again without a year, and Bram), each with a
-    home visit, two signals, a consent, an open referral to welfare and a support package; a
+    home visit, two signals, a consent, an open referral to welfare, a support package and a
+    request for informal help; a
     joint case with an action and a note on the second, which another corporation's worker
     also opened in an emergency."""
     lonely, debt = categories[0], categories[1]

@@ -74,6 +74,7 @@ def test_a_merge_loses_nothing(pair, admin, census, foreign_keys_to_household):
             "cases.referral",
             "cases.jointcase",
             "cases.supportpackage",
+            "cases.helprequest",
         )
     }
     for label, name in sorted(work):

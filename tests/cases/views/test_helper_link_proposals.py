@@ -129,3 +129,38 @@ def test_the_proposals_pages_queries_do_not_grow(
         page = client.get(reverse("links:proposals", args=[help_world.token]))
     assert page.status_code == 200
     assert page.content.decode().count("Marietje") == count
+
+
+def test_the_helper_records_help_given_through_the_link_once_both_agreed(client, help_world):
+    from cases.models import HelpGiven
+
+    match = help_world.agreed()
+    page = reverse("links:proposal", args=[help_world.token, match.pk])
+    record = reverse("links:proposal_help_given", args=[help_world.token, match.pk])
+    assert 'data-testid="help-given-form"' in client.get(page).content.decode()
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    refused = client.post(record, {"given_on": tomorrow, "minutes": "45"})
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert f'value="{tomorrow}"' in html and 'value="45"' in html, "what was typed is kept"
+    assert HelpGiven.objects.count() == 0
+
+    day = timezone.localdate().isoformat()
+    response = client.post(record, {"given_on": day, "minutes": "45"})
+    assert response.status_code == 302 and response["Location"] == page + "?gedaan=gegeven"
+    given = HelpGiven.objects.get()
+    assert (given.minutes, given.recorded_by, given.agent) == (
+        45,
+        None,
+        f"link:{help_world.link.pk}",
+    )
+
+
+def test_help_given_is_refused_through_the_link_before_both_agreed(client, help_world):
+    from cases.models import HelpGiven
+
+    match = help_world.proposed()
+    record = reverse("links:proposal_help_given", args=[help_world.token, match.pk])
+    day = timezone.localdate().isoformat()
+    assert client.post(record, {"given_on": day, "minutes": "45"}).status_code == 400
+    assert HelpGiven.objects.count() == 0
