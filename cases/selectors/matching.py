@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Abs, Coalesce, Substr
 from django.utils import formats, timezone
@@ -111,6 +112,15 @@ def _same_street(helper: Helper, street: str, pc4: str) -> bool:
     return address.startswith(street.casefold() + " ") and helper.postcode.startswith(pc4)
 
 
+def _offering(kind: str) -> Q:
+    """Helpers whose offers hold this kind: JSON containment where the database has it
+    (PostgreSQL), else the quoted value in the list's text (SQLite, `make run`'s embedded
+    default). A kind is one of HelpKind's plain words, so its quoted form is exact."""
+    if connection.features.supports_json_field_contains:
+        return Q(offers__contains=[kind])
+    return Q(offers__icontains=f'"{kind}"')
+
+
 def _candidates(*, actor: Actor, request: HelpRequest, place: dict):
     """The helpers that may be suggested, filtered in SQL as far as SQL can: organisation,
     active, the kind of help, a VOG valid today where the request needs one, no live match for
@@ -120,7 +130,7 @@ def _candidates(*, actor: Actor, request: HelpRequest, place: dict):
     load = live.order_by().values("helper").annotate(n=Count("pk")).values("n")
     helpers = (
         Helper.objects.visible_to(actor)
-        .filter(status=HelperStatus.ACTIVE, offers__contains=[request.kind])
+        .filter(_offering(request.kind), status=HelperStatus.ACTIVE)
         .exclude(Exists(live.filter(request_id=request.pk)))
         .annotate(load=Coalesce(Subquery(load, output_field=IntegerField()), 0))
         .filter(load__lt=settings.HELPER_MAX_OPEN_MATCHES)
