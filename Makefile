@@ -51,7 +51,7 @@ test: $(STAMP)
 		TEST_APP_ROLE=$(TEST_APP_ROLE) scripts/test-prerequisites
 	$(PY) -m ruff check .
 	$(TEST_ENV) DATABASE_URL=sqlite:///:memory: $(PY) manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest --durations=15 $(PYTEST_ARGS)
 
 ## make worker / make beat: a Celery worker and beat against REDIS_URL (see README.md)
 worker: $(STAMP)

@@ -87,7 +87,11 @@ def build_demo_balance(*, workers: dict, today) -> int:
                 organisation_id=worker.organisation_id,
                 signal=signal,
                 kind="boodschappen" if index % 2 else "gezelschap",
-                description="Iemand die af en toe langskomt",
+                description=(
+                    "Boodschappen doen, eens per week"
+                    if index % 2
+                    else "Iemand die af en toe langskomt voor een kop koffie"
+                ),
                 consent_given_on=today - timedelta(days=40 - index),
                 consent_how="mondeling",
                 consent_recorded_by_id=worker.user_id,
