@@ -18,6 +18,7 @@ from cases.models import (
     Consent,
     EmergencyAccess,
     EmergencyAccessRequest,
+    HelpRequest,
     HomeVisit,
     Household,
     HouseholdEvent,
@@ -31,10 +32,12 @@ from cases.models import (
 from cases.models.households import phone_validator
 from cases.models.imports import HouseholdImport
 from cases.selectors.retention import months_before, retention_months
+from cases.services.help_requests import help_requests_erased
 from cases.services.imports.parsing import ERASED_PREFIX
 from cases.services.retention import (
     anonymise_consents,
     anonymise_emergency,
+    anonymise_help_requests,
     anonymise_joint_cases,
     anonymise_packages,
     anonymise_referrals,
@@ -241,6 +244,7 @@ def household_erase(*, actor: Membership, household: Household, received_on: dat
     for record in (household, *absorbed):
         record.phone = record.email = ""
         record.street = record.house_number_addition = record.postcode = ""
+        record.latitude = record.longitude = None  # where the home is, to the metre
         # The complex with the house number and town is the address in effect.
         record.complex = None
         record.tenancy_reference = f"{ERASED_PREFIX}{record.pk}"
@@ -254,6 +258,8 @@ def household_erase(*, actor: Membership, household: Household, received_on: dat
     anonymise_consents(Consent.objects.filter(household=household))
     anonymise_joint_cases(JointCase.objects.filter(household=household))
     anonymise_packages(SupportPackage.objects.filter(household=household))
+    help_requests_erased(actor=actor, household_ids=[r.pk for r in family], now=now)
+    anonymise_help_requests(HelpRequest.objects.filter(household__in=family))
     anonymise_emergency(EmergencyAccess.objects.filter(household__in=family))
     # Requests past the emergency limit (ADR 0018): the worker's reason and the refusal's.
     EmergencyAccessRequest.objects.filter(household__in=family).update(reason="", refusal_reason="")

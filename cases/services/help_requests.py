@@ -201,3 +201,17 @@ def help_request_close(*, actor: Actor, request: HelpRequest, reason: str) -> He
         actor=actor, action=AccessLog.Action.UPDATE, household=request.household, obj=request
     )
     return request
+
+
+def help_requests_erased(*, actor: Actor, household_ids: list[int], now) -> None:
+    """A household's data was erased on its request (cases.services.avg): its open requests
+    close and their live matches end, so no helper's link shows them any longer; what was
+    written about it (the request, where, the reasons) is emptied by the anonymisation."""
+    requests = HelpRequest.objects.select_for_update().filter(household_id__in=household_ids)
+    for request in requests.exclude(status=HelpRequestStatus.CLOSED):
+        live = request.matches.select_for_update().select_related("helper")
+        for match in live.filter(status__in=MATCH_ACTIVE):
+            match_close(actor=actor, match=match, side=HelpMatch.Side.HOUSEHOLD, reason="", now=now)
+        request.status = HelpRequestStatus.CLOSED
+        request.closed_at = now
+        request.save(update_fields=["status", "closed_at"])

@@ -26,6 +26,8 @@ from cases.models import (
     Consent,
     EmergencyAccess,
     EmergencyAccessRequest,
+    HelpMatch,
+    HelpRequest,
     HomeVisit,
     HouseholdEvent,
     JointCase,
@@ -240,13 +242,16 @@ def _households(model, ids: list[int], field: str = "household_id") -> set[int]:
 
 
 def anonymise_signals(signals: QuerySet) -> set[int]:
-    """Empty the description and reason of these signals and of their history; category,
-    severity, status and dates stay. Returns the households touched."""
+    """Empty the description and reason of these signals and of their history, and the text of
+    the requests for informal help made from them; category, severity, status and dates stay.
+    Returns the households touched."""
     ids = _ids(signals)
     households = _households(Signal, ids)
     for chunk in _chunks(ids):
         strip_event_text(HouseholdEvent.objects.filter(signal_id__in=chunk))
         Signal.objects.filter(pk__in=chunk).update(description="", closed_reason="")
+        # A request for informal help is part of the signal it came from (ADR 0033).
+        anonymise_help_requests(HelpRequest.objects.filter(signal_id__in=chunk))
     return households
 
 
@@ -306,6 +311,8 @@ def anonymise_joint_cases(cases: QuerySet, organisation_ids: list[int] | None = 
             closed = closed.filter(coordinator_organisation_id__in=organisation_ids)
         strip_event_text(events)
         notes.update(text="")
+        # A request for informal help is part of the action it came from (ADR 0033).
+        anonymise_help_requests(HelpRequest.objects.filter(action__in=actions))
         actions.update(description="")
         closed.update(closing_summary=ANONYMISED_SUMMARY)
     return households
@@ -328,6 +335,17 @@ def anonymise_packages(packages: QuerySet) -> set[int]:
                 default=Value(""),
             ),
         )
+    return households
+
+
+def anonymise_help_requests(requests: QuerySet) -> set[int]:
+    """Empty what a request for informal help says (what, where, why it closed) and why its
+    matches ended; kind, dates, statuses and the hours of help given stay (ADR 0033)."""
+    ids = _ids(requests)
+    households = _households(HelpRequest, ids)
+    for chunk in _chunks(ids):
+        HelpRequest.objects.filter(pk__in=chunk).update(description="", place="", close_reason="")
+        HelpMatch.objects.filter(request_id__in=chunk).update(end_reason="")
     return households
 
 

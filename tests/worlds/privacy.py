@@ -27,6 +27,8 @@ from cases.services import joint_cases
 from cases.services.avg import ResidentCorrection, household_rectify
 from cases.services.consents import consent_record
 from cases.services.emergency import emergency_access_open
+from cases.services.help_requests import help_request_create
+from cases.services.matches import match_end, match_propose
 from cases.services.referrals import (
     referral_accept,
     referral_complete,
@@ -41,7 +43,13 @@ from cases.services.support import (
     support_package_request,
 )
 from cases.services.visits import SignalInput, home_visit_log
-from tests.factories import ComplexFactory, HouseholdFactory, ResidentFactory, agree
+from tests.factories import (
+    ComplexFactory,
+    HelperFactory,
+    HouseholdFactory,
+    ResidentFactory,
+    agree,
+)
 
 NAME = "Anna Zonnebloem"
 OTHER_NAME = "Bert Zonnebloem"
@@ -69,6 +77,9 @@ TEXTS = {
     "package_description": "Fragment-pakket-hoog bed met valbeveiliging",
     "package_decline_reason": "Fragment-pakketreden-eerst de schuldhulp afronden",
     "package_open": "Fragment-pakket-open-wasmachine met droger",
+    "help_description": "Fragment-hulpvraag-samen naar de markt",
+    "help_place": "Fragment-waar-achterom via de tuin",
+    "help_end_reason": "Fragment-einde-verhuist naar haar zus",
 }
 ORIGINALS = [
     NAME,
@@ -118,8 +129,9 @@ def _build_privacy_world(
     and signals (one closed with a reason), consent, a declined and a completed referral, a
     joint case with a note and an action, closed with a summary, support packages paid by
     welfare (one of "other", delivered; one declined with a reason) and one the corporation has
-    still to decide, an emergency access that has ended. Nothing open remains that stops an
-    erasure (a package awaiting its decision does not)."""
+    still to decide, an emergency access that has ended, a request for informal help with an
+    ended and a live match. Nothing open remains that stops an erasure (a package awaiting its
+    decision or a request for informal help does not)."""
     lonely, other = categories[0], categories[2]
     household = HouseholdFactory(
         corporation=corporation,
@@ -193,6 +205,7 @@ def _build_privacy_world(
         due_on=today + datetime.timedelta(days=7),
     )
     packages = _packages(household, corporation, welfare, corporation_worker, welfare_worker)
+    _informal_help(household, first, corporation_worker)
     referral_complete(
         actor=welfare_worker, referral=completed, outcome="geholpen", note=TEXTS["outcome_note"]
     )
@@ -228,6 +241,28 @@ def _build_privacy_world(
         case=case,
         emergency=emergency,
         packages=packages,
+    )
+
+
+def _informal_help(household, signal, worker) -> None:
+    """A request for informal help from the open signal, where and what written down; one
+    helper proposed and ended with a reason, another still proposed (ADR 0033)."""
+    request = help_request_create(
+        actor=worker,
+        household=household,
+        signal=signal,
+        kind="boodschappen",
+        description=TEXTS["help_description"],
+        place=TEXTS["help_place"],
+        consent_given_on=timezone.localdate(),
+        consent_how="mondeling",
+    )
+    ended = match_propose(
+        actor=worker, request=request, helper=HelperFactory(organisation=worker.organisation)
+    )
+    match_end(actor=worker, match=ended, reason=TEXTS["help_end_reason"], side="huishouden")
+    match_propose(
+        actor=worker, request=request, helper=HelperFactory(organisation=worker.organisation)
     )
 
 

@@ -83,6 +83,22 @@ def test_after_erasure_no_original_is_found_in_any_text_column_of_any_table(
     assert (row.household_id, row.legal_basis) == (household.pk, "avg_verzoek")
 
 
+def test_erasure_ends_the_informal_help_and_forgets_where_the_home_is(world, privacy_officer):
+    from cases.models import HelpMatch, HelpRequest
+
+    Household.objects.filter(pk=world.household.pk).update(latitude=52.01, longitude=4.02)
+    household_erase(
+        actor=privacy_officer, household=world.household, received_on=timezone.localdate()
+    )
+    household = Household.objects.get(pk=world.household.pk)
+    assert (household.latitude, household.longitude) == (None, None)
+    request = HelpRequest.objects.get(household=household)
+    assert (request.status, request.description, request.place) == ("gesloten", "", "")
+    statuses = sorted(HelpMatch.objects.filter(request=request).values_list("status", "ended_by"))
+    assert statuses == [("beeindigd", "huishouden"), ("beeindigd", "huishouden")]
+    assert not HelpMatch.objects.exclude(end_reason="").exists()
+
+
 def test_erasure_empties_the_support_packages_text_and_the_ledger_stays(
     world, privacy_officer, manager, welfare
 ):

@@ -24,6 +24,7 @@ from cases.models import (
 from cases.selectors.retention import months_before, retention_preview
 from cases.services.consents import consent_withdraw
 from cases.services.retention import retention_run
+from cases.services.signals import signal_change_status
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +98,10 @@ def test_the_job_anonymises_what_is_past_its_term_and_nothing_else(
     undecided = SupportPackage.objects.get(status="aangevraagd")
     assert remaining == [
         ("cases_consent", "purpose", in_force.purpose),
+        # The request for informal help goes with the signal it came from (ADR 0033).
+        ("cases_helpmatch", "end_reason", world.TEXTS["help_end_reason"]),
+        ("cases_helprequest", "description", world.TEXTS["help_description"]),
+        ("cases_helprequest", "place", world.TEXTS["help_place"]),
         ("cases_signal", "description", still_open.description),
         ("cases_supportpackage", "description", undecided.description),
     ]
@@ -112,6 +117,14 @@ def test_the_job_anonymises_what_is_past_its_term_and_nothing_else(
         "history",
         "emergency",
     }
+    signal_change_status(
+        actor=corporation_worker, signal=still_open, status="gesloten", reason="Opgelost"
+    )
+    retention_run(now=later)
+    assert [table for table, _c, _t in found_anywhere(world.TEXTS.values())] == [
+        "cases_consent",
+        "cases_supportpackage",
+    ], "closed, the signal's term takes its request for informal help along"
 
 
 def test_the_job_leaves_the_access_log_to_the_owner_role(rows):
