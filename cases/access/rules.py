@@ -156,8 +156,8 @@ def helper_q(actor) -> Q | None:
 
 def help_match_q(actor, *, households) -> Q | None:
     """On HelpMatch (ADR 0033): those the actor may see; None for none. A member sees the
-    matches of the requests of the households it may see (`households`, the subquery of
-    Household.objects.visible_to); a helper's personal link only its own helper's live matches
+    matches of its own organisation's requests of the households it may see (`households`, the
+    subquery of Household.objects.visible_to); a helper's personal link only its own helper's live matches
     (proposed, accepted or agreed: a declined or ended one is gone from it); an API client
     none."""
     if actor is None:
@@ -172,15 +172,18 @@ def help_match_q(actor, *, households) -> Q | None:
         )
     if getattr(actor, "channel", None) == "api":
         return None
-    return Q(request__household__in=households)
+    # Only the organisation that made the request works with it (its helpers are its own; a
+    # partner that sees the household sees no request from a signal it was never shared).
+    return Q(request__household__in=households, request__organisation_id=actor.organisation_id)
 
 
 def help_request_q(actor, *, households, proposed) -> Q | None:
-    """On HelpRequest (ADR 0033): a member sees the requests of the households it may see
-    (`households`); a personal link only the requests of its own helper's live matches
-    (`proposed`, the request ids of HelpMatch.objects.visible_to); an API client none."""
+    """On HelpRequest (ADR 0033): a member sees its own organisation's requests of the
+    households it may see (`households`); a personal link only the requests of its own
+    helper's live matches (`proposed`, the request ids of HelpMatch.objects.visible_to); an
+    API client none."""
     if help_match_q(actor, households=households) is None:
         return None
     if is_link(actor):
         return Q(pk__in=proposed)
-    return Q(household__in=households)
+    return Q(household__in=households, organisation_id=actor.organisation_id)

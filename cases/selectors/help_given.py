@@ -16,7 +16,9 @@ def matches_followed_by(actor: Actor) -> QuerySet:
     none."""
     if is_agent(actor):
         return HelpMatch.objects.filter(helper__in=Helper.objects.visible_to(actor).values("pk"))
-    return HelpMatch.objects.filter(request__organisation_id=actor.organisation_id)
+    # The one door (cases.access.rules.help_match_q): a household no longer shared, or a
+    # request of another organisation, is not followed up.
+    return HelpMatch.objects.visible_to(actor)
 
 
 def match_for_follow_up(*, actor: Actor, pk: int) -> HelpMatch:
@@ -35,7 +37,9 @@ def match_for_follow_up(*, actor: Actor, pk: int) -> HelpMatch:
         action=AccessLog.Action.VIEW,
         household=match.request.household,
         obj=match,
-        legal_basis=AccessBasis.CONSENT,
+        # A helper's link reads on the household's consent for the request; a worker on the
+        # basis on which they see the household.
+        legal_basis=AccessBasis.CONSENT if is_agent(actor) else None,
     )
     return match
 

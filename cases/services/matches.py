@@ -77,10 +77,23 @@ def _locked(actor: Actor, match: HelpMatch) -> HelpMatch:
     return found
 
 
+def helper_fit_require(match: HelpMatch) -> None:
+    """Before a helper says yes and before the contact details go: the helper still takes part
+    and, for a request that needs one, still has a valid VOG (it may have ended since the
+    proposal)."""
+    if match.helper.status != HelperStatus.ACTIVE:
+        raise ValidationError(_("This helper is paused or stopped, so the help cannot be agreed."))
+    if match.request.needs_vog and not match.helper.vog_valid():
+        raise ValidationError(
+            _("This request needs a VOG, and the helper has no valid one now: it cannot be agreed.")
+        )
+
+
 def _agree_if_both(*, actor: Actor, match: HelpMatch, now: datetime) -> None:
     """When the helper accepted and the household agreed: agreed, and the request matched."""
     if match.helper_answered_at is None or match.household_agreed_at is None:
         return
+    helper_fit_require(match)
     match.status = MatchStatus.AGREED
     match.agreed_at = now
     match.request.status = HelpRequestStatus.MATCHED
@@ -158,6 +171,7 @@ def match_answer(*, actor: Actor, match: HelpMatch, accept: bool, reason: str = 
     match.helper_answered_at = now
     match.last_activity_at = now
     if accept:
+        helper_fit_require(match)
         match.status = MatchStatus.ACCEPTED
         _step(actor=actor, match=match, event=Event.HELP_ACCEPTED, step=Step.ACCEPTED, now=now)
         _agree_if_both(actor=actor, match=match, now=now)

@@ -36,6 +36,7 @@ PUBLIC = {
     "links:proposals": {404},
     "links:proposal": {404},
     "links:proposal_step": {405},
+    "links:proposal_help_given": {405},
     # Signing in through an identity provider (ADR 0021): 404 for a provider not configured; the
     # pages of a cancelled or failed attempt say so (a failure with 401).
     "openid_connect_login": {404},

@@ -328,11 +328,13 @@ def test_the_rules_of_help_requests_and_matches(corporation_worker):
     other_purpose = Agent(
         channel="link", reference="link:8", name="R", organisation=org, scopes=frozenset({"x"})
     )
+    # Only the organisation that made the request, never a partner that sees the household.
     assert rules.help_match_q(corporation_worker, households=households) == Q(
-        request__household__in=households
+        request__household__in=households,
+        request__organisation_id=corporation_worker.organisation_id,
     )
     assert rules.help_request_q(corporation_worker, households=households, proposed=proposed) == Q(
-        household__in=households
+        household__in=households, organisation_id=corporation_worker.organisation_id
     )
     assert rules.help_match_q(link, households=households) == Q(
         helper__organisation_id=org.pk, helper__links__pk=7, status__in=MATCH_ACTIVE

@@ -10,7 +10,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.access.actors import agent_for_link
-from cases.models import AccessLog, HelperEvent, HelpMatch, HouseholdEvent, PersonalLink
+from cases.models import (
+    AccessLog,
+    Helper,
+    HelperEvent,
+    HelpMatch,
+    HouseholdEvent,
+    PersonalLink,
+)
 from cases.services.links import helper_link_issue
 from cases.services.matches import match_answer, match_end, match_household_agrees, match_propose
 from cases.workflow import HelpRequestStatus, MatchStatus
@@ -200,3 +207,45 @@ def test_the_helper_cannot_end_a_proposal_but_declines_it(help_world):
     with pytest.raises(ValidationError):
         match_end(actor=help_world.agent, match=match, reason="Liever niet")
     assert HelpMatch.objects.get().status == MatchStatus.PROPOSED
+
+
+def test_no_agreement_once_the_vog_ran_out_or_the_helper_paused(help_world):
+    request = help_world.request(needs_vog=True)
+    match = help_world.proposed(request)
+    match_household_agrees(actor=help_world.worker, match=match)
+    Helper.objects.filter(pk=help_world.helper.pk).update(
+        vog_expires_on=timezone.localdate() - timedelta(days=1)
+    )
+    with pytest.raises(ValidationError, match="VOG"):
+        match_answer(actor=help_world.agent, match=match, accept=True)
+    Helper.objects.filter(pk=help_world.helper.pk).update(
+        vog_expires_on=timezone.localdate() + timedelta(days=30), status="gepauzeerd"
+    )
+    with pytest.raises(ValidationError, match="gepauzeerd|paused"):
+        match_answer(actor=help_world.agent, match=match, accept=True)
+    match.refresh_from_db()
+    assert (match.status, match.helper_answered_at) == ("voorgesteld", None)
+
+
+def test_a_partner_that_sees_the_household_sees_none_of_its_requests(
+    help_world, welfare_worker, welfare, lonely
+):
+    from cases.models import HelpRequest, Household
+    from cases.services.referrals import referral_send
+    from tests.factories import SignalFactory, agree, consent_given
+
+    request = help_world.request()
+    help_world.proposed(request)
+    agree(help_world.worker.organisation, welfare, lonely)
+    consent_given(help_world.worker, help_world.household, welfare, [lonely])
+    shared = SignalFactory(household=help_world.household, category=lonely)
+    referral_send(
+        actor=help_world.worker,
+        household=help_world.household,
+        to_organisation=welfare,
+        signals=[shared],
+    )
+    assert Household.objects.visible_to(welfare_worker).filter(pk=help_world.household.pk)
+    assert HelpRequest.objects.visible_to(help_world.worker).filter(pk=request.pk).exists()
+    assert not HelpRequest.objects.visible_to(welfare_worker).exists()
+    assert not HelpMatch.objects.visible_to(welfare_worker).exists()
