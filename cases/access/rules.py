@@ -156,10 +156,10 @@ def helper_q(actor) -> Q | None:
 
 def help_match_q(actor, *, households) -> Q | None:
     """On HelpMatch (ADR 0033): those the actor may see; None for none. A member sees the
-    matches of its own organisation's requests of the households it may see (`households`, the
-    subquery of Household.objects.visible_to); a helper's personal link only its own helper's live matches
-    (proposed, accepted or agreed: a declined or ended one is gone from it); an API client
-    none."""
+    matches of its own organisation's requests of the households it may see (`households`,
+    the subquery of Household.objects.visible_to); a helper's personal link only its own
+    helper's live matches (proposed, accepted or agreed: a declined or ended one is gone from
+    it); an API client none."""
     if actor is None:
         return None
     if is_link(actor):

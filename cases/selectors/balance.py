@@ -53,6 +53,9 @@ class Tally:
     value: int = 0
     others: int = 0
     per: int = 1  # hours are counted in minutes and shown in whole hours
+    # A total whose parts include a "<5" is "<5" too: else subtracting the parts shown from
+    # the total would give the hidden one back.
+    covers_hidden: bool = False
 
     def add(self, other: "Tally") -> None:
         self.value += other.value
@@ -66,6 +69,8 @@ class Tally:
 
     @property
     def cell(self) -> Cell:
+        if self.covers_hidden:
+            return Cell(suppressed=True)
         return shown(self.shown_value, other_households=self.others)
 
 
@@ -73,7 +78,11 @@ def _sum(figure: str, tallies: dict, keys, index: int) -> Tally:
     total = Tally(per=60 if figure == HOURS else 1)
     for key in keys:
         if (key, index) in tallies:
-            total.add(tallies[(key, index)])
+            part = tallies[(key, index)]
+            total.add(part)
+            if len(keys) > 1:
+                single = Tally(part.value, part.others, total.per)
+                total.covers_hidden |= single.cell.suppressed
     return total
 
 

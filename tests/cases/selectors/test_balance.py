@@ -54,6 +54,10 @@ def test_a_municipality_sees_the_corporations_it_agreed_with_small_cells_suppres
     assert result.has_suppressed
     chart = result.places_chart()
     assert chart["datasets"][1]["data"][0] is None  # a suppressed cell is not drawn
+    # The totals hide what they hold hidden: else total minus the rest gives it back.
+    assert result.total.cell(ASKING).suppressed and result.total.cell(HELPERS).suppressed
+    month_by_month = balance(manager, complex_id="totaal").history.rows[-1].cells
+    assert month_by_month[0].suppressed and month_by_month[1].suppressed
 
 
 def test_a_municipality_without_an_agreement_sees_no_complex(municipality, balance_world):
