@@ -54,4 +54,5 @@ EXPOSE 8000
 CMD ["gunicorn", "inclusie.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--worker-tmp-dir", "/dev/shm", \
-     "--access-logfile", "-"]
+     "--access-logfile", "-", \
+     "--logger-class", "inclusie.log_redaction.GunicornLogger"]

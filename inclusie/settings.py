@@ -622,8 +622,18 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # The reference the 500 page shows goes on the log line of that error (inclusie/errors.py).
-    "filters": {"error_reference": {"()": "inclusie.errors.ErrorReferenceFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "error_reference": {"()": "inclusie.errors.ErrorReferenceFilter"},
+        # A personal link's token is a key: never in a log line (ADR 0032).
+        "link_token": {"()": "inclusie.log_redaction.LinkTokenFilter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["link_token"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
