@@ -20,7 +20,7 @@ from cases.access.log import log_access
 from cases.access.rules import is_link
 from cases.models import AccessLog, Helper, HelperEvent, HelpMatch, HelpRequest, HouseholdEvent
 from cases.services.help_requests import help_worker_require, match_close, reason_require
-from cases.services.helpers import helper_event_add
+from cases.services.helpers import helper_event_add, helper_stop
 from cases.services.history import household_event_add
 from cases.services.households import household_open_require
 from cases.workflow import MATCH_ACTIVE, AccessBasis, HelperStatus, HelpRequestStatus, MatchStatus
@@ -217,6 +217,41 @@ def match_household_agrees(*, actor: Actor, match: HelpMatch) -> HelpMatch:
     return match
 
 
+def _end(*, actor: Actor, match: HelpMatch, side: str, reason: str, now: datetime) -> None:
+    """End one live match (the caller holds its row): the request open again unless another
+    match for it is agreed; the household's history; the worker who proposed told when the
+    helper ends it."""
+    match_close(actor=actor, match=match, side=side, reason=reason, now=now)
+    request = match.request
+    if request.status == HelpRequestStatus.MATCHED:
+        others = request.matches.exclude(pk=match.pk).filter(status=MatchStatus.AGREED)
+        if not others.exists():
+            request.status = HelpRequestStatus.OPEN
+            request.save(update_fields=["status"])
+    # The helper's history has it from match_close.
+    _step(
+        actor=actor, match=match, event=Event.HELP_ENDED, step=None, now=now, by=side, reason=reason
+    )
+    if side == Side.HELPER:
+        _tell_proposer(match, MatchStatus.ENDED)
+
+
+@transaction.atomic
+def helper_stop_ending_matches(*, actor: Actor, helper: Helper) -> Helper:
+    """A helper stops for good (cases.services.helpers.helper_stop): first their live matches
+    end on their side, so no household waits for help that will not come and no request stays
+    matched to them; the workers who proposed are told."""
+    now = timezone.now()
+    live = (
+        HelpMatch.objects.select_for_update(of=("self", "request"))
+        .select_related("request__household", "helper")
+        .filter(helper_id=helper.pk, status__in=MATCH_ACTIVE)
+    )
+    for match in live:
+        _end(actor=actor, match=match, side=Side.HELPER, reason=_("The helper stopped."), now=now)
+    return helper_stop(actor=actor, helper=helper)
+
+
 @transaction.atomic
 def match_end(*, actor: Actor, match: HelpMatch, reason: str, side: str = Side.WORKER):
     """End a live match with a reason: the helper through their link (an agreed match), or a
@@ -234,18 +269,5 @@ def match_end(*, actor: Actor, match: HelpMatch, reason: str, side: str = Side.W
         raise ValidationError(_("This match has ended already."))
     if side == Side.HELPER and match.status != MatchStatus.AGREED:
         raise ValidationError(_("Only agreed help can be ended here; answer a proposal instead."))
-    now = timezone.now()
-    match_close(actor=actor, match=match, side=side, reason=reason, now=now)
-    request = match.request
-    if request.status == HelpRequestStatus.MATCHED:
-        others = request.matches.exclude(pk=match.pk).filter(status=MatchStatus.AGREED)
-        if not others.exists():
-            request.status = HelpRequestStatus.OPEN
-            request.save(update_fields=["status"])
-    # The helper's history has it from match_close.
-    _step(
-        actor=actor, match=match, event=Event.HELP_ENDED, step=None, now=now, by=side, reason=reason
-    )
-    if side == Side.HELPER:
-        _tell_proposer(match, MatchStatus.ENDED)
+    _end(actor=actor, match=match, side=side, reason=reason, now=timezone.now())
     return match

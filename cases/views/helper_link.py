@@ -23,7 +23,7 @@ STEPS = {
     "bevestigen": services.helper_confirm,
     "pauzeren": services.helper_pause,
     "hervatten": services.helper_resume,
-    "stoppen": services.helper_stop,
+    "stoppen": matches.helper_stop_ending_matches,
 }
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.forms.helpers import HelperForm
 from cases.selectors import helpers as selectors
 from cases.services import helpers as services
-from cases.services import links
+from cases.services import links, matches
 from cases.services.helpers import FIELDS
 from cases.views.roles import worker_required
 from cases.workflow import HelperStatus
@@ -21,7 +21,7 @@ STEPS = {
     "pauzeren": (services.helper_pause, gettext_lazy("The offer is paused.")),
     "hervatten": (services.helper_resume, gettext_lazy("The offer is active again.")),
     "stoppen": (
-        services.helper_stop,
+        matches.helper_stop_ending_matches,
         gettext_lazy("The offer has ended and the link no longer works."),
     ),
 }

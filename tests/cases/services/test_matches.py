@@ -249,3 +249,19 @@ def test_a_partner_that_sees_the_household_sees_none_of_its_requests(
     assert HelpRequest.objects.visible_to(help_world.worker).filter(pk=request.pk).exists()
     assert not HelpRequest.objects.visible_to(welfare_worker).exists()
     assert not HelpMatch.objects.visible_to(welfare_worker).exists()
+
+
+def test_a_helper_who_stops_ends_their_live_help_and_the_request_opens_again(help_world):
+    from cases.services.matches import helper_stop_ending_matches
+
+    agreed = help_world.agreed()
+    proposed = help_world.proposed(help_world.request(kind="boodschappen"))
+    helper_stop_ending_matches(actor=help_world.agent, helper=help_world.helper)
+    for match in (agreed, proposed):
+        match.refresh_from_db()
+        assert (match.status, match.ended_by) == ("beeindigd", "helper")
+    agreed.request.refresh_from_db()
+    assert agreed.request.status == HelpRequestStatus.OPEN
+    assert Notification.objects.filter(kind="help_match", data__answer="beeindigd").count() == 2
+    help_world.helper.refresh_from_db()
+    assert help_world.helper.status == "gestopt"
