@@ -267,7 +267,8 @@ def match_end(*, actor: Actor, match: HelpMatch, reason: str, side: str = Side.W
     reason = reason_require(reason)
     if match.status not in MATCH_ACTIVE:
         raise ValidationError(_("This match has ended already."))
-    if side == Side.HELPER and match.status != MatchStatus.AGREED:
+    if side == Side.HELPER and match.status == MatchStatus.PROPOSED:
+        # A yes can be taken back (accepted or agreed); a proposal is answered instead.
         raise ValidationError(_("Only agreed help can be ended here; answer a proposal instead."))
     _end(actor=actor, match=match, side=side, reason=reason, now=timezone.now())
     return match

@@ -164,3 +164,17 @@ def test_help_given_is_refused_through_the_link_before_both_agreed(client, help_
     day = timezone.localdate().isoformat()
     assert client.post(record, {"given_on": day, "minutes": "45"}).status_code == 400
     assert HelpGiven.objects.count() == 0
+
+
+def test_the_helper_takes_a_yes_back_before_the_household_agreed(client, help_world):
+    match = help_world.proposed()
+    step = "links:proposal_step"
+    client.post(reverse(step, args=[help_world.token, match.pk, "accepteren"]))
+    page = client.get(reverse("links:proposal", args=[help_world.token, match.pk]))
+    assert "Ik kan toch niet helpen" in page.content.decode()
+    ended = client.post(
+        reverse(step, args=[help_world.token, match.pk, "beeindigen"]), {"reason": "Ziek"}
+    )
+    assert ended.status_code == 302
+    match.refresh_from_db()
+    assert (match.status, match.ended_by, match.end_reason) == (MatchStatus.ENDED, "helper", "Ziek")
