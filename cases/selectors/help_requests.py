@@ -83,11 +83,18 @@ def help_request_page(*, actor: Actor, pk: int) -> RequestPage:
         pk=pk,
     )
     log_access(actor=actor, action=AccessLog.Action.VIEW, household=request.household, obj=request)
-    matches = request.matches.select_related("helper", "proposed_by")
-    steps = HouseholdEvent.objects.filter(
-        household=request.household, kind__in=HELP_EVENTS, data__request=request.pk
-    ).select_related("user", "organisation")
-    return RequestPage(request=request, matches=list(matches), steps=list(steps))
+    matches = list(request.matches.select_related("helper", "proposed_by"))
+    steps = list(
+        HouseholdEvent.objects.filter(
+            household=request.household, kind__in=HELP_EVENTS, data__request=request.pk
+        ).select_related("user", "organisation")
+    )
+    # The household's history names the match, not the helper (a helper's name is theirs, and
+    # partners who see the household read its history): the name comes from the match here.
+    names = {match.pk: match.helper.first_name for match in matches}
+    for step in steps:
+        step.helper_name = names.get(step.data.get("match"), "")
+    return RequestPage(request=request, matches=matches, steps=steps)
 
 
 def help_request_for_change(*, actor: Actor, pk: int) -> HelpRequest:

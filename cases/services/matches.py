@@ -152,7 +152,6 @@ def match_propose(
         event=Event.HELP_PROPOSED,
         step=Step.PROPOSED,
         now=now,
-        helper=helper.first_name,
     )
     return match
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import HelpMatch, HelpRequest
+from cases.models import HelpMatch, HelpRequest, HouseholdEvent
 from cases.workflow import MatchStatus
 from tests.factories import MembershipFactory
 
@@ -110,7 +110,9 @@ def test_proposing_a_helper_and_recording_the_households_agreement(login, help_w
     match.refresh_from_db()
     assert match.household_agreed_at is not None
     steps = client.get(_detail(request)).content.decode()
-    assert "Drager voorgesteld" in steps
+    assert "Drager voorgesteld: Henk" in steps
+    # The household's history, which partners read too, names the match and not the helper.
+    assert not HouseholdEvent.objects.filter(data__has_key="helper").exists()
 
 
 def test_a_needs_vog_request_is_not_proposed_to_a_helper_without_one(login, help_world):
