@@ -3,7 +3,7 @@ action of the household's joint case into a request, with the household's consen
 this; and closes it when it is no longer needed, which ends its live matches. Every step is in
 the household's history and the access log."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -50,6 +50,9 @@ FIELDS = (
     "consent_how",
 )
 
+# How old the household's consent for a request may be when the request is made.
+CONSENT_FRESH = timedelta(days=90)
+
 
 def help_worker_require(actor: Actor) -> None:
     """Requests and matches are a worker's (a person, role medewerker), never a link's or a
@@ -83,6 +86,11 @@ def _cleaned(values: dict, *, today: date) -> dict:
         errors["consent_given_on"] = _("Give the day the household agreed to this request.")
     elif values["consent_given_on"] > today:
         errors["consent_given_on"] = _("Consent cannot be given on a day still to come.")
+    elif values["consent_given_on"] < today - CONSENT_FRESH:
+        # Consent for this request is asked for this request, not found in an old file.
+        errors["consent_given_on"] = _(
+            "This consent is more than 90 days old: ask the household again for this request."
+        )
     if values["consent_how"] not in ConsentHow.values:
         errors["consent_how"] = _("Choose how the household agreed.")
     if errors:

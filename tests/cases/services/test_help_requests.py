@@ -82,6 +82,7 @@ def test_a_signal_of_another_household_or_closed_is_refused(help_world):
         ("description", {"description": "   "}),
         ("consent_given_on", {"consent_given_on": None}),
         ("consent_given_on", {"consent_given_on": timezone.localdate() + timedelta(days=1)}),
+        ("consent_given_on", {"consent_given_on": timezone.localdate() - timedelta(days=91)}),
         ("consent_how", {"consent_how": "telepathie"}),
         ("days", {"days": ["ma", "maandag"]}),
     ],
