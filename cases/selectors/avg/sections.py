@@ -12,6 +12,7 @@ from cases.models import (
     CaseAction,
     CaseNote,
     Consent,
+    HelpRequest,
     HomeVisit,
     JointCase,
     Referral,
@@ -343,6 +344,55 @@ def support_packages_section(context: Context) -> Section:
     )
 
 
+def help_requests_section(context: Context) -> Section:
+    """The organisation's requests for informal help for the household (ADR 0033), with to
+    whom of its helpers each was proposed and how that went: the helpers who received the
+    household's first name and contact details are its recipients (AVG art. 15)."""
+    kind, status = _labels(HelpRequest.kind.field), _labels(HelpRequest.status.field)
+    requests = (
+        HelpRequest.objects.filter(
+            household__in=context.ids, organisation_id=context.actor.organisation_id
+        )
+        .prefetch_related("matches__helper")
+        .order_by("-created_at", "-pk")
+    )
+
+    def matches(request) -> str:
+        return "; ".join(
+            ", ".join(
+                part for part in (m.helper.first_name, m.get_status_display(), m.end_reason) if part
+            )
+            for m in request.matches.all()
+        )
+
+    return _section(
+        "help_requests",
+        gettext_lazy("Requests for informal help"),
+        _f(
+            ("created_at", gettext_lazy("Made on")),
+            ("kind", gettext_lazy("Kind of help")),
+            ("description", gettext_lazy("What")),
+            ("place", gettext_lazy("Where, roughly")),
+            ("consent_given_on", gettext_lazy("Consent given on")),
+            ("status", gettext_lazy("Status")),
+            ("close_reason", gettext_lazy("Reason for closing")),
+            ("matches", gettext_lazy("Helpers proposed")),
+        ),
+        context,
+        requests,
+        lambda r: {
+            "created_at": r.created_at,
+            "kind": kind(r.kind),
+            "description": r.description,
+            "place": r.place,
+            "consent_given_on": r.consent_given_on,
+            "status": status(r.status),
+            "close_reason": r.close_reason,
+            "matches": matches(r),
+        },
+    )
+
+
 SECTIONS: list[Callable[[Context], Section | None]] = [
     household_section,
     residents_section,
@@ -354,6 +404,7 @@ SECTIONS: list[Callable[[Context], Section | None]] = [
     case_actions_section,
     case_notes_section,
     support_packages_section,
+    help_requests_section,
     history_section,
     emergency_section,
     accesses_section,

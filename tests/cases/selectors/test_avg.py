@@ -55,6 +55,7 @@ def test_the_overview_holds_every_kind_of_data_the_household_has(world, privacy_
         "case_actions",
         "case_notes",
         "support_packages",
+        "help_requests",
         "history",
         "emergency",
         "accesses",
