@@ -14,16 +14,20 @@ from cases.forms.help_given import HelpGivenForm
 from cases.selectors import help_given as selectors
 from cases.services.help_given import help_given_record
 from cases.views.roles import worker_required
+from partners.views.submissions import submitted_once
 
 
 @require_http_methods(["GET", "POST"])
 @worker_required
+@submitted_once
 def help_given_record_page(request, pk):
     match = selectors.match_for_follow_up(actor=request.actor, pk=pk)
     action = reverse("help_given:record", args=[match.pk])
     form = HelpGivenForm(
         request.POST or None, action=action, initial={"given_on": timezone.localdate()}
     )
+    # Sent with a key made on the device: a double click records the help once (ADR 0016).
+    form.helper.attrs["data-draft"] = f"help-given:{match.pk}"
     if request.method == "POST" and form.is_valid():
         try:
             help_given_record(actor=request.actor, match=match, **form.cleaned_data)

@@ -64,3 +64,19 @@ def test_a_match_no_longer_agreed_shows_no_form(login, agreed_match, corporation
     match.save()
     html = login(corporation_worker).get(url(match)).content.decode()
     assert "Record help given" not in html and 'name="minutes"' not in html
+
+
+def test_a_double_click_records_the_help_once(login, agreed_match, corporation_worker, household):
+    import uuid
+
+    match = agreed_match(corporation_worker, household)
+    client = login(corporation_worker)
+    assert 'data-draft="help-given:' in client.get(url(match)).content.decode()
+    sent = {
+        "given_on": timezone.localdate().isoformat(),
+        "minutes": "30",
+        "idempotency_key": str(uuid.uuid4()),
+    }
+    assert client.post(url(match), sent).status_code == 302
+    assert client.post(url(match), sent).status_code == 302
+    assert HelpGiven.objects.count() == 1
